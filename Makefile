@@ -1,0 +1,8 @@
+# Shorthands for dev.py; the README's commands work without make too.
+.PHONY: run test lint bench
+run:
+	python3 dev.py run
+test:
+	python3 dev.py test
+lint:
+	.venv/bin/ruff check .

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from linli.accounts.models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("role", "community", "street", "scope_type", "scope_id", "position", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("community", "street")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "phone", "wechat_openid", "is_staff", "is_active", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active", "memberships__role")
+    search_fields = ("username", "display_name", "phone", "wechat_openid")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            "邻礼通资料",
+            {"fields": ("display_name", "phone", "birth_date", "avatar_url", "wechat_openid", "wechat_unionid")},
+        ),
+    )
+    readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "community", "street", "scope_type", "scope_id", "position", "created_at")
+    list_filter = ("role", "community", "street")
+    list_select_related = ("user", "community", "street", "scope_type")
+    search_fields = ("user__username", "user__display_name", "community__name", "street__name")
+    autocomplete_fields = ("user", "community", "street")

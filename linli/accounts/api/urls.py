@@ -1,0 +1,10 @@
+from django.urls import path
+
+from linli.accounts.api import views
+
+urlpatterns = [
+    path("auth/wechat/login/", views.WeChatLoginView.as_view(), name="auth-wechat-login"),
+    path("auth/token/", views.PasswordTokenView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
+    path("me/", views.MeView.as_view(), name="me"),
+]

@@ -1,0 +1,106 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from linli.accounts import selectors, services
+from linli.accounts.api.serializers import (
+    PasswordTokenSerializer,
+    ProfileUpdateSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+    WeChatLoginResponseSerializer,
+    WeChatLoginSerializer,
+)
+from linli.api.errors import DomainError
+
+
+class InvalidCredentials(DomainError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    code = "invalid_credentials"
+    default_message = "用户名或密码错误"
+
+
+def _tokens_for(user) -> dict:
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class LoginView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def get_authenticate_header(self, request):
+        # Without authentication classes DRF would turn a bad token into 403; it is a 401.
+        return 'Bearer realm="api"'
+
+
+class WeChatLoginView(LoginView):
+    @extend_schema(
+        summary="Log in with a WeChat mini-program code",
+        request=WeChatLoginSerializer,
+        responses={200: WeChatLoginResponseSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = WeChatLoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, created = services.user_login_with_wechat(code=serializer.validated_data["code"])
+        return Response({**_tokens_for(user), "user": UserSerializer(user).data, "created": created})
+
+
+class PasswordTokenView(LoginView):
+    @extend_schema(
+        summary="Staff login with username and password",
+        request=PasswordTokenSerializer,
+        responses={200: TokenPairSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = PasswordTokenSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except exceptions.AuthenticationFailed:
+            raise InvalidCredentials() from None
+        return Response(serializer.validated_data)
+
+
+class TokenRefreshView(LoginView):
+    throttle_scope = "refresh"
+
+    @extend_schema(
+        summary="Exchange a refresh token for a new access token",
+        request=TokenRefreshSerializer,
+        responses={200: TokenRefreshSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TokenRefreshSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError:
+            raise InvalidToken() from None
+        return Response(serializer.validated_data)
+
+
+class MeView(APIView):
+    @extend_schema(summary="My profile, roles and communities", responses=UserSerializer, tags=["me"])
+    def get(self, request):
+        return Response(self._render(request.user))
+
+    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer, tags=["me"])
+    def patch(self, request):
+        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(self._render(user))
+
+    def _render(self, user):
+        memberships = list(selectors.memberships_of(user))
+        return UserSerializer(user, context={"memberships": memberships}).data

@@ -1,0 +1,14 @@
+from rest_framework import permissions, viewsets
+
+from linli.regions.api.serializers import CommunitySerializer
+from linli.regions.filters import CommunityFilterSet
+from linli.regions.models import Community
+
+
+class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Communities (社区) with their street. Public: the mini-program shows them before login."""
+
+    queryset = Community.objects.select_related("street")
+    serializer_class = CommunitySerializer
+    filterset_class = CommunityFilterSet
+    permission_classes = [permissions.AllowAny]

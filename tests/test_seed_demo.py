@@ -1,0 +1,49 @@
+import pytest
+from django.core.management import call_command
+
+from linli.accounts.models import Membership, User
+from linli.regions.models import Community, Street
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        list(Street.objects.values_list("code", "name", "updated_at")),
+        list(Community.objects.values_list("code", "name", "street__code", "updated_at")),
+        list(User.objects.values_list("username", "password", "display_name")),
+        list(Membership.objects.values_list("user__username", "role", "community__code")),
+    )
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    first = snapshot()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert snapshot() == first
+
+
+def test_it_seeds_the_places_and_accounts_of_the_design(api):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert set(Community.objects.values_list("name", flat=True)) >= {"斗潭社区", "白云社区", "回龙社区"}
+    assert set(Street.objects.filter(district="越城区").values_list("name", flat=True)) >= {
+        "府山街道", "东浦街道", "陶堰街道", "孙端街道", "游海乡", "富盛镇",
+    }
+    for username, role, community in [
+        ("staff_doutan", "community_staff", "斗潭社区"),
+        ("staff_baiyun", "community_staff", "白云社区"),
+        ("property_doutan", "property_manager", "斗潭社区"),
+        ("property_baiyun", "property_manager", "白云社区"),
+    ]:
+        response = api.post("/api/v1/auth/token/", {"username": username, "password": "demo12345"}, format="json")
+        assert response.status_code == 200, username
+        roles = response.json()["user"]["roles"]
+        assert [(r["role"], r["community"]["name"]) for r in roles] == [(role, community)]
+    demo = User.objects.get(wechat_openid="dev-demo")
+    assert (demo.display_name, demo.birth_date.year) == ("张大爷", 1952)
+
+
+def test_the_superuser_exists_only_in_the_embedded_default(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert not User.objects.filter(username="admin").exists()
