@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -17,17 +19,22 @@ def snapshot():
 
 
 def test_running_it_twice_changes_nothing():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     first = snapshot()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert snapshot() == first
 
 
 def test_it_seeds_the_places_and_accounts_of_the_design(api):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert set(Community.objects.values_list("name", flat=True)) >= {"斗潭社区", "白云社区", "回龙社区"}
     assert set(Street.objects.filter(district="越城区").values_list("name", flat=True)) >= {
-        "府山街道", "东浦街道", "陶堰街道", "孙端街道", "游海乡", "富盛镇",
+        "府山街道",
+        "东浦街道",
+        "陶堰街道",
+        "孙端街道",
+        "游海乡",
+        "富盛镇",
     }
     for username, role, community in [
         ("staff_doutan", "community_staff", "斗潭社区"),
@@ -45,5 +52,5 @@ def test_it_seeds_the_places_and_accounts_of_the_design(api):
 
 def test_the_superuser_exists_only_in_the_embedded_default(settings):
     settings.DEBUG = False
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert not User.objects.filter(username="admin").exists()

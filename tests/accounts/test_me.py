@@ -23,8 +23,13 @@ def test_it_shows_profile_roles_and_communities(as_user, community, other_commun
     assert sorted(c["name"] for c in body["communities"]) == ["斗潭社区", "白云社区"]
     doctor = next(r for r in body["roles"] if r["role"] == "doctor")
     assert doctor == {
-        "id": doctor["id"], "role": "doctor", "role_display": "医生", "community": None, "street": None,
-        "scope": None, "position": "",
+        "id": doctor["id"],
+        "role": "doctor",
+        "role_display": "医生",
+        "community": None,
+        "street": None,
+        "scope": None,
+        "position": "",
     }
 
 

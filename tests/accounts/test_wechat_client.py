@@ -24,7 +24,8 @@ def wechat(settings):
 
 def test_it_exchanges_the_code_with_wechat(api, wechat):
     wechat.route(
-        "GET", "/sns/jscode2session",
+        "GET",
+        "/sns/jscode2session",
         lambda req: (200, {"openid": "oABC123", "unionid": "uXYZ", "session_key": "SECRET-SESSION-KEY"}),
     )
     response = api.post(URL, {"code": "071abc"}, format="json")
@@ -33,14 +34,14 @@ def test_it_exchanges_the_code_with_wechat(api, wechat):
     assert (user.wechat_openid, user.wechat_unionid) == ("oABC123", "uXYZ")
     sent = wechat.requests[0].query
     assert sent == {
-        "appid": ["wx-test-app"], "secret": ["test-secret-value"], "js_code": ["071abc"],
+        "appid": ["wx-test-app"],
+        "secret": ["test-secret-value"],
+        "js_code": ["071abc"],
         "grant_type": ["authorization_code"],
     }
 
 
-@pytest.mark.parametrize(
-    ("errcode", "message"), [(40029, "微信登录凭证无效"), (40163, "微信登录凭证已被使用")]
-)
+@pytest.mark.parametrize(("errcode", "message"), [(40029, "微信登录凭证无效"), (40163, "微信登录凭证已被使用")])
 def test_it_turns_bad_code_errcodes_into_400(api, wechat, errcode, message):
     wechat.route("GET", "/sns/jscode2session", lambda req: (200, {"errcode": errcode, "errmsg": "invalid code"}))
     response = api.post(URL, {"code": "bad"}, format="json")
@@ -88,9 +89,7 @@ def test_the_timeout_is_never_above_five_seconds(settings):
 
 
 def test_it_never_logs_the_session_key_or_secret(api, wechat, caplog):
-    wechat.route(
-        "GET", "/sns/jscode2session", lambda req: (200, {"openid": "o1", "session_key": "SECRET-SESSION-KEY"})
-    )
+    wechat.route("GET", "/sns/jscode2session", lambda req: (200, {"openid": "o1", "session_key": "SECRET-SESSION-KEY"}))
     wechat.route("GET", "/fail", lambda req: (200, {}))
     with caplog.at_level(logging.DEBUG):
         api.post(URL, {"code": "c1"}, format="json")

@@ -4,9 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_malformed_json_is_a_validation_error(as_user, resident):
-    response = as_user(resident).generic(
-        "PATCH", "/api/v1/me/", '{"display_name": ', content_type="application/json"
-    )
+    response = as_user(resident).generic("PATCH", "/api/v1/me/", '{"display_name": ', content_type="application/json")
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "validation_error"

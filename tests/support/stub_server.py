@@ -46,10 +46,7 @@ class StubServer:
                 )
                 stub.requests.append(request)
                 handler = stub.routes.get((self.command, parts.path))
-                if handler is None:
-                    result = (404, {"error": "no stub route"})
-                else:
-                    result = handler(request)
+                result = (404, {"error": "no stub route"}) if handler is None else handler(request)
                 status, payload, headers = (*result, {}) if len(result) == 2 else result
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 try:
