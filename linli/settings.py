@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "linli.api",
     "linli.regions",
     "linli.accounts",
+    "linli.notifications",
+    "linli.points",
+    "linli.devices",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,96 @@
+"""Smart devices (kiosks, rice mill, unmanned cabinet, drug vending, AI cameras, sensors),
+the commands we send them and the events they post."""
+
+from django.db import models
+
+from linli.regions.models import Community, Street
+
+
+class Device(models.Model):
+    class Kind(models.TextChoices):
+        HEALTH_KIOSK = "health_kiosk", "健康自助机"
+        RICE_MILL = "rice_mill", "碾米机"
+        UNMANNED_CABINET = "unmanned_cabinet", "无人果蔬柜"
+        DRUG_VENDING = "drug_vending", "自助售药机"
+        AI_CAMERA = "ai_camera", "AI 摄像头"
+        IOT_SENSOR = "iot_sensor", "物联网传感器"
+
+    class Status(models.TextChoices):
+        ONLINE = "online", "在线"
+        OFFLINE = "offline", "离线"
+        DISABLED = "disabled", "停用"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
+    code = models.SlugField("设备编号", max_length=50, unique=True)
+    name = models.CharField("名称", max_length=100)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name="社区"
+    )
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name="街道/乡镇"
+    )
+    location = models.CharField("安装位置", max_length=200, blank=True)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    config = models.JSONField("配置", default=dict, blank=True, help_text="按设备类型：价格、货道、阈值等")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OFFLINE)
+    last_heartbeat_at = models.DateTimeField("最后心跳", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "智能终端"
+        verbose_name_plural = "智能终端"
+        ordering = ["kind", "code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class DeviceCommand(models.Model):
+    """Something a device must do ("dispense 1000 g", "open door"). Devices poll and ack."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待执行"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期"
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="commands", verbose_name="设备")
+    kind = models.CharField("指令", max_length=50)
+    payload = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    result = models.JSONField("执行结果", default=dict, blank=True)
+    dedupe_key = models.CharField("去重键", max_length=150, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    acked_at = models.DateTimeField("回执时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "设备指令"
+        verbose_name_plural = "设备指令"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["device", "status"], name="devicecommand_pending_idx")]
+
+    def __str__(self):
+        return f"{self.device.code} {self.kind} {self.get_status_display()}"
+
+
+class DeviceEvent(models.Model):
+    """A typed event a device posted; `event_id` (device-chosen) makes re-posts harmless."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="events", verbose_name="设备")
+    event_id = models.CharField("事件编号", max_length=100)
+    type = models.CharField("事件类型", max_length=50, db_index=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    occurred_at = models.DateTimeField("发生时间")
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "设备事件"
+        verbose_name_plural = "设备事件"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "event_id"], name="device_event_unique_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.device.code} {self.type}"
