@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 LINLI_SANDBOX = env_bool("LINLI_SANDBOX", DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "linli.console.apps.LinliAdminConfig",  # django.contrib.admin with the dashboard site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "linli.api",
     "linli.regions",
     "linli.accounts",
+    "linli.console",
     "linli.notifications",
     "linli.points",
     "linli.devices",
@@ -193,7 +194,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SECURITY": [{"jwtAuth": []}],
 }
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -4,13 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from linli.api.views import healthz
 
-admin.site.site_header = "邻礼通管理后台"
-admin.site.site_title = "邻礼通管理后台"
-admin.site.index_title = "工作台"
-
 api_v1 = [
     path("", include("linli.accounts.api.urls")),
     path("", include("linli.regions.api.urls")),
+    path("", include("linli.console.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
