@@ -6,3 +6,5 @@ test:
 	python3 dev.py test
 lint:
 	.venv/bin/ruff check .
+bench:
+	python3 bench/run.py

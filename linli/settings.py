@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "linli.regions",
     "linli.accounts",
     "linli.console",
+    "linli.uploads",
     "linli.notifications",
     "linli.points",
     "linli.devices",
@@ -139,6 +140,27 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploaded images (linli.uploads): local disk under MEDIA_ROOT by default. For several hosts use
+# S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, S3): set S3_BUCKET and install
+# django-storages[s3] (README, "Uploads"). Files are private there and served by signed URLs.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 3600),
+            "file_overwrite": False,
+        },
+    }
 
 # --- DRF ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,6 +10,7 @@ api_v1 = [
     path("", include("linli.accounts.api.urls")),
     path("", include("linli.regions.api.urls")),
     path("", include("linli.console.api.urls")),
+    path("", include("linli.uploads.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -17,6 +20,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
 ]
+# Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
+# production serves them from object storage or the reverse proxy).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "linli.api.errors.handler400"
 handler403 = "linli.api.errors.handler403"

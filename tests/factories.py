@@ -38,3 +38,19 @@ def make_resident(**kw) -> User:
 
 def grant(user: User, role: Role, **where) -> Membership:
     return Membership.objects.create(user=user, role=role, **where)
+
+
+def make_upload(owner: User, *, image: bytes | None = None, **kw):
+    """An Upload row; with `image` (bytes) the file is really stored, else only its name is recorded."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from linli.uploads.models import Upload
+
+    n = next(_seq)
+    name = f"uploads/test/{n:08d}.jpg"
+    if image is not None:
+        name = default_storage.save(name, ContentFile(image))
+    defaults = {"purpose": Upload.Purpose.WORK_ORDER, "content_type": "image/jpeg", "size": len(image or b"x" * 100)}
+    defaults |= {"width": 64, "height": 48}
+    return Upload.objects.create(owner=owner, file=name, **{**defaults, **kw})

@@ -1,7 +1,33 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 
+from linli.accounts import lockout
 from linli.accounts.models import Membership, User
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form with the same brute-force lockout as the API's password login."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = lockout.client_ip(self.request) if self.request is not None else None
+        try:
+            lockout.check(username=username, ip=ip)
+        except lockout.LoginLocked as exc:
+            raise ValidationError(exc.message, code="login_locked") from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            lockout.record_failure(username=username, ip=ip)
+            raise
+        if self.user_cache is not None:
+            lockout.record_success(username=self.user_cache.get_username())
+        return cleaned
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -125,7 +125,9 @@ def _flatten_fields(detail) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(
-            envelope(exc.status_code, exc.code, exc.message, exc.fields, **exc.extra), status=exc.status_code
+            envelope(exc.status_code, exc.code, exc.message, exc.fields, **exc.extra),
+            status=exc.status_code,
+            headers=getattr(exc, "headers", None),
         )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from linli.accounts.models import Membership, User
+from linli.api.fields import BlankableURLField
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -41,6 +42,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
+    avatar_url = BlankableURLField(read_only=True)
     age = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     communities = serializers.SerializerMethodField()
@@ -86,7 +88,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 class ProfileUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    avatar_url = BlankableURLField(max_length=500, required=False)
     phone = serializers.CharField(max_length=20, required=False, allow_null=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
 
@@ -124,3 +126,12 @@ class PasswordTokenSerializer(TokenObtainPairSerializer):
         data = super().validate(attrs)
         data["user"] = UserSerializer(self.user).data
         return data
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="Must be true: deleting the account cannot be undone")
+
+    def validate_confirm(self, value):
+        if value is not True:
+            raise serializers.ValidationError("请确认注销账号（confirm 须为 true）")
+        return value

@@ -7,4 +7,6 @@ urlpatterns = [
     path("auth/token/", views.PasswordTokenView.as_view(), name="auth-token"),
     path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views.MyDataExportView.as_view(), name="me-export"),
+    path("me/delete/", views.MyAccountDeleteView.as_view(), name="me-delete"),
 ]

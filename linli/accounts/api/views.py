@@ -1,4 +1,6 @@
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -7,8 +9,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from linli.accounts import selectors, services
+from linli.accounts import lockout, privacy, selectors, services
 from linli.accounts.api.serializers import (
+    AccountDeleteSerializer,
     PasswordTokenSerializer,
     ProfileUpdateSerializer,
     TokenPairSerializer,
@@ -63,11 +66,17 @@ class PasswordTokenView(LoginView):
         tags=["auth"],
     )
     def post(self, request):
+        ip = lockout.client_ip(request)
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        username = str(username) if isinstance(username, (str, int)) else None
+        lockout.check(username=username, ip=ip)
         serializer = PasswordTokenSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
         except exceptions.AuthenticationFailed:
+            lockout.record_failure(username=username, ip=ip)
             raise InvalidCredentials() from None
+        lockout.record_success(username=serializer.user.get_username())
         return Response(serializer.validated_data)
 
 
@@ -84,7 +93,8 @@ class TokenRefreshView(LoginView):
         serializer = TokenRefreshSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
-        except TokenError:
+        except (TokenError, ObjectDoesNotExist):
+            # ObjectDoesNotExist: a well-signed token of a user that has since been deleted.
             raise InvalidToken() from None
         return Response(serializer.validated_data)
 
@@ -104,3 +114,45 @@ class MeView(APIView):
     def _render(self, user):
         memberships = list(selectors.memberships_of(user))
         return UserSerializer(user, context={"memberships": memberships}).data
+
+
+class MyDataExportView(APIView):
+    @extend_schema(
+        summary="Export all my personal data (PIPL)",
+        description=(
+            "Everything the platform holds about me as one JSON document: `user` (profile and roles) "
+            "plus one key per app that stores personal data (e.g. `uploads`)."
+        ),
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "A resident",
+                value={
+                    "user": {"id": 7, "username": "wx_dev-demo", "display_name": "张大爷", "roles": []},
+                    "uploads": {"files": []},
+                },
+            )
+        ],
+        tags=["me"],
+    )
+    def get(self, request):
+        return Response(privacy.export_user_data(request.user))
+
+
+class MyAccountDeleteView(APIView):
+    @extend_schema(
+        summary="Delete my account (PIPL): anonymise it for good",
+        description=(
+            "Removes my identity (name, phone, WeChat ids, avatar, birth date), my files and my roles; "
+            "orders, ledgers and cases stay, pointing at an anonymous account. Every token stops working. "
+            'Cannot be undone: send {"confirm": true}.'
+        ),
+        request=AccountDeleteSerializer,
+        responses={204: None},
+        tags=["me"],
+    )
+    def post(self, request):
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        privacy.erase_user(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

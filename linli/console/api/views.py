@@ -4,6 +4,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linli.api.schema import ErrorSerializer
 from linli.console.selectors import build_dashboard, console_communities
 
 
@@ -93,7 +94,7 @@ class StaffDashboardView(APIView):
     @extend_schema(
         summary="Staff dashboard: today's numbers, 30-day trends and the service index",
         parameters=[DashboardQuery],
-        responses=DashboardSerializer,
+        responses={200: DashboardSerializer, 404: ErrorSerializer},
         tags=["staff"],
     )
     def get(self, request):

@@ -1,0 +1,76 @@
+"""One benchmark scenario under locust (headless), chosen by bench/run.py through the environment.
+
+BENCH_SCENARIO   the Scenario as JSON (bench/scenarios.py)
+BENCH_FIXTURES   tokens and ids written by bench/data.py
+BENCH_STATS_OUT  where to write the measured figures as JSON when the run ends
+"""
+
+import itertools
+import json
+import os
+import random
+
+from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
+
+SCENARIO = json.loads(os.environ["BENCH_SCENARIO"])
+with open(os.environ["BENCH_FIXTURES"]) as f:
+    FIXTURES = json.load(f)
+
+TOKENS = FIXTURES["tokens"].get(SCENARIO["persona"], [])
+PATH = SCENARIO["path"].format(**FIXTURES["ids"])
+# Each request comes from the next person (and, behind the one trusted proxy the server is told
+# about, from its own address), as real traffic does; with one_request_per_token each person acts once.
+_tokens = iter(TOKENS) if SCENARIO["one_request_per_token"] else itertools.cycle(TOKENS)
+_queries = {"requests": 0, "queries": 0, "missing_header": 0}
+
+
+class BenchUser(FastHttpUser):
+    wait_time = constant(0)  # closed loop: each simulated user sends its next request as soon as it has an answer
+
+    @task
+    def hit(self):
+        headers = {"X-Forwarded-For": f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"}
+        if TOKENS:
+            token = next(_tokens, None)
+            if token is None:
+                raise StopUser()  # everybody has had their turn
+            headers["Authorization"] = f"Bearer {token}"
+        kwargs = {"headers": headers, "name": SCENARIO["name"]}
+        if SCENARIO["query"]:
+            kwargs["params"] = SCENARIO["query"]
+        if SCENARIO["body"] is not None:
+            kwargs["json"] = SCENARIO["body"]
+        self.client.request(SCENARIO["method"], PATH, **kwargs)
+
+
+@events.request.add_listener
+def count_queries(response=None, exception=None, **kwargs):
+    if response is None:
+        return
+    value = response.headers.get("X-Query-Count") if response.headers else None
+    _queries["requests"] += 1
+    if value is None:
+        _queries["missing_header"] += 1
+    else:
+        _queries["queries"] += int(value)
+
+
+@events.quitting.add_listener
+def write_stats(environment, **kwargs):
+    total = environment.stats.total
+    errors = {f"{e.method} {e.name}: {e.error}": e.occurrences for e in environment.stats.errors.values()}
+    figures = {
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "rps": total.total_rps,
+        "p50_ms": total.get_response_time_percentile(0.50),
+        "p95_ms": total.get_response_time_percentile(0.95),
+        "p99_ms": total.get_response_time_percentile(0.99),
+        "max_ms": total.max_response_time,
+        "queries_per_request": _queries["queries"] / _queries["requests"] if _queries["requests"] else None,
+        "responses_without_query_header": _queries["missing_header"],
+        "errors": errors,
+    }
+    with open(os.environ["BENCH_STATS_OUT"], "w") as f:
+        json.dump(figures, f)

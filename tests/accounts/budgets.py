@@ -1,0 +1,76 @@
+"""Quality-gate registrations for the accounts endpoints (see tests/quality/registry.py)."""
+
+from linli.accounts.models import Role
+from tests import factories
+
+
+def me(persona):
+    factories.grant(persona.user, Role.PROPERTY_MANAGER, community=factories.make_community())
+    return {}
+
+
+def my_data(persona):
+    """Data in every app with a privacy handler, made by the apps' own PRIVACY_DATA makers."""
+    from tests.quality.registry import registry
+
+    for give in registry().privacy_data.values():
+        give(persona.user)
+    return {}
+
+
+def export_budget() -> int:
+    from tests.quality.registry import registry
+
+    return 1 + sum(registry().export_queries.values())
+
+
+DETAIL_BUDGETS = {
+    # 1 token user, 1 memberships with communities, streets and content types joined
+    "/api/v1/me/": ("resident", me, 2),
+    # 1 token user, then what each app's export costs (EXPORT_QUERIES in the apps' budgets.py)
+    "/api/v1/me/export/": ("resident", my_data, export_budget),
+}
+
+# Deleting the account uses the persona up: every fuzzed example gets a fresh user.
+FUZZ_THROWAWAY_USER = {("POST", "/api/v1/me/delete/")}
+
+
+def give_roles(user):
+    factories.grant(user, Role.RESIDENT, community=factories.make_community(), position="户主")
+    return []  # the roles go; the community names are not personal data
+
+
+def give_stored_responses(user):
+    from linli.api.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.create(
+        principal=f"user:{user.pk}",
+        key="order-2026-0001",
+        scope="POST /api/v1/market/orders/",
+        request_hash="0" * 64,
+        status_code=201,
+        response_body={"receiver": user.display_name, "phone": user.phone},
+    )
+    return ["order-2026-0001"]
+
+
+def give_admin_actions(user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    community = factories.make_community(name="春江月社区")
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[community], action_flag=CHANGE, change_message="改了简介", single_object=True
+    )
+    return []  # the console's audit trail stays, pointing at the anonymised account
+
+
+PRIVACY_DATA = {
+    "accounts": give_roles,
+    "api": give_stored_responses,
+    "admin": give_admin_actions,
+}
+EXPORT_QUERIES = {
+    "accounts": 1,  # memberships with communities, streets and content types joined
+    "api": 1,  # stored idempotent responses
+    "admin": 1,  # the admin's change log with content types joined
+}

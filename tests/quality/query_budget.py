@@ -1,0 +1,100 @@
+"""Query counting for tests: exact budgets whose failure prints the SQL that ran.
+
+with assert_num_queries(2, label="GET /api/v1/me/"):   # 1 token user, 1 memberships
+    client.get("/api/v1/me/")
+
+with count_queries() as queries:
+    client.get(url)
+assert len(queries) == ..., format_queries(queries)
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+
+class CapturedQueries(CaptureQueriesContext):
+    @property
+    def sql(self) -> list[str]:
+        return [query["sql"] for query in self.captured_queries]
+
+
+@contextmanager
+def count_queries(using: str = "default"):
+    with CapturedQueries(connections[using]) as captured:
+        yield captured
+
+
+def format_queries(queries: CapturedQueries | list[str]) -> str:
+    sql = queries.sql if isinstance(queries, CapturedQueries) else list(queries)
+    return "\n".join(f"  {index}. {statement}" for index, statement in enumerate(sql, 1))
+
+
+@contextmanager
+def assert_num_queries(expected: int, *, label: str = "", using: str = "default"):
+    """Exactly `expected` queries inside the block, or a failure listing every statement."""
+    with count_queries(using) as captured:
+        yield captured
+    if len(captured) != expected:
+        pytest.fail(
+            f"{label or 'block'}: expected {expected} queries, ran {len(captured)}:\n{format_queries(captured)}",
+            pytrace=False,
+        )
+
+
+PAGE = {"page_size": 50}
+SMALL, LARGE = 3, 30
+
+
+def assert_list_is_flat(path: str, persona_name: str, maker) -> None:
+    """The list at `path` runs as many queries with LARGE visible rows as with SMALL ones.
+
+    `maker(persona, n)` creates n more rows the persona sees there, and returns the path
+    parameters of a nested list (the same every time) or None.
+    """
+    from tests.support.personas import make_persona
+
+    persona = make_persona(persona_name)
+    client = persona.client()
+    params = maker(persona, SMALL) or {}
+    url = path.format(**params)
+    client.get(url, PAGE)  # warm caches (content types, …) so both measurements start alike
+    with count_queries() as small:
+        first = client.get(url, PAGE)
+    assert first.status_code == 200, first.content[:500]
+
+    assert (maker(persona, LARGE - SMALL) or {}) == params, "a maker must return the same path parameters"
+    with count_queries() as large:
+        second = client.get(url, PAGE)
+    assert second.status_code == 200, second.content[:500]
+
+    shown = len(second.json()["results"]) - len(first.json()["results"])
+    assert shown >= LARGE - SMALL, f"the maker's rows are not in {path} for {persona_name} ({shown} more shown)"
+    if len(large) != len(small):
+        pytest.fail(
+            f"{path}: {len(small)} queries for {SMALL} rows but {len(large)} for {LARGE} (N+1?)\n"
+            f"with {LARGE} rows:\n{format_queries(large)}",
+            pytrace=False,
+        )
+
+
+def assert_get_within_budget(path: str, persona_name: str, maker, budget: int) -> None:
+    """GET `path` (parameters from `maker(persona)`) as the persona runs exactly `budget` queries."""
+    from tests.support.personas import make_persona
+
+    persona = make_persona(persona_name)
+    client = persona.client()
+    url = path.format(**(maker(persona) or {}))
+    client.get(url)  # warm caches
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    budget = budget() if callable(budget) else budget
+    if len(queries) != budget:
+        pytest.fail(
+            f"{path}: budget {budget} queries, ran {len(queries)}:\n{format_queries(queries)}\n"
+            "Fewer is good news: lower the budget in its budgets.py. More: fix the N+1 or justify a higher one.",
+            pytrace=False,
+        )

@@ -1,0 +1,181 @@
+"""Fuzz every operation of the live OpenAPI schema with schemathesis, as three personas.
+
+The schema comes from /api/v1/schema/ of the in-process app, so an endpoint that lands later is
+fuzzed without anyone adding it here. Each operation is tried as an anonymous client, as a
+resident and as a member of the community staff, on top of the demo data (`seed_demo`), with:
+
+* not_a_server_error — any 5xx is a bug to fix, never to exclude;
+* status_code_conformance — only documented statuses (linli.api.schema documents the envelope's);
+* content_type_conformance and response_schema_conformance — the answer is what the schema says.
+
+A failure prints the reproducing request as a curl command. The run is bounded
+(FUZZ_EXAMPLES examples per operation and persona, derandomized) and throttles are lifted so that
+they do not hide anything.
+"""
+
+import io
+import os
+import zlib
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from linli.accounts.models import Role
+from linli.regions.models import Community
+from tests.quality.openapi import SCHEMA_URL
+from tests.quality.registry import registry
+from tests.support.personas import make_persona
+from tests.support.throttles import lift_throttles
+
+# Examples per operation and persona; LINLI_FUZZ_EXAMPLES=500 for a deeper run by hand.
+FUZZ_EXAMPLES = int(os.environ.get("LINLI_FUZZ_EXAMPLES", "25"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+class InProcessWSGI:
+    """Django's WSGI handler, usable inside a test's transaction.
+
+    Django closes "old" database connections when a request starts and ends; in a test that
+    would close the connection holding the test transaction (the seeded data). django.test.Client
+    avoids it the same way: by disconnecting those two receivers around the request.
+    """
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return [body]
+
+
+schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, InProcessWSGI())
+
+
+class Fuzzing:
+    """One persona in the demo world, plus real path parameters for detail endpoints."""
+
+    def __init__(self, persona_name: str):
+        call_command("seed_demo", stdout=io.StringIO())
+        community = Community.objects.get(code="baiyun")
+        self.persona = make_persona(persona_name, community)
+        self.persona_name = persona_name
+        self._path_params: dict[str, dict] = {}
+
+    def headers_for(self, case) -> dict:
+        if (case.method.upper(), case.path) in registry().fuzz_throwaway_user and self.persona.user is not None:
+            return make_persona(self.persona_name, self.persona.community).headers
+        return self.persona.headers
+
+    def real_path_params(self, case) -> dict:
+        """Path parameters of objects that exist, made once per operation by a budget maker.
+
+        The maker registered for this path, else for the longest registered path it extends
+        (POST /events/{id}/registrations/ → GET /events/{id}/), in DETAIL_BUDGETS.
+        """
+        if case.path not in self._path_params:
+            budgets = registry().detail_budgets
+            candidates = [p for p in budgets if "{" in p and case.path.startswith(p.rstrip("/"))]
+            made = {}
+            if candidates:
+                persona_name, maker, _ = budgets[max(candidates, key=len)]
+                persona = (
+                    self.persona
+                    if self.persona.user is not None
+                    else make_persona(persona_name, self.persona.community)
+                )
+                made = maker(persona) or {}
+            self._path_params[case.path] = made
+        return self._path_params[case.path]
+
+    def run(self, case):
+        if case.path_parameters:
+            # About half of the examples aim at a real object, the others at whatever was generated.
+            real = self.real_path_params(case)
+            for name, value in real.items():
+                if name in case.path_parameters and _aim_at_real(case.path_parameters[name]):
+                    case.path_parameters[name] = value
+        case.call_and_validate(headers=self.headers_for(case), checks=CHECKS)
+
+
+def _aim_at_real(generated) -> bool:
+    """Deterministic in the generated value, so that Hypothesis can replay and shrink a failure."""
+    if isinstance(generated, bool):
+        return False
+    if isinstance(generated, int):
+        return generated % 2 == 0
+    if isinstance(generated, str):
+        return zlib.crc32(generated.encode("utf-8", "surrogatepass")) % 2 == 0
+    return False
+
+
+@pytest.fixture
+def unthrottled(monkeypatch, settings):
+    lift_throttles(monkeypatch)
+    settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES = settings.LOGIN_LOCKOUT_IP_FAILURES = 10**9
+    # Password checks with the production hasher cost ~0.3 s each; the fuzzer makes hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_HYPOTHESIS = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def as_anonymous(db, unthrottled):
+    return Fuzzing("anonymous")
+
+
+@pytest.fixture
+def as_resident(db, unthrottled):
+    return Fuzzing("resident")
+
+
+@pytest.fixture
+def as_staff(db, unthrottled):
+    fuzzing = Fuzzing("staff")
+    assert fuzzing.persona.user.memberships.filter(role=Role.COMMUNITY_STAFF).exists()
+    return fuzzing
+
+
+@schema.parametrize()
+@_HYPOTHESIS
+def test_it_survives_fuzzing_as_anonymous(case, as_anonymous):
+    as_anonymous.run(case)
+
+
+@schema.parametrize()
+@_HYPOTHESIS
+def test_it_survives_fuzzing_as_a_resident(case, as_resident):
+    as_resident.run(case)
+
+
+@schema.parametrize()
+@_HYPOTHESIS
+def test_it_survives_fuzzing_as_staff(case, as_staff):
+    as_staff.run(case)
