@@ -1,7 +1,8 @@
 """Smart devices (kiosks, rice mill, unmanned cabinet, drug vending, AI cameras, sensors),
-the commands we send them and the events they post."""
+the commands we send them, the events they post and the outages the heartbeat watch records."""
 
 from django.db import models
+from django.db.models import Q
 
 from linli.regions.models import Community, Street
 
@@ -34,7 +35,12 @@ class Device(models.Model):
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     config = models.JSONField("配置", default=dict, blank=True, help_text="按设备类型：价格、货道、阈值等")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OFFLINE)
-    last_heartbeat_at = models.DateTimeField("最后心跳", null=True, blank=True)
+    last_heartbeat_at = models.DateTimeField("最后心跳", null=True, blank=True, db_index=True)
+    firmware_version = models.CharField("固件版本", max_length=50, blank=True)
+    telemetry = models.JSONField("最近遥测", default=dict, blank=True, help_text="最近一次心跳上报的电量、信号等")
+    # Fernet token of the device's signing secret (linli/devices/crypto.py); empty: cannot sign in yet.
+    secret_encrypted = models.TextField("密钥（加密）", blank=True, default="", editable=False)
+    secret_issued_at = models.DateTimeField("密钥签发时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -62,6 +68,7 @@ class DeviceCommand(models.Model):
     result = models.JSONField("执行结果", default=dict, blank=True)
     dedupe_key = models.CharField("去重键", max_length=150, null=True, blank=True, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True, help_text="到期仍未回执则置为已过期")
     acked_at = models.DateTimeField("回执时间", null=True, blank=True)
 
     class Meta:
@@ -94,3 +101,30 @@ class DeviceEvent(models.Model):
 
     def __str__(self):
         return f"{self.device.code} {self.type}"
+
+
+class DeviceOutage(models.Model):
+    """A device that stopped sending heartbeats: one row per outage, open until it is heard from again.
+
+    At most one open outage per device (a partial unique constraint), and the staff alert is sent
+    in the same transaction that opens it, so each outage alerts exactly once.
+    """
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="outages", verbose_name="设备")
+    last_seen_at = models.DateTimeField("最后心跳", null=True, blank=True, help_text="离线前最后一次心跳")
+    detected_at = models.DateTimeField("发现离线时间")
+    ended_at = models.DateTimeField("恢复时间", null=True, blank=True)
+    notified_count = models.PositiveIntegerField("通知人数", default=0)
+
+    class Meta:
+        verbose_name = "离线记录"
+        verbose_name_plural = "离线记录"
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(ended_at__isnull=True), name="device_one_open_outage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.device.code} 离线于 {self.detected_at:%Y-%m-%d %H:%M}"

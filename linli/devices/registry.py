@@ -3,13 +3,25 @@
     # merchants/devices.py (imported from the app's AppConfig.ready)
     from linli.devices.registry import on_event, on_command_ack
 
-    @on_event("cabinet.door_closed", kinds=["unmanned_cabinet"])
+    @on_event("cabinet.door_closed", kinds=["unmanned_cabinet"], schema=DoorClosedSerializer)
     def settle(device, event): ...          # event is a DeviceEvent, inside the request's transaction
 
     @on_command_ack("dispense")
-    def dispensed(command): ...             # command is a DeviceCommand, status done or failed
+    def dispensed(command): ...             # command is a DeviceCommand: done, failed or expired
 
-An event type nobody registered is rejected (400) by the events endpoint.
+What the gateway (linli/devices/services.py) guarantees:
+
+* events — `POST /api/v1/devices/events/`: a type nobody registered is 400 `unknown_event_type`; a
+  device whose kind is not in `kinds` gets 400 `event_type_not_allowed` (no `kinds`: any device);
+  the payload is validated with `schema` first (400 with `payload.<field>` errors). The DeviceEvent
+  row and the handler run in one transaction: a handler that raises (a DomainError becomes its
+  4xx) stores nothing, so the device may post again. A repeated `event_id` of the same device
+  never reaches the handler a second time.
+* acks — `POST /api/v1/devices/commands/{id}/ack/` moves a pending command to done/failed and runs
+  every handler of its kind once, in that transaction (a handler that raises rolls the ack back).
+  A command queued with an expiry (`device_command_create(..., expires_in=…)`, default
+  settings.DEVICE_COMMAND_TTL_SECONDS) that nobody acknowledged becomes `expired` in a beat job,
+  which runs the same handlers.
 """
 
 from collections.abc import Callable
@@ -54,6 +66,11 @@ def event_handler(event_type: str) -> EventHandler | None:
 
 def event_types() -> list[str]:
     return sorted(_event_handlers)
+
+
+def event_types_for_kind(kind: str) -> list[str]:
+    """The event types a device of `kind` may post (handlers without `kinds` accept every kind)."""
+    return sorted(t for t, h in _event_handlers.items() if not h.kinds or kind in h.kinds)
 
 
 def ack_handlers(command_kind: str) -> list[Callable]:

@@ -1,0 +1,75 @@
+"""Pretend to be a device: sign and send one request with the reference client (linli/devices/client.py).
+
+    python manage.py device_simulator --device mill-baiyun-01 --secret S heartbeat
+    python manage.py device_simulator --device mill-baiyun-01 --secret S commands
+    python manage.py device_simulator --device mill-baiyun-01 --secret S ack 42 done '{"dispensed_g": 1000}'
+    python manage.py device_simulator --device kiosk-1 --secret S event kiosk.measurement '{"session_token": "…"}'
+
+The secret may come from the DEVICE_SECRET environment variable instead of --secret (keeps it out of
+the shell history). Prints the JSON answer; a 4xx/5xx answer is printed and the command fails.
+"""
+
+import json
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from linli.devices.client import DeviceApiError, DeviceClient
+
+
+def _json_object(raw: str) -> dict:
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise CommandError(f"not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise CommandError("the JSON must be an object, e.g. '{\"weight_g\": 1000}'")
+    return value
+
+
+class Command(BaseCommand):
+    help = "Send one signed device request (heartbeat, commands, ack, event) to a Linli server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--device", required=True, help="device code (X-Device-Id)")
+        parser.add_argument("--secret", default=os.environ.get("DEVICE_SECRET"), help="secret (or $DEVICE_SECRET)")
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="server origin")
+        actions = parser.add_subparsers(dest="action", required=True)
+        beat = actions.add_parser("heartbeat", help="POST /api/v1/devices/heartbeat/")
+        beat.add_argument("--firmware", help="firmware version")
+        beat.add_argument("--battery", type=int, help="battery percentage")
+        actions.add_parser("commands", help="GET /api/v1/devices/commands/")
+        ack = actions.add_parser("ack", help="POST /api/v1/devices/commands/ID/ack/")
+        ack.add_argument("command_id", type=int)
+        ack.add_argument("status", choices=["done", "failed"])
+        ack.add_argument("result", nargs="?", default="{}", help="JSON object")
+        event = actions.add_parser("event", help="POST /api/v1/devices/events/")
+        event.add_argument("type", help="event type, e.g. kiosk.measurement")
+        event.add_argument("payload", nargs="?", default="{}", help="JSON object")
+        event.add_argument("--event-id", help="reuse an id to resend the same event (default: random)")
+
+    def handle(self, *args, **options):
+        if not options["secret"]:
+            raise CommandError("give the device secret with --secret or $DEVICE_SECRET")
+        client = DeviceClient(options["base_url"], options["device"], options["secret"])
+        action = options["action"]
+        try:
+            if action == "heartbeat":
+                telemetry = {}
+                if options["firmware"]:
+                    telemetry["firmware_version"] = options["firmware"]
+                if options["battery"] is not None:
+                    telemetry["battery_pct"] = options["battery"]
+                answer = client.heartbeat(**telemetry)
+            elif action == "commands":
+                answer = client.commands()
+            elif action == "ack":
+                answer = client.ack(options["command_id"], options["status"], _json_object(options["result"]))
+            else:
+                answer = client.event(options["type"], _json_object(options["payload"]), event_id=options["event_id"])
+        except DeviceApiError as exc:
+            self.stderr.write(json.dumps(exc.body, ensure_ascii=False, indent=2))
+            raise CommandError(f"the server answered {exc.status_code} {exc.code}") from None
+        except OSError as exc:  # connection refused, timeouts (requests' errors are OSErrors)
+            raise CommandError(f"cannot reach {options['base_url']}: {exc}") from None
+        self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
