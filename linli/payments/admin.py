@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+
+from linli.api.errors import DomainError
+from linli.payments import services
+from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification, Refund, ServiceOrder
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ("out_refund_no", "amount_fen", "cash_fen", "points_fen", "reason", "status", "requested_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentIntent)
+class PaymentIntentAdmin(admin.ModelAdmin):
+    list_display = (
+        "out_trade_no",
+        "payer",
+        "description",
+        "amount_fen",
+        "points_fen",
+        "refunded_fen",
+        "method",
+        "provider",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "method", "provider", "purpose")
+    list_select_related = ("payer",)
+    search_fields = ("out_trade_no", "provider_transaction_id", "reference", "payer__username", "payer__display_name")
+    date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    actions = ["close_unpaid"]
+    readonly_fields = [f.name for f in PaymentIntent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # intents are created by the app that sells something
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="关闭所选的待支付单（退回积分）")
+    def close_unpaid(self, request, queryset):
+        closed = 0
+        for intent in queryset.filter(status=PaymentIntent.Status.CREATED):
+            try:
+                closed += services.payment_intent_close(intent=intent, reason="closed_by_staff").status == "closed"
+            except DomainError as exc:
+                self.message_user(request, f"{intent.out_trade_no}: {exc.message}", messages.ERROR)
+        self.message_user(request, f"已关闭 {closed} 笔")
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ("out_refund_no", "intent", "amount_fen", "cash_fen", "points_fen", "reason", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("intent",)
+    search_fields = ("out_refund_no", "provider_refund_id", "intent__out_trade_no")
+    readonly_fields = [f.name for f in Refund._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # refunds go through the owning app (e.g. a merchant's refund), which keeps its books
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "provider", "event_type", "out_trade_no", "out_refund_no", "outcome", "detail")
+    list_filter = ("outcome", "provider", "event_type")
+    search_fields = ("out_trade_no", "out_refund_no", "notification_id")
+    readonly_fields = [f.name for f in PaymentNotification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentContract)
+class PaymentContractAdmin(admin.ModelAdmin):
+    list_display = ("user", "provider", "status", "contract_id", "created_at", "terminated_at")
+    list_filter = ("status", "provider")
+    list_select_related = ("user",)
+    search_fields = ("contract_id", "user__username", "user__display_name")
+    readonly_fields = [f.name for f in PaymentContract._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ServiceOrder)
+class ServiceOrderAdmin(admin.ModelAdmin):
+    list_display = ("out_order_no", "payer", "description", "risk_amount_fen", "status", "intent", "created_at")
+    list_filter = ("status", "provider", "purpose")
+    list_select_related = ("payer", "intent")
+    search_fields = ("out_order_no", "reference", "payer__username")
+    readonly_fields = [f.name for f in ServiceOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,75 @@
+from rest_framework import serializers
+
+from linli.payments.models import PaymentContract, PaymentIntent, Refund
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "out_refund_no",
+            "amount_fen",
+            "cash_fen",
+            "points_fen",
+            "reason",
+            "status",
+            "created_at",
+            "succeeded_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentIntentSerializer(serializers.ModelSerializer):
+    cash_fen = serializers.IntegerField(read_only=True, help_text="Paid through the provider (amount less points)")
+    refunds = RefundSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PaymentIntent
+        fields = [
+            "id",
+            "out_trade_no",
+            "purpose",
+            "reference",
+            "description",
+            "amount_fen",
+            "points_fen",
+            "cash_fen",
+            "refunded_fen",
+            "method",
+            "provider",
+            "status",
+            "expires_at",
+            "paid_at",
+            "closed_at",
+            "created_at",
+            "refunds",
+        ]
+        read_only_fields = fields
+
+
+class ClientParamsSerializer(serializers.Serializer):
+    """What the mini-program passes to wx.requestPayment (plus which provider made it)."""
+
+    # WeChat's own parameter names (camelCase), as wx.requestPayment takes them.
+    provider = serializers.CharField()
+    appId = serializers.CharField(required=False)
+    timeStamp = serializers.CharField()
+    nonceStr = serializers.CharField()
+    package = serializers.CharField()
+    signType = serializers.CharField()
+    paySign = serializers.CharField()
+    sandbox_complete_url = serializers.CharField(
+        required=False, help_text="Sandbox only: POST here to simulate the provider's callback"
+    )
+
+
+class SandboxCompleteSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=["success", "fail"], default="success")
+
+
+class PaymentContractSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentContract
+        fields = ["id", "provider", "status", "contract_id", "created_at", "terminated_at"]
+        read_only_fields = fields

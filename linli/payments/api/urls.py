@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from linli.payments.api.views import (
+    PaymentContractViewSet,
+    PaymentIntentViewSet,
+    WeChatPaymentNotifyView,
+    WeChatRefundNotifyView,
+)
+
+router = SimpleRouter()
+router.register("payments/contracts", PaymentContractViewSet, basename="payment-contract")
+router.register("payments", PaymentIntentViewSet, basename="payment")
+urlpatterns = [
+    path("payments/wechat/notify/", WeChatPaymentNotifyView.as_view(), name="wechatpay-notify"),
+    path("payments/wechat/refund-notify/", WeChatRefundNotifyView.as_view(), name="wechatpay-refund-notify"),
+    *router.urls,
+]

@@ -1,0 +1,146 @@
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linli.api.errors import NotFoundError
+from linli.api.schema import ErrorSerializer
+from linli.payments import selectors, services
+from linli.payments.api.serializers import (
+    PaymentContractSerializer,
+    PaymentIntentSerializer,
+    SandboxCompleteSerializer,
+)
+from linli.payments.filters import PaymentIntentFilterSet
+from linli.payments.models import PaymentNotification
+
+
+class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """My payments (each order's payment lives here; the order's own API starts it)."""
+
+    serializer_class = PaymentIntentSerializer
+    filterset_class = PaymentIntentFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.intents_of(self.request.user)
+
+    @extend_schema(summary="My payments, newest first", tags=["payments"])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my payments, with its refunds", tags=["payments"])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Sandbox: simulate the provider's payment callback",
+        description=(
+            "Only while LINLI_SANDBOX is on (404 otherwise). Goes through the same notification handler as a "
+            "real WeChat Pay callback: a repeated call changes nothing. `result=fail` simulates a failed payment."
+        ),
+        request=SandboxCompleteSerializer,
+        responses={200: PaymentIntentSerializer},
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["post"], url_path="sandbox-complete", filterset_class=None)
+    def sandbox_complete(self, request, pk=None):
+        intent = self.get_object()
+        data = SandboxCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.payment_sandbox_complete(intent=intent, succeed=data.validated_data["result"] == "success")
+        return Response(PaymentIntentSerializer(self.get_queryset().get(pk=intent.pk)).data)
+
+
+class PaymentContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """My standing payment authorisations (WeChat Pay Score), needed by the unmanned cabinet."""
+
+    serializer_class = PaymentContractSerializer
+    filterset_class = None
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.contracts_of(self.request.user)
+
+    @extend_schema(summary="My payment authorisations (支付分)", tags=["payments"])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Sandbox: accept the Pay Score authorisation",
+        description="Only while LINLI_SANDBOX is on (404 otherwise); signing twice returns the same contract.",
+        request=None,
+        responses={201: PaymentContractSerializer},
+        tags=["payments"],
+    )
+    @action(detail=False, methods=["post"], url_path="sandbox-sign")
+    def sandbox_sign(self, request):
+        contract = services.contract_sign_sandbox(user=request.user)
+        return Response(PaymentContractSerializer(contract).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="End a payment authorisation",
+        request=None,
+        responses={200: PaymentContractSerializer},
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        contract = services.contract_terminate(contract=self.get_object())
+        return Response(PaymentContractSerializer(contract).data)
+
+
+_NOTIFY_RESPONSES = {
+    204: OpenApiResponse(description="Accepted (also for a repeated notification, which changes nothing)"),
+    400: OpenApiResponse(ErrorSerializer, description="Undecryptable resource, or amount mismatch (amount_mismatch)"),
+    401: OpenApiResponse(ErrorSerializer, description="Missing or invalid Wechatpay-Signature (invalid_signature)"),
+    404: OpenApiResponse(ErrorSerializer, description="WeChat Pay is not configured here (not_found)"),
+}
+
+
+class WeChatNotifyView(APIView):
+    """WeChat Pay calls this; the signature headers are the authentication."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+    kind = "payment"
+
+    def post(self, request):
+        if not settings.WECHATPAY_MCH_ID:
+            raise NotFoundError()
+        notification = services.wechat_notification_receive(kind=self.kind, headers=request.headers, body=request.body)
+        if notification.outcome == PaymentNotification.Outcome.AMOUNT_MISMATCH:
+            return Response(
+                {"code": "amount_mismatch", "message": "通知金额与订单金额不符"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WeChatPaymentNotifyView(WeChatNotifyView):
+    @extend_schema(
+        summary="WeChat Pay callback: payment result (TRANSACTION.SUCCESS)",
+        request=OpenApiTypes.OBJECT,
+        responses=_NOTIFY_RESPONSES,
+        auth=[],
+        tags=["payments"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class WeChatRefundNotifyView(WeChatNotifyView):
+    kind = "refund"
+
+    @extend_schema(
+        summary="WeChat Pay callback: refund result (REFUND.SUCCESS / ABNORMAL / CLOSED)",
+        request=OpenApiTypes.OBJECT,
+        responses=_NOTIFY_RESPONSES,
+        auth=[],
+        tags=["payments"],
+    )
+    def post(self, request):
+        return super().post(request)

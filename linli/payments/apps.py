@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "linli.payments"
+    label = "payments"
+    verbose_name = "支付"
+
+    def ready(self):
+        from linli.celery import register_periodic
+
+        register_periodic("payments.close_expired_intents", "linli.payments.tasks.close_expired_intents", 60.0)

@@ -1,0 +1,39 @@
+"""Payment providers behind one interface (`base.PaymentProvider`).
+
+* `sandbox` — the embedded default: nothing leaves the machine; the provider's callback is
+  simulated by `POST /api/v1/payments/{id}/sandbox-complete/` (only with LINLI_SANDBOX on).
+* `wechat_pay` — WeChat Pay API v3 (JSAPI for the mini-program), see `wechat.py`.
+"""
+
+from django.conf import settings
+
+from linli.api.errors import ServiceUnavailable
+from linli.payments.models import Provider
+from linli.payments.providers.base import PaymentProvider
+
+
+def default_provider_name() -> str:
+    """The provider new cash payments use: PAYMENTS_PROVIDER, else WeChat Pay when configured, else the sandbox."""
+    if settings.PAYMENTS_PROVIDER:
+        return settings.PAYMENTS_PROVIDER
+    if settings.WECHATPAY_MCH_ID:
+        return Provider.WECHAT_PAY
+    if settings.LINLI_SANDBOX:
+        return Provider.SANDBOX
+    raise ServiceUnavailable("在线支付尚未开通", code="payments_unavailable")
+
+
+def get_provider(name: str) -> PaymentProvider:
+    if name == Provider.SANDBOX:
+        if not settings.LINLI_SANDBOX:
+            raise ServiceUnavailable("沙箱支付已关闭", code="payments_unavailable")
+        from linli.payments.providers.sandbox import SandboxProvider
+
+        return SandboxProvider()
+    if name == Provider.WECHAT_PAY:
+        if not settings.WECHATPAY_MCH_ID:
+            raise ServiceUnavailable("微信支付尚未配置", code="payments_unavailable")
+        from linli.payments.providers.wechat import WeChatPayProvider
+
+        return WeChatPayProvider.from_settings()
+    raise ServiceUnavailable(f"未知的支付通道 {name}", code="payments_unavailable")

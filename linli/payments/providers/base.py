@@ -1,0 +1,67 @@
+"""The interface every payment provider implements."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class ProviderError(Exception):
+    """The provider refused or could not be reached. `transient` errors are worth retrying."""
+
+    def __init__(self, message: str, *, code: str = "", transient: bool = False, status: int | None = None):
+        self.code = code
+        self.transient = transient
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class TransactionState:
+    """What the provider says about a payment (a notification or a query)."""
+
+    out_trade_no: str
+    trade_state: str  # SUCCESS, NOTPAY, CLOSED, PAYERROR, USERPAYING, REFUND, …
+    transaction_id: str = ""
+    amount_fen: int | None = None
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundState:
+    status: str  # "succeeded", "pending" or "failed"
+    provider_refund_id: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceOrderStep:
+    """The outcome of a Pay Score step. `collected`: the money was taken at once (sandbox)."""
+
+    provider_reference: str = ""
+    collected: bool = False
+    client_params: dict = field(default_factory=dict)
+
+
+class PaymentProvider(Protocol):
+    name: str
+    supports_service_orders: bool
+
+    def prepare(self, intent, *, openid: str) -> tuple[str, dict]:
+        """Create the provider's order for `intent.cash_fen`; return (prepay id, client parameters)."""
+
+    def query(self, intent) -> TransactionState | None:
+        """The provider's current view of the payment, or None when it has never heard of it."""
+
+    def close(self, intent) -> None:
+        """Make the payment impossible from now on (the intent expired or was cancelled)."""
+
+    def refund(self, refund) -> RefundState:
+        """Send `refund.cash_fen` back to the payer."""
+
+    def service_order_create(self, service_order, *, openid: str) -> ServiceOrderStep:
+        """Pay Score step 1: open a service order (the amount is not known yet)."""
+
+    def service_order_complete(self, service_order, *, intent) -> ServiceOrderStep:
+        """Pay Score step 2: complete it with the settled amount (`intent.amount_fen`)."""
+
+    def service_order_cancel(self, service_order, *, reason: str) -> None:
+        """Cancel an open service order: nothing is charged."""
