@@ -1,0 +1,165 @@
+"""The community staff's console: places, verifications (bulk approve), work orders, SLA, announcements.
+
+Admin actions call the same services as the API, so the rules (and notifications) are the same.
+"""
+
+from django.contrib import admin, messages
+
+from linli.api.errors import DomainError
+from residents import services
+from residents.models import (
+    Announcement,
+    Building,
+    Estate,
+    Room,
+    Verification,
+    WorkOrder,
+    WorkOrderCategory,
+    WorkOrderEvent,
+)
+
+
+class BuildingInline(admin.TabularInline):
+    model = Building
+    extra = 0
+    fields = ("name", "unit")
+    show_change_link = True
+
+
+@admin.register(Estate)
+class EstateAdmin(admin.ModelAdmin):
+    list_display = ("name", "community", "address")
+    list_filter = ("community",)
+    list_select_related = ("community",)
+    search_fields = ("name", "address")
+    inlines = [BuildingInline]
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+    fields = ("number", "floor")
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "estate", "name", "unit")
+    list_filter = ("estate__community",)
+    list_select_related = ("estate",)
+    search_fields = ("name", "estate__name")
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "number", "floor")
+    list_filter = ("building__estate__community", "building__estate")
+    search_fields = ("number", "building__name", "building__estate__name")
+    autocomplete_fields = ("building",)
+
+
+@admin.register(Verification)
+class VerificationAdmin(admin.ModelAdmin):
+    list_display = ("real_name", "room", "relation", "phone", "community", "status", "created_at", "reviewed_by")
+    list_filter = ("status", "relation", "community")
+    list_select_related = ("room__building__estate", "community", "reviewed_by")
+    search_fields = ("real_name", "phone", "user__username", "user__display_name", "room__number")
+    date_hierarchy = "created_at"
+    readonly_fields = ("user", "room", "community", "status", "reviewed_by", "reviewed_at", "created_at")
+    fields = (
+        "user",
+        "room",
+        "community",
+        "relation",
+        "real_name",
+        "phone",
+        "status",
+        "reject_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    )
+    actions = ["approve_selected"]
+
+    def has_add_permission(self, request):
+        return False  # residents apply in the mini-program
+
+    @admin.action(description="批量通过所选的待审核申请")
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for verification in queryset.filter(status=Verification.Status.PENDING):
+            try:
+                services.verification_approve(verification=verification, reviewer=request.user)
+                approved += 1
+            except DomainError as exc:
+                self.message_user(request, f"{verification}: {exc.message}", messages.ERROR)
+        self.message_user(request, f"已通过 {approved} 份申请")
+
+
+@admin.register(WorkOrderCategory)
+class WorkOrderCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "response_hours", "resolution_hours", "is_active", "sort_order")
+    list_editable = ("response_hours", "resolution_hours", "is_active", "sort_order")
+    search_fields = ("name",)
+
+
+class WorkOrderEventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "duration_seconds")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "category",
+        "community",
+        "reporter",
+        "status",
+        "assignee",
+        "channel",
+        "resolution_due_at",
+        "rating",
+        "created_at",
+    )
+    list_filter = ("status", "kind", "category", "channel", "community", "auto_closed")
+    list_select_related = ("category", "community", "reporter", "assignee")
+    search_fields = ("=id", "description", "location", "reporter__display_name", "reporter__phone")
+    date_hierarchy = "created_at"
+    inlines = [WorkOrderEventInline]
+    actions = ["escalate_overdue"]
+    # State changes go through the services (the staff API); the console reads and escalates.
+    readonly_fields = [f.name for f in WorkOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="将所选的超时工单上报社区（每单一次）")
+    def escalate_overdue(self, request, queryset):
+        escalated = sum(services.work_order_escalate(work_order_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"已上报 {escalated} 张超时工单")
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ("title", "community", "pinned", "publish_at", "expires_at", "created_by")
+    list_filter = ("community", "pinned")
+    list_select_related = ("community", "created_by")
+    search_fields = ("title", "body")
+    date_hierarchy = "publish_at"
+    readonly_fields = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,444 @@
+import re
+from datetime import date, datetime
+
+from rest_framework import serializers
+
+from linli.accounts.models import User
+from linli.api.fields import MaskedPhoneField
+from linli.regions.models import Community
+from residents.models import (
+    Announcement,
+    Building,
+    Estate,
+    Relation,
+    Room,
+    Verification,
+    WorkOrder,
+    WorkOrderCategory,
+    WorkOrderEvent,
+)
+from residents.services import MAX_PHOTOS
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_phone(value: str) -> str:
+    if value and not PHONE_RE.match(value):
+        raise serializers.ValidationError("请输入 11 位中国大陆手机号")
+    return value
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def validate_plausible_time(value):
+    """Times and dates the app can reason about (a year like 0288 has no sensible time zone offset)."""
+    day = value.date() if isinstance(value, datetime) else value
+    if value is not None and not EARLIEST <= day <= LATEST:
+        raise serializers.ValidationError(f"日期须在 {EARLIEST.year} 至 {LATEST.year} 年之间")
+    return value
+
+
+class ResidentsRefSerializer(serializers.Serializer):
+    """{id, name} of a related object."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ResidentsUserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="__str__")
+
+
+class PhotosField(serializers.ListField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.URLField(max_length=500))
+        kwargs.setdefault("max_length", MAX_PHOTOS)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", f"Image URLs (from POST /api/v1/uploads/), at most {MAX_PHOTOS}")
+        super().__init__(**kwargs)
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+class EstateRoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "number", "floor"]
+
+
+class EstateBuildingSerializer(serializers.ModelSerializer):
+    rooms = EstateRoomSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Building
+        fields = ["id", "name", "unit", "rooms"]
+
+
+class EstateSerializer(serializers.ModelSerializer):
+    community = ResidentsRefSerializer(read_only=True)
+    buildings = EstateBuildingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Estate
+        fields = ["id", "name", "address", "community", "buildings"]
+
+
+class ResidentsRoomSerializer(serializers.ModelSerializer):
+    """A room with its full name, e.g. "春江月小区 3幢2单元 502室"."""
+
+    name = serializers.CharField(source="__str__", read_only=True)
+    estate = ResidentsRefSerializer(source="building.estate", read_only=True)
+    building = serializers.CharField(source="building.name", read_only=True)
+    unit = serializers.CharField(source="building.unit", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "name", "estate", "building", "unit", "number", "floor"]
+
+
+class ResidentsRoomRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+
+
+# --- households ----------------------------------------------------------------------------------
+
+
+class HouseholdSerializer(ResidentsRoomSerializer):
+    community = ResidentsRefSerializer(source="building.estate.community", read_only=True)
+    relation = serializers.ChoiceField(choices=Relation.choices, read_only=True)
+    since = serializers.DateTimeField(read_only=True)
+
+    class Meta(ResidentsRoomSerializer.Meta):
+        fields = [*ResidentsRoomSerializer.Meta.fields, "community", "relation", "since"]
+
+
+class HouseholdMemberSerializer(serializers.Serializer):
+    user = ResidentsUserRefSerializer()
+    relation = serializers.ChoiceField(choices=Relation.choices, source="position")
+    since = serializers.DateTimeField(source="created_at")
+
+
+# --- verifications -------------------------------------------------------------------------------
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    relation = serializers.ChoiceField(choices=Relation.choices)
+    real_name = serializers.CharField(max_length=30)
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    room = ResidentsRoomRefSerializer(read_only=True)
+    community = ResidentsRefSerializer(read_only=True)
+    phone = MaskedPhoneField()
+
+    class Meta:
+        model = Verification
+        fields = [
+            "id",
+            "room",
+            "community",
+            "relation",
+            "real_name",
+            "phone",
+            "status",
+            "reject_reason",
+            "created_at",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class StaffVerificationSerializer(VerificationSerializer):
+    """The reviewer sees the applicant's phone in full: they call to check."""
+
+    applicant = ResidentsUserRefSerializer(source="user", read_only=True)
+    phone = serializers.CharField(read_only=True)
+    reviewed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(VerificationSerializer.Meta):
+        fields = [*VerificationSerializer.Meta.fields, "applicant", "reviewed_by"]
+        read_only_fields = fields
+
+
+class VerificationRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+# --- work orders ---------------------------------------------------------------------------------
+
+
+class WorkOrderCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkOrderCategory
+        fields = ["id", "name", "response_hours", "resolution_hours"]
+
+
+class WorkOrderInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=WorkOrder.Kind.choices)
+    category = serializers.PrimaryKeyRelatedField(queryset=WorkOrderCategory.objects.filter(is_active=True))
+    description = serializers.CharField(max_length=2000)
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, allow_null=True, help_text="One of my verified rooms"
+    )
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Community.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Needed without a room when I live in several communities",
+    )
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    photos = PhotosField()
+    preferred_time = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
+    )
+
+
+class StaffWorkOrderInputSerializer(WorkOrderInputSerializer):
+    reporter = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text="The resident the order is filed for"
+    )
+    channel = serializers.ChoiceField(
+        choices=[WorkOrder.Channel.STAFF, WorkOrder.Channel.PHONE], default=WorkOrder.Channel.STAFF
+    )
+
+
+class WorkOrderEventSerializer(serializers.ModelSerializer):
+    actor = ResidentsUserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
+    from_status = serializers.ChoiceField(
+        choices=WorkOrder.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
+    )
+
+    class Meta:
+        model = WorkOrderEvent
+        fields = ["action", "from_status", "to_status", "actor", "note", "duration_seconds", "created_at"]
+        read_only_fields = fields
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    """A work order as its resident sees it in a list."""
+
+    category = ResidentsRefSerializer(read_only=True)
+    community = ResidentsRefSerializer(read_only=True)
+    room = ResidentsRoomRefSerializer(read_only=True, allow_null=True)
+    assignee = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "kind",
+            "category",
+            "status",
+            "description",
+            "community",
+            "room",
+            "location",
+            "channel",
+            "assignee",
+            "is_overdue",
+            "rating",
+            "created_at",
+            "response_due_at",
+            "resolution_due_at",
+        ]
+        read_only_fields = fields
+
+
+_DETAIL_FIELDS = [
+    "photos",
+    "preferred_time",
+    "responded_at",
+    "resolved_at",
+    "closed_at",
+    "auto_closed",
+    "resolution_note",
+    "resolution_photos",
+    "reopen_count",
+    "rating_comment",
+    "timeline",
+]
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    resolution_photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    timeline = WorkOrderEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = [*WorkOrderSerializer.Meta.fields, *_DETAIL_FIELDS]
+        read_only_fields = fields
+
+
+_STAFF_FIELDS = ["reporter", "reporter_phone", "contact_phone", "filed_by", "escalated_at"]
+
+
+class StaffWorkOrderSerializer(WorkOrderSerializer):
+    """A work order in the property manager's queue."""
+
+    reporter = ResidentsUserRefSerializer(read_only=True)
+    reporter_phone = MaskedPhoneField(source="reporter.phone")
+    filed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = [*WorkOrderSerializer.Meta.fields, *_STAFF_FIELDS]
+        read_only_fields = fields
+
+
+class StaffWorkOrderDetailSerializer(WorkOrderDetailSerializer):
+    """The handler's view: the resident's phone in full, to call them back."""
+
+    reporter = ResidentsUserRefSerializer(read_only=True)
+    reporter_phone = serializers.CharField(source="reporter.phone", read_only=True, allow_null=True)
+    filed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    followed_up_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(WorkOrderDetailSerializer.Meta):
+        fields = [
+            *WorkOrderDetailSerializer.Meta.fields,
+            *_STAFF_FIELDS,
+            "follow_up_note",
+            "followed_up_at",
+            "followed_up_by",
+        ]
+        read_only_fields = fields
+
+
+class WorkOrderAssignInputSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text="A property manager of the order's community"
+    )
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Required when transferring"
+    )
+
+
+class WorkOrderNoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WorkOrderResolveInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, help_text="What was done")
+    photos = PhotosField(help_text="Before/after photo URLs")
+
+
+class WorkOrderFollowUpInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, help_text="What the resident said on the follow-up call")
+
+
+class WorkOrderConfirmInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WorkOrderReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class WorkOrderCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WorkOrderStatsQuerySerializer(serializers.Serializer):
+    from_ = serializers.DateField(
+        required=False, validators=[validate_plausible_time], help_text="First day (default: 30 days before `to`)"
+    )
+    to = serializers.DateField(
+        required=False, validators=[validate_plausible_time], help_text="Last day, inclusive (default: today)"
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"from": ["开始日期不能晚于结束日期"]})
+        return attrs
+
+
+class WorkOrderCommunityStatsSerializer(serializers.Serializer):
+    community = ResidentsRefSerializer()
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField(), help_text="status → count")
+    by_kind = serializers.DictField(child=serializers.IntegerField(), help_text="kind → count")
+    median_response_minutes = serializers.FloatField(allow_null=True, help_text="Submitted → first assigned")
+    median_resolution_minutes = serializers.FloatField(allow_null=True, help_text="Submitted → resolved")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="Resolved within the SLA / resolved (0–1)")
+    average_rating = serializers.FloatField(allow_null=True)
+    rated = serializers.IntegerField(help_text="Orders with a rating (auto-closed ones have none)")
+
+
+class WorkOrderStatsSerializer(serializers.Serializer):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    communities = WorkOrderCommunityStatsSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+# --- announcements -------------------------------------------------------------------------------
+
+
+class AnnouncementSerializer(serializers.ModelSerializer):
+    community = ResidentsRefSerializer(read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Announcement
+        fields = ["id", "community", "title", "body", "pinned", "publish_at", "expires_at", "is_read"]
+        read_only_fields = fields
+
+
+class StaffAnnouncementSerializer(serializers.ModelSerializer):
+    community = ResidentsRefSerializer(read_only=True)
+    created_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    read_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Announcement
+        fields = [
+            "id",
+            "community",
+            "title",
+            "body",
+            "pinned",
+            "publish_at",
+            "expires_at",
+            "created_by",
+            "read_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AnnouncementInputSerializer(serializers.Serializer):
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
+    title = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=10000)
+    pinned = serializers.BooleanField(required=False, default=False)
+    publish_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_plausible_time], help_text="Default: now"
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
+
+
+class AnnouncementUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100, required=False)
+    body = serializers.CharField(max_length=10000, required=False)
+    pinned = serializers.BooleanField(required=False)
+    publish_at = serializers.DateTimeField(required=False, validators=[validate_plausible_time])
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])

@@ -1,0 +1,430 @@
+"""Thin HTTP layer: residents under /residents/, property managers and community staff under /staff/."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from linli.accounts.models import Role
+from linli.accounts.selectors import has_role
+from residents import selectors, services
+from residents.api import serializers as s
+from residents.filters import (
+    AnnouncementFilterSet,
+    EstateFilterSet,
+    MyWorkOrderFilterSet,
+    VerificationFilterSet,
+    WorkOrderFilterSet,
+)
+from residents.models import WorkOrderCategory
+
+RESIDENTS, STAFF = ["residents"], ["staff"]
+
+
+class HasRole(permissions.BasePermission):
+    """The staff API is for users holding one of `roles` somewhere; the querysets scope further (404)."""
+
+    roles: tuple[Role, ...] = ()
+    message = "没有权限执行此操作"
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and has_role(request.user, *self.roles))
+
+
+class IsWorkOrderStaff(HasRole):
+    roles = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
+
+
+class IsCommunityStaff(HasRole):
+    roles = (Role.COMMUNITY_STAFF,)
+
+
+class Viewset(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
+
+    def respond(self, serializer_class, instance, status_code=status.HTTP_200_OK, **context):
+        context = {"request": self.request, **context}
+        return Response(serializer_class(instance, context=context).data, status=status_code)
+
+    def validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Estates (小区) with their buildings and rooms", tags=RESIDENTS),
+    retrieve=extend_schema(summary="One estate with its buildings and rooms", tags=RESIDENTS),
+)
+class EstateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    queryset = selectors.estates_with_rooms()
+    serializer_class = s.EstateSerializer
+    filterset_class = EstateFilterSet
+
+
+@extend_schema_view(list=extend_schema(summary="Work-order categories with their SLA", tags=RESIDENTS))
+class WorkOrderCategoryViewSet(mixins.ListModelMixin, Viewset):
+    queryset = WorkOrderCategory.objects.filter(is_active=True)
+    serializer_class = s.WorkOrderCategorySerializer
+    filterset_class = None
+
+
+# --- households ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My verified households", tags=RESIDENTS),
+    retrieve=extend_schema(summary="One of my households", tags=RESIDENTS),
+)
+class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    """The rooms I am a verified resident of (id = the room's id)."""
+
+    serializer_class = s.HouseholdSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.households_of(self.request.user)
+
+    @extend_schema(
+        summary="Members of my household (owner only)",
+        responses={200: s.HouseholdMemberSerializer(many=True)},
+        tags=RESIDENTS,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def members(self, request, pk=None):
+        members = services.household_members(user=request.user, room=self.get_object())
+        return Response(s.HouseholdMemberSerializer(members, many=True).data)
+
+    @extend_schema(summary="Remove myself from this household", request=None, responses={204: None}, tags=RESIDENTS)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        services.household_leave(user=request.user, room=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- verifications -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My household verification applications", tags=RESIDENTS),
+    retrieve=extend_schema(summary="One of my applications", tags=RESIDENTS),
+)
+class VerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    serializer_class = s.VerificationSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.verifications_of(self.request.user)
+
+    @extend_schema(
+        summary="Apply to be verified as a resident of a room",
+        description="One pending application per user and room (409 verification_pending); "
+        "409 already_verified when I already live there.",
+        request=s.VerificationInputSerializer,
+        responses={201: s.VerificationSerializer},
+        tags=RESIDENTS,
+    )
+    def create(self, request):
+        verification = services.verification_submit(user=request.user, **self.validated(s.VerificationInputSerializer))
+        return self.respond(s.VerificationSerializer, verification, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Verification applications of my communities", tags=STAFF),
+    retrieve=extend_schema(summary="One verification application", tags=STAFF),
+)
+class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    serializer_class = s.StaffVerificationSerializer
+    filterset_class = VerificationFilterSet
+    permission_classes = [IsCommunityStaff]
+
+    def get_queryset(self):
+        return selectors.verifications_for_staff(self.request.user)
+
+    @extend_schema(
+        summary="Approve: the applicant becomes a verified resident",
+        request=None,
+        responses={200: s.StaffVerificationSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        verification = services.verification_approve(verification=self.get_object(), reviewer=request.user)
+        return self.respond(s.StaffVerificationSerializer, verification)
+
+    @extend_schema(
+        summary="Reject with a reason",
+        request=s.VerificationRejectInputSerializer,
+        responses={200: s.StaffVerificationSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request, pk=None):
+        verification = self.get_object()
+        data = self.validated(s.VerificationRejectInputSerializer)
+        verification = services.verification_reject(
+            verification=verification, reviewer=request.user, reason=data["reason"]
+        )
+        return self.respond(s.StaffVerificationSerializer, verification)
+
+
+# --- work orders: residents ----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My work orders, newest first", tags=RESIDENTS),
+    retrieve=extend_schema(summary="One of my work orders with its full timeline", tags=RESIDENTS),
+)
+class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    filterset_class = MyWorkOrderFilterSet
+
+    def get_queryset(self):
+        queryset = selectors.work_orders_of(self.request.user)
+        return selectors.with_timeline(queryset) if self.action == "retrieve" else queryset
+
+    def get_serializer_class(self):
+        return s.WorkOrderDetailSerializer if self.action == "retrieve" else s.WorkOrderSerializer
+
+    def _detail(self, work_order, status_code=status.HTTP_200_OK):
+        fresh = selectors.with_timeline(selectors.work_orders_of(self.request.user)).get(pk=work_order.pk)
+        return self.respond(s.WorkOrderDetailSerializer, fresh, status_code)
+
+    @extend_schema(
+        summary="File a repair, complaint or suggestion",
+        description="Only a verified resident of the community (403 not_verified_resident).",
+        request=s.WorkOrderInputSerializer,
+        responses={201: s.WorkOrderDetailSerializer},
+        tags=RESIDENTS,
+    )
+    def create(self, request):
+        work_order = services.work_order_submit(reporter=request.user, **self.validated(s.WorkOrderInputSerializer))
+        return self._detail(work_order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Confirm the fix and rate it (resolved → closed)",
+        request=s.WorkOrderConfirmInputSerializer,
+        responses={200: s.WorkOrderDetailSerializer},
+        tags=RESIDENTS,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def confirm(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderConfirmInputSerializer)
+        work_order = services.work_order_confirm(
+            work_order=work_order, actor=request.user, rating=data["rating"], comment=data["comment"]
+        )
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Not fixed: send it back to the same handler (resolved → assigned)",
+        request=s.WorkOrderReopenInputSerializer,
+        responses={200: s.WorkOrderDetailSerializer},
+        tags=RESIDENTS,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reopen(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderReopenInputSerializer)
+        work_order = services.work_order_reopen(work_order=work_order, actor=request.user, reason=data["reason"])
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Withdraw an order nobody has taken yet (submitted → cancelled)",
+        request=s.WorkOrderCancelInputSerializer,
+        responses={200: s.WorkOrderDetailSerializer},
+        tags=RESIDENTS,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderCancelInputSerializer)
+        work_order = services.work_order_cancel(work_order=work_order, actor=request.user, reason=data["reason"])
+        return self._detail(work_order)
+
+
+# --- work orders: property managers and community staff ------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Work orders of my communities (overdue ones flagged)", tags=STAFF),
+    retrieve=extend_schema(summary="One work order with its timeline", tags=STAFF),
+)
+class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    """Property managers work the queue of their community; community staff see it all and reassign."""
+
+    filterset_class = WorkOrderFilterSet
+    permission_classes = [IsWorkOrderStaff]
+
+    def get_queryset(self):
+        queryset = selectors.work_orders_for_staff(self.request.user)
+        return selectors.with_timeline(queryset) if self.action == "retrieve" else queryset
+
+    def get_serializer_class(self):
+        return s.StaffWorkOrderDetailSerializer if self.action == "retrieve" else s.StaffWorkOrderSerializer
+
+    def get_serializer_context(self):
+        # The detail is for the handler, who has to call the resident back.
+        return {**super().get_serializer_context(), "reveal_sensitive": self.action == "retrieve"}
+
+    def _detail(self, work_order, status_code=status.HTTP_200_OK):
+        fresh = selectors.with_timeline(selectors.work_orders_for_staff(self.request.user)).get(pk=work_order.pk)
+        return self.respond(s.StaffWorkOrderDetailSerializer, fresh, status_code)
+
+    @extend_schema(
+        summary="File an order on a resident's behalf (channel staff or phone)",
+        request=s.StaffWorkOrderInputSerializer,
+        responses={201: s.StaffWorkOrderDetailSerializer},
+        tags=STAFF,
+    )
+    def create(self, request):
+        data = self.validated(s.StaffWorkOrderInputSerializer)
+        work_order = services.work_order_submit(filed_by=request.user, **data)
+        return self._detail(work_order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Assign to a handler, or transfer to another one (with a reason)",
+        request=s.WorkOrderAssignInputSerializer,
+        responses={200: s.StaffWorkOrderDetailSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def assign(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderAssignInputSerializer)
+        work_order = services.work_order_assign(
+            work_order=work_order, actor=request.user, assignee=data["assignee"], reason=data["reason"]
+        )
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Start working on it (assigned → in_progress); property managers only",
+        request=s.WorkOrderNoteInputSerializer,
+        responses={200: s.StaffWorkOrderDetailSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def start(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderNoteInputSerializer)
+        work_order = services.work_order_start(work_order=work_order, actor=request.user, note=data["note"])
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Resolved (in_progress → resolved), with a note and before/after photos",
+        request=s.WorkOrderResolveInputSerializer,
+        responses={200: s.StaffWorkOrderDetailSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def resolve(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderResolveInputSerializer)
+        work_order = services.work_order_resolve(
+            work_order=work_order, actor=request.user, note=data["note"], photos=data.get("photos")
+        )
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Record the follow-up visit (回访) of a closed order",
+        request=s.WorkOrderFollowUpInputSerializer,
+        responses={200: s.StaffWorkOrderDetailSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", filterset_class=None)
+    def follow_up(self, request, pk=None):
+        work_order = self.get_object()
+        data = self.validated(s.WorkOrderFollowUpInputSerializer)
+        work_order = services.work_order_follow_up(work_order=work_order, actor=request.user, note=data["note"])
+        return self._detail(work_order)
+
+    @extend_schema(
+        summary="Statistics per community: counts, median response/resolution time, on-time rate, rating",
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 30 days before `to`)"),
+            OpenApiParameter("to", str, description="Last day, inclusive, YYYY-MM-DD (default: today)"),
+        ],
+        responses={200: s.WorkOrderStatsSerializer, 400: OpenApiResponse(description="Invalid dates")},
+        tags=STAFF,
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def stats(self, request):
+        query = s.WorkOrderStatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        end_day = query.validated_data.get("to") or timezone.localdate()
+        start_day = query.validated_data.get("from") or end_day - timedelta(days=30)
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(start_day, time.min, tzinfo=tz)
+        end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=tz)
+        communities = selectors.work_order_stats(user=request.user, start=start, end=end)
+        body = {"from": start_day, "to": end_day, "communities": communities}
+        return Response(s.WorkOrderStatsSerializer(body).data)
+
+
+# --- announcements -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Announcements of my communities, pinned first, with read state", tags=RESIDENTS),
+    retrieve=extend_schema(summary="One announcement", tags=RESIDENTS),
+)
+class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    serializer_class = s.AnnouncementSerializer
+    filterset_class = AnnouncementFilterSet
+
+    def get_queryset(self):
+        return selectors.announcements_for(self.request.user)
+
+    @extend_schema(summary="Mark as read", request=None, responses={204: None}, tags=RESIDENTS)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def read(self, request, pk=None):
+        services.announcement_mark_read(announcement=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Announcements of the communities I work for", tags=STAFF),
+    retrieve=extend_schema(summary="One announcement with its read count", tags=STAFF),
+    destroy=extend_schema(summary="Delete an announcement", tags=STAFF),
+)
+class StaffAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Viewset):
+    serializer_class = s.StaffAnnouncementSerializer
+    filterset_class = AnnouncementFilterSet
+    permission_classes = [IsCommunityStaff]
+
+    def get_queryset(self):
+        return selectors.announcements_for_staff(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.announcement_delete(announcement=instance)
+
+    def _detail(self, announcement, status_code=status.HTTP_200_OK):
+        return self.respond(s.StaffAnnouncementSerializer, self.get_queryset().get(pk=announcement.pk), status_code)
+
+    @extend_schema(
+        summary="Publish an announcement",
+        request=s.AnnouncementInputSerializer,
+        responses={201: s.StaffAnnouncementSerializer},
+        tags=STAFF,
+    )
+    def create(self, request):
+        data = self.validated(s.AnnouncementInputSerializer)
+        announcement = services.announcement_create(author=request.user, **data)
+        return self._detail(announcement, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit an announcement",
+        request=s.AnnouncementUpdateSerializer,
+        responses={200: s.StaffAnnouncementSerializer},
+        tags=STAFF,
+    )
+    def partial_update(self, request, pk=None):
+        serializer = s.AnnouncementUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        announcement = services.announcement_update(announcement=self.get_object(), **serializer.validated_data)
+        return self._detail(announcement)

@@ -1,0 +1,351 @@
+"""Where residents live (estate → building → room), their household verification, property work
+orders as a closed loop, and community announcements.
+
+A verified household is a platform `Membership(role=RESIDENT, community=…, scope=<Room>,
+position=<relation>)`: that is how every other app learns who lives where without importing this
+one. `Verification` keeps the application history that leads to it.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from linli.lib.models import TimestampedModel
+from linli.regions.models import Community
+
+
+class Estate(TimestampedModel):
+    """小区."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="estates", verbose_name="社区")
+    name = models.CharField("名称", max_length=50)
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "小区"
+        verbose_name_plural = "小区"
+        ordering = ["community_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_unique_name_in_community")]
+
+    def __str__(self):
+        return self.name
+
+
+class Building(TimestampedModel):
+    """楼栋 with its unit (单元): "3幢" + "2单元"."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name="小区")
+    name = models.CharField("楼栋", max_length=30, help_text="如 3幢")
+    unit = models.CharField("单元", max_length=30, blank=True, help_text="如 2单元；无单元留空")
+
+    class Meta:
+        verbose_name = "楼栋"
+        verbose_name_plural = "楼栋"
+        ordering = ["estate_id", "name", "unit"]
+        constraints = [models.UniqueConstraint(fields=["estate", "name", "unit"], name="building_unique_unit")]
+
+    def __str__(self):
+        return f"{self.estate} {self.name}{self.unit}"
+
+
+class RoomManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("building__estate")
+
+
+class Room(TimestampedModel):
+    """房屋. Its name ("春江月小区 3幢2单元 502室") is what /me shows for the household."""
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="rooms", verbose_name="楼栋")
+    number = models.CharField("房号", max_length=20, help_text="如 502")
+    floor = models.SmallIntegerField("楼层", null=True, blank=True)
+
+    # The base manager joins building and estate: memberships_of() loads rooms through the generic
+    # `scope` relation (which uses the base manager), and str(room) then needs no further query.
+    objects = RoomManager()
+
+    class Meta:
+        verbose_name = "房屋"
+        verbose_name_plural = "房屋"
+        ordering = ["building_id", "number"]
+        base_manager_name = "objects"
+        constraints = [models.UniqueConstraint(fields=["building", "number"], name="room_unique_number_in_building")]
+
+    def __str__(self):
+        building = self.building
+        return f"{building.estate.name} {building.name}{building.unit} {self.number}室"
+
+
+class Relation(models.TextChoices):
+    OWNER = "owner", "业主"
+    TENANT = "tenant", "租户"
+    FAMILY = "family", "家属"
+
+
+class Verification(TimestampedModel):
+    """A household verification (住户认证) application; approval creates the residency membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已驳回"
+        LEFT = "left", "已迁出"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications", verbose_name="申请人"
+    )
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="verifications", verbose_name="房屋")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name="社区")
+    relation = models.CharField("与房屋关系", max_length=10, choices=Relation.choices)
+    real_name = models.CharField("真实姓名", max_length=30)
+    phone = models.CharField("手机号", max_length=20)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reject_reason = models.CharField("驳回原因", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "住户认证"
+        verbose_name_plural = "住户认证"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "room"], condition=Q(status="pending"), name="verification_one_pending_per_room"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.real_name} · {self.room} · {self.get_status_display()}"
+
+
+class WorkOrderCategory(models.Model):
+    """报修/投诉分类 with its SLA: hours to respond (assign) and to resolve."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    response_hours = models.PositiveSmallIntegerField("响应时限（小时）", default=2)
+    resolution_hours = models.PositiveSmallIntegerField("办结时限（小时）", default=48)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "工单分类（时限）"
+        verbose_name_plural = "工单分类（时限）"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(response_hours__gt=0), name="category_response_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(resolution_hours__gte=models.F("response_hours")),
+                name="category_resolution_after_response",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def response_time(self) -> timedelta:
+        return timedelta(hours=self.response_hours)
+
+    @property
+    def resolution_time(self) -> timedelta:
+        return timedelta(hours=self.resolution_hours)
+
+
+class WorkOrder(TimestampedModel):
+    """报修 / 投诉 / 建议: submitted → assigned → in_progress → resolved → closed (or cancelled)."""
+
+    class Kind(models.TextChoices):
+        REPAIR = "repair", "报修"
+        COMPLAINT = "complaint", "投诉"
+        SUGGESTION = "suggestion", "建议"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待受理"
+        ASSIGNED = "assigned", "已派单"
+        IN_PROGRESS = "in_progress", "处理中"
+        RESOLVED = "resolved", "待确认"
+        CLOSED = "closed", "已办结"
+        CANCELLED = "cancelled", "已撤销"
+
+    class Channel(models.TextChoices):
+        SELF = "self", "居民自助"
+        STAFF = "staff", "工作人员代办"
+        PHONE = "phone", "电话报修"
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="work_orders", verbose_name="社区")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_orders", verbose_name="报修人"
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name="房屋"
+    )
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices, default=Channel.SELF)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办人",
+    )
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(WorkOrderCategory, on_delete=models.PROTECT, related_name="+", verbose_name="分类")
+    description = models.TextField("描述", max_length=2000)
+    location = models.CharField("位置", max_length=200, blank=True)
+    photos = models.JSONField("照片", default=list, blank=True)
+    preferred_time = models.DateTimeField("期望上门时间", null=True, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_work_orders",
+        verbose_name="处理人",
+    )
+    response_due_at = models.DateTimeField("响应期限")
+    resolution_due_at = models.DateTimeField("办结期限")
+    responded_at = models.DateTimeField("首次响应时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    auto_closed = models.BooleanField("超时自动关闭", default=False)
+    resolution_note = models.TextField("处理说明", blank=True)
+    resolution_photos = models.JSONField("处理照片", default=list, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重开次数", default=0)
+    rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
+    rating_comment = models.CharField("评价", max_length=500, blank=True)
+    escalated_at = models.DateTimeField("超时上报时间", null=True, blank=True)
+    follow_up_note = models.TextField("回访记录", blank=True)
+    followed_up_at = models.DateTimeField("回访时间", null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="回访人",
+    )
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["community", "status", "-created_at"], name="workorder_community_status_idx"),
+            models.Index(fields=["reporter", "-created_at"], name="workorder_reporter_idx"),
+            models.Index(fields=["status", "resolved_at"], name="workorder_status_resolved_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="workorder_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} · {self.category} · {self.get_status_display()}"
+
+
+class WorkOrderEvent(models.Model):
+    """One step of a work order's timeline: who did what, when, and how long since the previous step."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        ASSIGN = "assign", "派单"
+        START = "start", "开始处理"
+        RESOLVE = "resolve", "处理完成"
+        CONFIRM = "confirm", "确认办结"
+        REOPEN = "reopen", "重新处理"
+        CANCEL = "cancel", "撤销"
+        AUTO_CLOSE = "auto_close", "超时自动关闭"
+        ESCALATE = "escalate", "超时上报"
+        FOLLOW_UP = "follow_up", "回访"
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events", verbose_name="工单")
+    action = models.CharField("操作", max_length=12, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=12, choices=WorkOrder.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=12, choices=WorkOrder.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+        help_text="空表示系统",
+    )
+    note = models.CharField("备注", max_length=500, blank=True)
+    duration_seconds = models.PositiveIntegerField("距上一步（秒）", default=0)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "工单流转记录"
+        verbose_name_plural = "工单流转记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"#{self.work_order_id} {self.get_action_display()}"
+
+
+class Announcement(TimestampedModel):
+    """社区公告: visible to the community's residents between publish_at and expires_at."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="announcements", verbose_name="社区"
+    )
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("正文", max_length=10000)
+    pinned = models.BooleanField("置顶", default=False)
+    publish_at = models.DateTimeField("发布时间", db_index=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发布人",
+    )
+
+    class Meta:
+        verbose_name = "社区公告"
+        verbose_name_plural = "社区公告"
+        ordering = ["-pinned", "-publish_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=models.F("publish_at")),
+                name="announcement_expires_after_publish",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AnnouncementRead(models.Model):
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads", verbose_name="公告")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcement_reads", verbose_name="用户"
+    )
+    read_at = models.DateTimeField("阅读时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公告阅读记录"
+        verbose_name_plural = "公告阅读记录"
+        ordering = ["-read_at"]
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.announcement}"

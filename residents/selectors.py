@@ -1,0 +1,273 @@
+"""Reads that need care: scoping to a user's communities, joins and annotations for lists."""
+
+from datetime import datetime
+from statistics import median
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from linli.accounts.models import Membership, Role, User
+from linli.accounts.selectors import community_ids_for
+from linli.regions.models import Community
+from residents.models import (
+    Announcement,
+    AnnouncementRead,
+    Building,
+    Estate,
+    Room,
+    Verification,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+STAFF_ROLES = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
+
+
+# --- places --------------------------------------------------------------------------------------
+
+
+def estates_with_rooms() -> QuerySet[Estate]:
+    """Estates with their buildings and rooms: three queries whatever the page holds."""
+    rooms = Room.objects.order_by("number")
+    buildings = Building.objects.order_by("name", "unit").prefetch_related(Prefetch("rooms", queryset=rooms))
+    return Estate.objects.select_related("community").prefetch_related(Prefetch("buildings", queryset=buildings))
+
+
+def room_community_id(room: Room) -> int:
+    return room.building.estate.community_id
+
+
+# --- households ----------------------------------------------------------------------------------
+
+
+def residencies_of(user: User) -> QuerySet[Membership]:
+    """The user's verified households (resident memberships scoped to a room)."""
+    return Membership.objects.filter(
+        user=user, role=Role.RESIDENT, scope_type=ContentType.objects.get_for_model(Room)
+    ).select_related("community")
+
+
+def households_of(user: User) -> QuerySet[Room]:
+    """The rooms the user is a verified resident of, with their relation and since when."""
+    if not user.is_authenticated:
+        return Room.objects.none()
+    mine = residencies_of(user).filter(scope_id=OuterRef("pk"))
+    return (
+        Room.objects.filter(pk__in=residencies_of(user).values("scope_id"))
+        .select_related("building__estate__community")
+        .annotate(
+            relation=Subquery(mine.values("position")[:1]),
+            since=Subquery(mine.values("created_at")[:1]),
+        )
+        .order_by("pk")
+    )
+
+
+def household_members(room: Room) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            role=Role.RESIDENT, scope_type=ContentType.objects.get_for_model(Room), scope_id=room.pk
+        )
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+def residency(user: User, room: Room) -> Membership | None:
+    return residencies_of(user).filter(scope_id=room.pk).first()
+
+
+def community_ids_for_resident(user: User) -> set[int]:
+    return community_ids_for(user, Role.RESIDENT)
+
+
+def is_verified_resident(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(user=user, role=Role.RESIDENT, community_id=community_id).exists()
+
+
+# --- verifications -------------------------------------------------------------------------------
+
+
+def _verifications() -> QuerySet[Verification]:
+    return Verification.objects.select_related("room__building__estate", "community", "user", "reviewed_by")
+
+
+def verifications_of(user: User) -> QuerySet[Verification]:
+    if not user.is_authenticated:
+        return Verification.objects.none()
+    return _verifications().filter(user=user)
+
+
+def verifications_for_staff(user: User) -> QuerySet[Verification]:
+    """Applications in the communities where the user is community staff."""
+    return _verifications().filter(community_id__in=community_ids_for(user, Role.COMMUNITY_STAFF))
+
+
+# --- work orders ---------------------------------------------------------------------------------
+
+
+def overdue_condition(now: datetime) -> Q:
+    """Not answered within the response time, or not resolved within the resolution time."""
+    return Q(status=WorkOrder.Status.SUBMITTED, response_due_at__lt=now) | Q(
+        status__in=WorkOrder.OPEN_STATUSES, resolution_due_at__lt=now
+    )
+
+
+def with_overdue(queryset: QuerySet[WorkOrder], now: datetime | None = None) -> QuerySet[WorkOrder]:
+    now = now or timezone.now()
+    return queryset.annotate(
+        is_overdue=Case(
+            When(overdue_condition(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def _work_orders() -> QuerySet[WorkOrder]:
+    return with_overdue(
+        WorkOrder.objects.select_related(
+            "community", "category", "room__building__estate", "reporter", "assignee", "filed_by", "followed_up_by"
+        )
+    )
+
+
+def work_orders_of(user: User) -> QuerySet[WorkOrder]:
+    """A resident's own orders (also those staff filed on their behalf)."""
+    if not user.is_authenticated:
+        return WorkOrder.objects.none()
+    return _work_orders().filter(reporter=user)
+
+
+def staff_community_ids(user: User) -> set[int]:
+    return community_ids_for(user, *STAFF_ROLES)
+
+
+def work_orders_for_staff(user: User) -> QuerySet[WorkOrder]:
+    """Every order of the communities where the user is a property manager or community staff."""
+    return _work_orders().filter(community_id__in=staff_community_ids(user))
+
+
+def with_timeline(queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    return queryset.prefetch_related(
+        Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("created_at", "id"))
+    )
+
+
+def is_property_manager(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(user=user, role=Role.PROPERTY_MANAGER, community_id=community_id).exists()
+
+
+def is_staff_of(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(user=user, role__in=STAFF_ROLES, community_id=community_id).exists()
+
+
+def property_managers_of(community_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__role=Role.PROPERTY_MANAGER, memberships__community_id=community_id, is_active=True
+    ).distinct()
+
+
+def community_staff_of(community_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__role=Role.COMMUNITY_STAFF, memberships__community_id=community_id, is_active=True
+    ).distinct()
+
+
+def work_order_stats_rows(*, community_ids, start: datetime, end: datetime) -> QuerySet:
+    """One query: the columns the stats need for every order created in [start, end)."""
+    return WorkOrder.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end).values(
+        "community_id",
+        "status",
+        "kind",
+        "created_at",
+        "responded_at",
+        "resolved_at",
+        "resolution_due_at",
+        "rating",
+    )
+
+
+# --- announcements -------------------------------------------------------------------------------
+
+
+def published(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(publish_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def announcements_for(user: User) -> QuerySet[Announcement]:
+    """Published announcements of the communities where the user is a resident, with read state."""
+    if not user.is_authenticated:
+        return Announcement.objects.none()
+    return (
+        Announcement.objects.filter(published(), community_id__in=community_ids_for(user, Role.RESIDENT))
+        .select_related("community")
+        .annotate(is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)))
+    )
+
+
+def announcements_for_staff(user: User) -> QuerySet[Announcement]:
+    return (
+        Announcement.objects.filter(community_id__in=community_ids_for(user, Role.COMMUNITY_STAFF))
+        .select_related("community", "created_by")
+        .annotate(read_count=Count("reads"))
+        .order_by("-pinned", "-publish_at", "-id")  # Meta.ordering does not apply to a GROUP BY query
+    )
+
+
+def _median_minutes(durations: list[float]) -> float | None:
+    return round(median(durations) / 60, 1) if durations else None
+
+
+def work_order_stats(*, user: User, start: datetime, end: datetime) -> list[dict]:
+    """Per community the user works for: counts by status and kind, median response and resolution
+    minutes, on-time rate and average rating of the orders created in [start, end).
+
+    Two queries (the communities, the orders' few columns); medians are computed here so the
+    same code runs on SQLite and PostgreSQL.
+    """
+    communities = list(Community.objects.filter(pk__in=staff_community_ids(user)).order_by("pk"))
+    stats = {
+        c.pk: {
+            "community": c,
+            "rows": [],
+        }
+        for c in communities
+    }
+    for row in work_order_stats_rows(community_ids=list(stats), start=start, end=end):
+        stats[row["community_id"]]["rows"].append(row)
+
+    out = []
+    for entry in stats.values():
+        rows = entry["rows"]
+        responses = [(r["responded_at"] - r["created_at"]).total_seconds() for r in rows if r["responded_at"]]
+        resolved = [r for r in rows if r["resolved_at"]]
+        resolutions = [(r["resolved_at"] - r["created_at"]).total_seconds() for r in resolved]
+        on_time = sum(1 for r in resolved if r["resolved_at"] <= r["resolution_due_at"])
+        ratings = [r["rating"] for r in rows if r["rating"] is not None]
+        out.append(
+            {
+                "community": entry["community"],
+                "total": len(rows),
+                "by_status": {s: sum(1 for r in rows if r["status"] == s) for s in WorkOrder.Status.values},
+                "by_kind": {k: sum(1 for r in rows if r["kind"] == k) for k in WorkOrder.Kind.values},
+                "median_response_minutes": _median_minutes(responses),
+                "median_resolution_minutes": _median_minutes(resolutions),
+                "on_time_rate": round(on_time / len(resolved), 4) if resolved else None,
+                "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+                "rated": len(ratings),
+            }
+        )
+    return out

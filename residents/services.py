@@ -1,0 +1,596 @@
+"""Writes with business rules: household verification, the work-order loop, announcements.
+
+Work orders move only through `work_order_transition()`, which checks the transition table,
+locks the row, records a timeline event (who, when, from, to, note, time since the previous step)
+and tells the other side through `notify()`.
+"""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from linli.accounts.models import Membership, Role, User
+from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition, NotFoundError
+from linli.notifications.services import notify
+from linli.regions.models import Community
+from residents import selectors
+from residents.models import (
+    Announcement,
+    AnnouncementRead,
+    Relation,
+    Room,
+    Verification,
+    WorkOrder,
+    WorkOrderCategory,
+    WorkOrderEvent,
+)
+
+AUTO_CLOSE_AFTER = timedelta(days=7)
+MAX_PHOTOS = 9
+
+Status = WorkOrder.Status
+Action = WorkOrderEvent.Action
+
+
+def _field_error(field: str, message: str) -> DomainError:
+    return DomainError(message, code="validation_error", fields={field: [message]})
+
+
+# --- household verification ----------------------------------------------------------------------
+
+
+class AlreadyVerified(ConflictError):
+    code = "already_verified"
+    default_message = "您已是该房屋的认证住户"
+
+
+class VerificationPending(ConflictError):
+    code = "verification_pending"
+    default_message = "该房屋已有待审核的认证申请"
+
+
+def _resident_link(kind: str, pk: int) -> str:
+    return f"/pages/{kind}/detail?id={pk}"
+
+
+@transaction.atomic
+def verification_submit(*, user: User, room: Room, relation: str, real_name: str, phone: str) -> Verification:
+    if selectors.residency(user, room) is not None:
+        raise AlreadyVerified()
+    community_id = selectors.room_community_id(room)
+    try:
+        with transaction.atomic():
+            verification = Verification.objects.create(
+                user=user,
+                room=room,
+                community_id=community_id,
+                relation=relation,
+                real_name=real_name,
+                phone=phone,
+            )
+    except IntegrityError:
+        raise VerificationPending() from None
+    notify(
+        selectors.community_staff_of(community_id),
+        "verification.submitted",
+        "新的住户认证申请",
+        f"{real_name} 申请认证 {room}（{verification.get_relation_display()}）",
+        link=f"/staff/verifications/{verification.pk}",
+        data={"verification": verification.pk},
+    )
+    return verification
+
+
+def _locked_pending(verification: Verification, reviewer: User) -> Verification:
+    verification = Verification.objects.select_for_update().get(pk=verification.pk)
+    if not (reviewer.is_superuser or _is_community_staff(reviewer, verification.community_id)):
+        raise ForbiddenError("只有本社区工作人员可以审核")
+    if verification.status != Verification.Status.PENDING:
+        raise InvalidTransition(f"该申请{verification.get_status_display()}，不能再审核")
+    return verification
+
+
+def _is_community_staff(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(user=user, role=Role.COMMUNITY_STAFF, community_id=community_id).exists()
+
+
+@transaction.atomic
+def verification_approve(*, verification: Verification, reviewer: User) -> Verification:
+    """Approve: the applicant becomes a verified resident of the room (a scoped RESIDENT membership)."""
+    verification = _locked_pending(verification, reviewer)
+    room = verification.room
+    Membership.objects.get_or_create(
+        user=verification.user,
+        role=Role.RESIDENT,
+        scope_type=ContentType.objects.get_for_model(Room),
+        scope_id=room.pk,
+        defaults={"community_id": verification.community_id, "position": verification.relation},
+    )
+    verification.status = Verification.Status.APPROVED
+    verification.reviewed_by = reviewer
+    verification.reviewed_at = timezone.now()
+    verification.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    notify(
+        verification.user_id,
+        "verification.approved",
+        "住户认证已通过",
+        f"您已认证为 {room} 的{verification.get_relation_display()}。",
+        link=_resident_link("verifications", verification.pk),
+        data={"verification": verification.pk, "room": room.pk},
+        dedupe_key=f"verification:{verification.pk}:decided",
+    )
+    return verification
+
+
+@transaction.atomic
+def verification_reject(*, verification: Verification, reviewer: User, reason: str) -> Verification:
+    verification = _locked_pending(verification, reviewer)
+    verification.status = Verification.Status.REJECTED
+    verification.reject_reason = reason
+    verification.reviewed_by = reviewer
+    verification.reviewed_at = timezone.now()
+    verification.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    notify(
+        verification.user_id,
+        "verification.rejected",
+        "住户认证未通过",
+        f"{verification.room}：{reason}",
+        link=_resident_link("verifications", verification.pk),
+        data={"verification": verification.pk},
+        dedupe_key=f"verification:{verification.pk}:decided",
+    )
+    return verification
+
+
+@transaction.atomic
+def household_leave(*, user: User, room: Room) -> None:
+    """Remove oneself from a household: the residency membership goes, the application is marked left."""
+    membership = selectors.residency(user, room)
+    if membership is None:
+        raise NotFoundError()
+    membership.delete()
+    Verification.objects.filter(user=user, room=room, status=Verification.Status.APPROVED).update(
+        status=Verification.Status.LEFT, updated_at=timezone.now()
+    )
+
+
+def household_members(*, user: User, room: Room):
+    """The members of a household, for its owner only."""
+    membership = selectors.residency(user, room)
+    if membership is None:
+        raise NotFoundError()
+    if membership.position != Relation.OWNER:
+        raise ForbiddenError("只有业主可以查看家庭成员", code="not_household_owner")
+    return selectors.household_members(room)
+
+
+# --- work orders: the transition table -----------------------------------------------------------
+
+# action → (states it may start from, state it leads to). Anything else is 409 invalid_transition.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Action.ASSIGN: (frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS}), Status.ASSIGNED),
+    Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),
+    Action.RESOLVE: (frozenset({Status.IN_PROGRESS}), Status.RESOLVED),
+    Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.REOPEN: (frozenset({Status.RESOLVED}), Status.ASSIGNED),
+    Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.CANCEL: (frozenset({Status.SUBMITTED}), Status.CANCELLED),
+}
+
+
+def _lock(work_order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+
+
+def _check_can(work_order: WorkOrder, action: str) -> None:
+    sources, _ = TRANSITIONS[action]
+    if work_order.status not in sources:
+        raise InvalidTransition(f"工单{work_order.get_status_display()}，不能{Action(action).label}")
+
+
+def _record(work_order: WorkOrder, *, action: str, from_status: str, actor: User | None, note: str) -> WorkOrderEvent:
+    now = timezone.now()
+    previous = WorkOrderEvent.objects.filter(work_order=work_order).order_by("-created_at", "-id").first()
+    since = previous.created_at if previous else work_order.created_at
+    return WorkOrderEvent.objects.create(
+        work_order=work_order,
+        action=action,
+        from_status=from_status,
+        to_status=work_order.status,
+        actor=actor,
+        note=note[:500],
+        duration_seconds=max(0, int((now - since).total_seconds())),
+    )
+
+
+def work_order_transition(
+    *, work_order: WorkOrder, action: str, actor: User | None, note: str = "", **changes
+) -> tuple[WorkOrder, WorkOrderEvent]:
+    """Apply `action` to a locked order: check the table, set status and `changes`, record the event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("work_order_transition() must run inside a transaction")
+    _check_can(work_order, action)
+    target = TRANSITIONS[action][1]
+    from_status = work_order.status
+    work_order.status = target
+    for field, value in changes.items():
+        setattr(work_order, field, value)
+    work_order.save()
+    return work_order, _record(work_order, action=action, from_status=from_status, actor=actor, note=note)
+
+
+def _tell(recipients, work_order: WorkOrder, event: WorkOrderEvent, title: str, body: str, *, staff: bool) -> None:
+    link = f"/staff/work-orders/{work_order.pk}" if staff else _resident_link("work-orders", work_order.pk)
+    notify(
+        recipients,
+        f"work_order.{event.action}",
+        title,
+        body,
+        link=link,
+        data={"work_order": work_order.pk, "status": work_order.status},
+        dedupe_key=f"work_order:{work_order.pk}:event:{event.pk}",
+    )
+
+
+def _handlers(work_order: WorkOrder):
+    """Who works the order now: its assignee, else every property manager of the community."""
+    if work_order.assignee_id:
+        return [work_order.assignee_id]
+    return selectors.property_managers_of(work_order.community_id)
+
+
+def _require_staff(actor: User, work_order: WorkOrder) -> None:
+    if not (actor.is_superuser or selectors.is_staff_of(actor, work_order.community_id)):
+        raise NotFoundError()
+
+
+def _require_property_manager(actor: User, work_order: WorkOrder) -> None:
+    _require_staff(actor, work_order)
+    if not (actor.is_superuser or selectors.is_property_manager(actor, work_order.community_id)):
+        raise ForbiddenError("只有本社区物业可以处理工单")
+
+
+def _require_reporter(actor: User, work_order: WorkOrder) -> None:
+    if work_order.reporter_id != actor.pk:
+        raise NotFoundError()
+
+
+# --- work orders: use cases ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_order_submit(
+    *,
+    reporter: User,
+    kind: str,
+    category: WorkOrderCategory,
+    description: str,
+    room: Room | None = None,
+    community: Community | None = None,
+    location: str = "",
+    photos: list[str] | None = None,
+    preferred_time=None,
+    contact_phone: str = "",
+    channel: str = WorkOrder.Channel.SELF,
+    filed_by: User | None = None,
+) -> WorkOrder:
+    """File an order. Residents file their own (channel self); staff file on a resident's behalf."""
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
+    if not category.is_active:
+        raise _field_error("category", "该分类已停用")
+    if room is not None:
+        if selectors.residency(reporter, room) is None:
+            raise _field_error("room", "只能为自己认证的房屋报修")
+        room_community = selectors.room_community_id(room)
+        if community is not None and community.pk != room_community:
+            raise _field_error("community", "房屋不属于该社区")
+        community_id = room_community
+    elif community is not None:
+        community_id = community.pk
+    else:
+        communities = sorted(selectors.community_ids_for_resident(reporter))
+        if len(communities) != 1:
+            raise _field_error("community", "请选择社区或房屋")
+        community_id = communities[0]
+    if not selectors.is_verified_resident(reporter, community_id):
+        if filed_by is None:
+            raise ForbiddenError("只有本社区认证住户可以提交工单", code="not_verified_resident")
+        raise _field_error("reporter", "该居民不是本社区认证住户")
+    if filed_by is not None and not (filed_by.is_superuser or selectors.is_staff_of(filed_by, community_id)):
+        raise _field_error("community", "只能为本社区居民代办")
+
+    now = timezone.now()
+    work_order = WorkOrder.objects.create(
+        community_id=community_id,
+        reporter=reporter,
+        room=room,
+        channel=channel,
+        filed_by=filed_by,
+        kind=kind,
+        category=category,
+        description=description,
+        location=location,
+        photos=photos,
+        preferred_time=preferred_time,
+        contact_phone=contact_phone,
+        response_due_at=now + category.response_time,
+        resolution_due_at=now + category.resolution_time,
+    )
+    note = "" if filed_by is None else f"{filed_by}代办（{work_order.get_channel_display()}）"
+    event = _record(work_order, action=Action.SUBMIT, from_status="", actor=filed_by or reporter, note=note)
+    summary = f"{work_order.category}：{description[:60]}"
+    _tell(
+        selectors.property_managers_of(community_id),
+        work_order,
+        event,
+        f"新{work_order.get_kind_display()}",
+        summary,
+        staff=True,
+    )
+    if filed_by is not None:
+        _tell(reporter, work_order, event, "工作人员已为您登记工单", summary, staff=False)
+    return work_order
+
+
+@transaction.atomic
+def work_order_assign(*, work_order: WorkOrder, actor: User, assignee: User, reason: str = "") -> WorkOrder:
+    """Dispatch to a handler (a property manager of the community), or transfer it with a reason."""
+    work_order = _lock(work_order)
+    _require_staff(actor, work_order)
+    _check_can(work_order, Action.ASSIGN)
+    if not (assignee.is_active and selectors.is_property_manager(assignee, work_order.community_id)):
+        raise _field_error("assignee", "处理人必须是本社区的物业人员")
+    transfer = work_order.assignee_id is not None and work_order.status != Status.SUBMITTED
+    if transfer and assignee.pk == work_order.assignee_id:
+        raise ConflictError("工单已由该处理人负责", code="already_assigned")
+    if transfer and not reason.strip():
+        raise _field_error("reason", "转派请填写原因")
+    previous = work_order.assignee
+    now = timezone.now()
+    note = f"转派：{previous} → {assignee}。{reason}" if transfer else (reason or f"派单给 {assignee}")
+    work_order, event = work_order_transition(
+        work_order=work_order,
+        action=Action.ASSIGN,
+        actor=actor,
+        note=note,
+        assignee=assignee,
+        responded_at=work_order.responded_at or now,
+    )
+    _tell(assignee, work_order, event, "您有新的工单", f"#{work_order.pk} {work_order.category}", staff=True)
+    if previous is not None and previous.pk != assignee.pk:
+        _tell(previous, work_order, event, "工单已转派", f"#{work_order.pk} 已转派给 {assignee}", staff=True)
+    _tell(
+        work_order.reporter_id,
+        work_order,
+        event,
+        "工单已派单",
+        f"您的{work_order.get_kind_display()}已由 {assignee} 负责",
+        staff=False,
+    )
+    return work_order
+
+
+@transaction.atomic
+def work_order_start(*, work_order: WorkOrder, actor: User, note: str = "") -> WorkOrder:
+    work_order = _lock(work_order)
+    _require_property_manager(actor, work_order)
+    work_order, event = work_order_transition(work_order=work_order, action=Action.START, actor=actor, note=note)
+    _tell(work_order.reporter_id, work_order, event, "工单处理中", f"{actor} 已开始处理您的工单", staff=False)
+    return work_order
+
+
+@transaction.atomic
+def work_order_resolve(*, work_order: WorkOrder, actor: User, note: str, photos: list[str] | None = None) -> WorkOrder:
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
+    work_order = _lock(work_order)
+    _require_property_manager(actor, work_order)
+    work_order, event = work_order_transition(
+        work_order=work_order,
+        action=Action.RESOLVE,
+        actor=actor,
+        note=note,
+        resolution_note=note,
+        resolution_photos=photos,
+        resolved_at=timezone.now(),
+    )
+    _tell(
+        work_order.reporter_id,
+        work_order,
+        event,
+        "工单已处理，请确认",
+        f"{note[:80]}（{AUTO_CLOSE_AFTER.days} 天内未确认将自动办结）",
+        staff=False,
+    )
+    return work_order
+
+
+@transaction.atomic
+def work_order_confirm(*, work_order: WorkOrder, actor: User, rating: int, comment: str = "") -> WorkOrder:
+    if not 1 <= rating <= 5:
+        raise _field_error("rating", "评分为 1 到 5")
+    work_order = _lock(work_order)
+    _require_reporter(actor, work_order)
+    work_order, event = work_order_transition(
+        work_order=work_order,
+        action=Action.CONFIRM,
+        actor=actor,
+        note=f"{rating} 星。{comment}".strip(),
+        rating=rating,
+        rating_comment=comment,
+        closed_at=timezone.now(),
+    )
+    _tell(_handlers(work_order), work_order, event, "居民已确认办结", f"#{work_order.pk} 评分 {rating} 星", staff=True)
+    return work_order
+
+
+@transaction.atomic
+def work_order_reopen(*, work_order: WorkOrder, actor: User, reason: str) -> WorkOrder:
+    """Not fixed: back to the same handler, with a fresh resolution deadline."""
+    work_order = _lock(work_order)
+    _require_reporter(actor, work_order)
+    work_order, event = work_order_transition(
+        work_order=work_order,
+        action=Action.REOPEN,
+        actor=actor,
+        note=reason,
+        resolved_at=None,
+        reopen_count=work_order.reopen_count + 1,
+        resolution_due_at=timezone.now() + work_order.category.resolution_time,
+    )
+    _tell(_handlers(work_order), work_order, event, "工单被退回重新处理", f"#{work_order.pk}：{reason}", staff=True)
+    return work_order
+
+
+@transaction.atomic
+def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str = "") -> WorkOrder:
+    work_order = _lock(work_order)
+    _require_reporter(actor, work_order)
+    work_order, event = work_order_transition(
+        work_order=work_order, action=Action.CANCEL, actor=actor, note=reason, closed_at=timezone.now()
+    )
+    _tell(
+        _handlers(work_order),
+        work_order,
+        event,
+        "居民已撤销工单",
+        f"#{work_order.pk} {work_order.category}",
+        staff=True,
+    )
+    return work_order
+
+
+@transaction.atomic
+def work_order_follow_up(*, work_order: WorkOrder, actor: User, note: str) -> WorkOrder:
+    """回访: staff call the resident back after the order is closed and record what they said."""
+    work_order = _lock(work_order)
+    _require_staff(actor, work_order)
+    if work_order.status != Status.CLOSED:
+        raise InvalidTransition("只有已办结的工单可以回访")
+    work_order.follow_up_note = note
+    work_order.followed_up_at = timezone.now()
+    work_order.followed_up_by = actor
+    work_order.save(update_fields=["follow_up_note", "followed_up_at", "followed_up_by", "updated_at"])
+    _record(work_order, action=Action.FOLLOW_UP, from_status=work_order.status, actor=actor, note=note)
+    return work_order
+
+
+def work_order_auto_close(*, work_order_id: int, now=None) -> bool:
+    """Close one resolved order the resident left unanswered for 7 days (not rated). Re-checks under lock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        work_order = WorkOrder.objects.select_for_update().filter(pk=work_order_id).first()
+        if work_order is None or work_order.status != Status.RESOLVED:
+            return False
+        if work_order.resolved_at is None or work_order.resolved_at > now - AUTO_CLOSE_AFTER:
+            return False
+        work_order, event = work_order_transition(
+            work_order=work_order,
+            action=Action.AUTO_CLOSE,
+            actor=None,
+            note=f"居民 {AUTO_CLOSE_AFTER.days} 天未确认，系统自动办结（未评价）",
+            auto_closed=True,
+            closed_at=now,
+        )
+        body = f"#{work_order.pk} {work_order.category} 已自动办结"
+        _tell(work_order.reporter_id, work_order, event, "工单已自动办结", body, staff=False)
+        _tell(_handlers(work_order), work_order, event, "工单已自动办结", body, staff=True)
+        return True
+
+
+def work_orders_auto_close_due(*, now=None) -> int:
+    """Beat: close every resolved order past the 7-day window, each in its own transaction."""
+    now = now or timezone.now()
+    due = WorkOrder.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - AUTO_CLOSE_AFTER).values_list(
+        "pk", flat=True
+    )
+    return sum(work_order_auto_close(work_order_id=pk, now=now) for pk in list(due))
+
+
+def work_order_escalate(*, work_order_id: int, now=None) -> bool:
+    """Tell the community staff about one overdue order, once. Re-checks under lock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        work_order = (
+            WorkOrder.objects.select_for_update()
+            .filter(selectors.overdue_condition(now), pk=work_order_id, escalated_at__isnull=True)
+            .first()
+        )
+        if work_order is None:
+            return False
+        work_order.escalated_at = now
+        work_order.save(update_fields=["escalated_at", "updated_at"])
+        late = "响应" if work_order.status == Status.SUBMITTED and work_order.response_due_at < now else "办结"
+        event = _record(
+            work_order, action=Action.ESCALATE, from_status=work_order.status, actor=None, note=f"超过{late}时限"
+        )
+        _tell(
+            selectors.community_staff_of(work_order.community_id),
+            work_order,
+            event,
+            "工单超时提醒",
+            f"#{work_order.pk} {work_order.category}（{work_order.get_status_display()}）已超过{late}时限",
+            staff=True,
+        )
+        return True
+
+
+def work_orders_escalate_overdue(*, now=None) -> int:
+    """Beat: escalate every overdue order not escalated yet."""
+    now = now or timezone.now()
+    due = WorkOrder.objects.filter(selectors.overdue_condition(now), escalated_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return sum(work_order_escalate(work_order_id=pk, now=now) for pk in list(due))
+
+
+# --- announcements -------------------------------------------------------------------------------
+
+
+def _check_window(publish_at, expires_at) -> None:
+    if expires_at is not None and publish_at is not None and expires_at <= publish_at:
+        raise _field_error("expires_at", "过期时间须晚于发布时间")
+
+
+@transaction.atomic
+def announcement_create(
+    *, author: User, community: Community, title: str, body: str, pinned=False, publish_at=None, expires_at=None
+) -> Announcement:
+    if not (author.is_superuser or _is_community_staff(author, community.pk)):
+        raise _field_error("community", "只能在本社区发布公告")
+    publish_at = publish_at or timezone.now()
+    _check_window(publish_at, expires_at)
+    return Announcement.objects.create(
+        community=community,
+        title=title,
+        body=body,
+        pinned=pinned,
+        publish_at=publish_at,
+        expires_at=expires_at,
+        created_by=author,
+    )
+
+
+@transaction.atomic
+def announcement_update(*, announcement: Announcement, **changes) -> Announcement:
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    for field, value in changes.items():
+        setattr(announcement, field, value)
+    _check_window(announcement.publish_at, announcement.expires_at)
+    announcement.save()
+    return announcement
+
+
+@transaction.atomic
+def announcement_delete(*, announcement: Announcement) -> None:
+    announcement.delete()
+
+
+@transaction.atomic
+def announcement_mark_read(*, announcement: Announcement, user: User) -> None:
+    AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)

@@ -1,0 +1,63 @@
+"""residents/demo.py: 张大爷 (dev-demo) gets a lived-in account; running it twice changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from linli.accounts.models import User
+from linli.notifications.models import Notification
+from linli.points.models import PointsEntry
+from residents.models import Announcement, Room, Verification, WorkOrder, WorkOrderCategory, WorkOrderEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        list(Room.objects.order_by("pk").values_list("pk", "number")),
+        list(Verification.objects.values_list("pk", "status")),
+        list(WorkOrder.objects.order_by("pk").values_list("pk", "status", "created_at", "rating")),
+        WorkOrderEvent.objects.count(),
+        list(PointsEntry.objects.values_list("idempotency_key", "amount")),
+        list(Announcement.objects.values_list("pk", "title")),
+        list(WorkOrderCategory.objects.values_list("name", "response_hours", "resolution_hours")),
+        Notification.objects.count(),
+    )
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    first = snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert snapshot() == first
+
+
+def test_zhang_daye_lives_in_chunjiangyue_with_points_orders_and_news(as_user):
+    call_command("seed_demo", stdout=StringIO())
+    client = as_user(User.objects.get(wechat_openid="dev-demo"))
+
+    roles = client.get("/api/v1/me/").json()["roles"]
+    assert [(r["role"], r["community"]["name"], r["scope"]["name"], r["position"]) for r in roles] == [
+        ("resident", "白云社区", "春江月小区 3幢2单元 502室", "owner")
+    ]
+    assert client.get("/api/v1/points/").json()["balance"] == 170
+
+    orders = client.get("/api/v1/residents/work-orders/").json()["results"]
+    assert {o["status"] for o in orders} == {"closed", "resolved", "in_progress", "submitted"}
+    closed = next(o for o in orders if o["status"] == "closed")
+    assert closed["rating"] == 5
+    timeline = client.get(f"/api/v1/residents/work-orders/{closed['id']}/").json()["timeline"]
+    assert [step["action"] for step in timeline] == ["submit", "assign", "start", "resolve", "confirm"]
+    assert timeline[1]["duration_seconds"] == 1800
+
+    assert client.get("/api/v1/residents/announcements/").json()["count"] == 2
+    names = {c["name"] for c in client.get("/api/v1/residents/work-order-categories/").json()["results"]}
+    assert {"水电维修", "门窗维修", "公共设施", "环境卫生", "噪音投诉", "停车管理"} <= names
+
+
+def test_the_property_manager_of_baiyun_sees_the_demo_queue(as_user):
+    call_command("seed_demo", stdout=StringIO())
+    client = as_user(User.objects.get(username="property_baiyun"))
+    assert client.get("/api/v1/staff/work-orders/").json()["count"] == 4
+    assert as_user(User.objects.get(username="property_doutan")).get("/api/v1/staff/work-orders/").json()["count"] == 0
