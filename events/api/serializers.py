@@ -1,0 +1,497 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from linli.api.fields import MaskedPhoneField
+from linli.regions.models import Community
+
+from .. import selectors, services
+from ..models import CheckInScan, Event, EventSession, Feedback, Registration, Venue, VenueBooking, VenueOpeningHours
+
+BUSY_KINDS = [("event", "活动"), ("booking", "预约")]
+CHECK_IN_RESULTS = [("checked_in", "签到成功"), ("already_checked_in", "已签到过")]
+WAITLIST_OUTCOMES = [
+    ("promoted", "已递补"),
+    ("skipped_party_too_large", "人数超过剩余名额，未递补"),
+    ("not_reached", "名额由排在前面的候补递补，未轮到"),
+]
+
+
+class MomentField(serializers.DateTimeField):
+    """A moment between 1900 and 2100: far-off dates are a 400, not an overflow further down."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not 1900 <= moment.year <= 2100:
+            raise serializers.ValidationError("时间超出范围（1900–2100 年）")
+        return moment
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+class EventCommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "name", "code"]
+        read_only_fields = fields
+
+
+class EventVenueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "location"]
+        read_only_fields = fields
+
+
+class EventSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EventSession
+        fields = ["index", "starts_at", "ends_at"]
+        read_only_fields = fields
+
+
+class MyRegistrationBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Registration.Status.choices)
+    attendees = serializers.IntegerField()
+
+
+class EventEligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField(help_text="Audience rules only (residency, age); not seats or dates")
+    reason = serializers.CharField(
+        allow_null=True, help_text="residents_only, birth_date_missing, too_young, too_old; null when eligible"
+    )
+    message = serializers.CharField(allow_null=True)
+
+
+# --- resident: events -----------------------------------------------------------------------------
+
+EVENT_FIELDS = [
+    "id",
+    "title",
+    "description",
+    "category",
+    "status",
+    "community",
+    "communities",
+    "venue",
+    "location",
+    "starts_at",
+    "ends_at",
+    "sessions_count",
+    "final_ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "cancellation_deadline",
+    "capacity",
+    "remaining",
+    "waitlisted",
+    "waitlist_enabled",
+    "max_attendees_per_registration",
+    "residents_only",
+    "age_min",
+    "age_max",
+    "points_reward",
+]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event as a resident sees it (from `selectors.events_for_resident`, which annotates the counters)."""
+
+    community = EventCommunitySerializer(read_only=True)
+    communities = EventCommunitySerializer(many=True, read_only=True)
+    venue = EventVenueSerializer(read_only=True, allow_null=True)
+    registration_closes_at = serializers.DateTimeField(source="effective_registration_closes_at", read_only=True)
+    cancellation_deadline = serializers.DateTimeField(source="effective_cancellation_deadline", read_only=True)
+    remaining = serializers.SerializerMethodField(help_text="Seats still free (0 when full)")
+    waitlisted = serializers.IntegerField(read_only=True, help_text="Registrations on the waitlist")
+    my_registration = serializers.SerializerMethodField(help_text="My active registration, or null")
+    eligibility = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [*EVENT_FIELDS, "my_registration", "eligibility"]
+        read_only_fields = fields
+
+    def get_remaining(self, event) -> int:
+        return max(event.capacity - event.seats_taken, 0)
+
+    @extend_schema_field(MyRegistrationBriefSerializer(allow_null=True))
+    def get_my_registration(self, event):
+        if event.my_registration_id is None:
+            return None
+        return {"id": event.my_registration_id, "status": event.my_registration_status, "attendees": event.my_attendees}
+
+    @extend_schema_field(EventEligibilitySerializer)
+    def get_eligibility(self, event):
+        problem = services.eligibility_problem(
+            event=event, user=self.context["request"].user, verified_resident=event.verified_resident
+        )
+        return {
+            "eligible": problem is None,
+            "reason": problem and problem.reason,
+            "message": problem and problem.message,
+        }
+
+
+class EventDetailSerializer(EventSerializer):
+    sessions = EventSessionSerializer(many=True, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "sessions", "cancel_reason"]
+        read_only_fields = fields
+
+
+class EventRegisterSerializer(serializers.Serializer):
+    attendees = serializers.IntegerField(
+        min_value=1, max_value=20, default=1, help_text="People in the party, me included (≤ the event's limit)"
+    )
+
+
+# --- resident: registrations ----------------------------------------------------------------------
+
+
+class EventBriefSerializer(serializers.ModelSerializer):
+    community = EventCommunitySerializer(read_only=True)
+    venue = EventVenueSerializer(read_only=True, allow_null=True)
+    cancellation_deadline = serializers.DateTimeField(source="effective_cancellation_deadline", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "category",
+            "status",
+            "community",
+            "venue",
+            "location",
+            "starts_at",
+            "ends_at",
+            "sessions_count",
+            "final_ends_at",
+            "cancellation_deadline",
+            "points_reward",
+        ]
+        read_only_fields = fields
+
+
+class EventRegistrationSerializer(serializers.ModelSerializer):
+    event = EventBriefSerializer(read_only=True)
+    ticket = serializers.SerializerMethodField(
+        help_text="Signed check-in code to show as a QR code; null unless confirmed or attended"
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "attendees",
+            "status",
+            "ticket",
+            "created_at",
+            "confirmed_at",
+            "cancelled_at",
+            "checked_in_at",
+        ]
+        read_only_fields = fields
+
+    def get_ticket(self, registration) -> str | None:
+        if registration.status in (Registration.Status.CONFIRMED, Registration.Status.ATTENDED):
+            return registration.ticket
+        return None
+
+
+class RegistrationStatusChangeSerializer(serializers.Serializer):
+    from_status = serializers.CharField(help_text="Empty for the first entry")
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class WaitlistPromotedPartySerializer(serializers.Serializer):
+    queue_position = serializers.IntegerField()
+    attendees = serializers.IntegerField()
+
+
+class WaitlistRoundSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="release.created_at")
+    cause = serializers.CharField(source="release.cause", help_text="cancellation or capacity_increased")
+    seats_freed = serializers.IntegerField(source="release.seats_freed")
+    seats_available = serializers.IntegerField(source="release.seats_available")
+    promoted = WaitlistPromotedPartySerializer(
+        many=True, help_text="Who got the seats: queue position and party size only"
+    )
+    my_outcome = serializers.ChoiceField(choices=WAITLIST_OUTCOMES)
+    my_queue_position = serializers.IntegerField(source="mine.queue_position", allow_null=True, default=None)
+    explanation = serializers.CharField()
+
+
+class EventRegistrationDetailSerializer(EventRegistrationSerializer):
+    event = EventBriefSerializer(read_only=True)
+    sessions = EventSessionSerializer(source="event.sessions", many=True, read_only=True)
+    waitlist_position = serializers.SerializerMethodField(help_text="1 = next in line; null unless waitlisted")
+    history = RegistrationStatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    waitlist_rounds = serializers.SerializerMethodField(
+        help_text="Every promotion round held while I waited, and why I was (not) promoted"
+    )
+
+    class Meta(EventRegistrationSerializer.Meta):
+        fields = [
+            *EventRegistrationSerializer.Meta.fields,
+            "sessions",
+            "waitlist_position",
+            "history",
+            "waitlist_rounds",
+        ]
+        read_only_fields = fields
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return selectors.waitlist_position(registration)
+
+    @extend_schema_field(WaitlistRoundSerializer(many=True))
+    def get_waitlist_rounds(self, registration):
+        return WaitlistRoundSerializer(selectors.waitlist_rounds(registration), many=True).data
+
+
+class EventFeedbackInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+
+
+class EventFeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ["id", "rating", "comment", "created_at"]
+        read_only_fields = fields
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+class EventForStaffSerializer(EventSerializer):
+    """An event as its community staff see it, with counters."""
+
+    registration_opens_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    registration_closes_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    cancellation_deadline = serializers.DateTimeField(read_only=True, allow_null=True)
+    seats_taken = serializers.IntegerField(read_only=True)
+    attended = serializers.IntegerField(read_only=True)
+    feedback_count = serializers.IntegerField(read_only=True)
+    feedback_average = serializers.FloatField(read_only=True, allow_null=True, help_text="Average rating 1–5")
+    sessions = EventSessionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            *EVENT_FIELDS,
+            "seats_taken",
+            "attended",
+            "feedback_count",
+            "feedback_average",
+            "sessions",
+            "published_at",
+            "cancelled_at",
+            "cancel_reason",
+            "finished_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class EventWriteSerializer(serializers.Serializer):
+    """Create (POST) or change (PATCH) an event. For a weekly course, starts_at/ends_at are the first
+    session and `sessions_count` the number of weeks."""
+
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Community.objects.all(),
+        required=False,
+        help_text="Organising community (one where I am staff); may be left out when I am staff of one only",
+    )
+    communities = serializers.PrimaryKeyRelatedField(
+        queryset=Community.objects.all(),
+        many=True,
+        required=False,
+        help_text="More communities whose residents may join (ones where I am staff)",
+    )
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(allow_blank=True, required=False)
+    category = serializers.ChoiceField(choices=Event.Category.choices, required=False)
+    venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
+    location = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    starts_at = MomentField()
+    ends_at = MomentField()
+    sessions_count = serializers.IntegerField(min_value=1, max_value=services.MAX_SESSIONS, required=False)
+    registration_opens_at = MomentField(allow_null=True, required=False)
+    registration_closes_at = MomentField(allow_null=True, required=False)
+    cancellation_deadline = MomentField(allow_null=True, required=False)
+    capacity = serializers.IntegerField(min_value=1, max_value=100_000)
+    waitlist_enabled = serializers.BooleanField(required=False)
+    max_attendees_per_registration = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    residents_only = serializers.BooleanField(required=False)
+    age_min = serializers.IntegerField(min_value=0, max_value=services.MAX_AGE, allow_null=True, required=False)
+    age_max = serializers.IntegerField(min_value=0, max_value=services.MAX_AGE, allow_null=True, required=False)
+    points_reward = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+
+    def validate_community(self, community):
+        if community.pk not in self.context["staff_community_ids"]:
+            raise serializers.ValidationError("您不是该社区的工作人员")
+        return community
+
+    def validate_communities(self, communities):
+        foreign = [c.name for c in communities if c.pk not in self.context["staff_community_ids"]]
+        if foreign:
+            raise serializers.ValidationError(f"您不是这些社区的工作人员：{'、'.join(foreign)}")
+        return communities
+
+
+class EventCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class EventRosterRowSerializer(serializers.ModelSerializer):
+    """A roster row. The phone is masked unless the serializer context reveals it (the CSV roster does)."""
+
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    phone = MaskedPhoneField(source="user.phone")
+
+    class Meta:
+        model = Registration
+        fields = ["id", "name", "phone", "attendees", "status", "created_at", "confirmed_at", "checked_in_at"]
+        read_only_fields = fields
+
+
+class EventCheckInInputSerializer(serializers.Serializer):
+    ticket = serializers.CharField(max_length=200, help_text="The code read from the resident's QR code")
+    nonce = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="Any unique string per scan: a retry with the same nonce replays the first answer",
+    )
+
+
+class EventCheckedInRegistrationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "name", "attendees", "status", "checked_in_at"]
+        read_only_fields = fields
+
+
+class EventCheckInResultSerializer(serializers.ModelSerializer):
+    result = serializers.ChoiceField(source="outcome", choices=CHECK_IN_RESULTS)
+    already_checked_in = serializers.SerializerMethodField()
+    registration = EventCheckedInRegistrationSerializer(read_only=True)
+    scanned_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = CheckInScan
+        fields = ["result", "already_checked_in", "points_awarded", "registration", "scanned_at"]
+        read_only_fields = fields
+
+    def get_already_checked_in(self, scan) -> bool:
+        return scan.outcome == CheckInScan.Outcome.ALREADY_CHECKED_IN
+
+
+class EventFeedbackForStaffSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="registration.user.display_name", read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "rating", "comment", "name", "created_at"]
+        read_only_fields = fields
+
+
+# --- venues ---------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "08:30", "description": "Local time, HH:MM"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time of day in Asia/Shanghai ("08:30"). OpenAPI's `format: time` would demand an offset."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
+class VenueOpeningHoursSerializer(serializers.ModelSerializer):
+    opens_at = ClockTimeField(read_only=True)
+    closes_at = ClockTimeField(read_only=True)
+
+    class Meta:
+        model = VenueOpeningHours
+        fields = ["weekday", "opens_at", "closes_at"]
+        read_only_fields = fields
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    community = EventCommunitySerializer(read_only=True)
+    opening_hours = VenueOpeningHoursSerializer(many=True, read_only=True, help_text="weekday 0 = Monday")
+
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "community",
+            "name",
+            "location",
+            "capacity",
+            "description",
+            "residents_may_book",
+            "max_booking_minutes",
+            "opening_hours",
+        ]
+        read_only_fields = fields
+
+
+class VenueAvailabilityQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        required=False, help_text="Local date (Asia/Shanghai) within a year of today; today when left out"
+    )
+
+    def validate_date(self, value):
+        today = timezone.localdate()
+        if abs((value - today).days) > 366:
+            raise serializers.ValidationError("只能查询一年内的日期")
+        return value
+
+
+class VenueSlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class VenueBusySlotSerializer(VenueSlotSerializer):
+    kind = serializers.ChoiceField(choices=BUSY_KINDS)
+    label = serializers.CharField(help_text="An event's title, or 已预约 for a booking")
+
+
+class VenueAvailabilitySerializer(serializers.Serializer):
+    venue = EventVenueSerializer()
+    date = serializers.DateField()
+    opening_hours = VenueSlotSerializer(many=True)
+    busy = VenueBusySlotSerializer(many=True)
+    free = VenueSlotSerializer(many=True, help_text="Bookable gaps from now on")
+
+
+class VenueBookingInputSerializer(serializers.Serializer):
+    starts_at = MomentField()
+    ends_at = MomentField()
+    purpose = serializers.CharField(max_length=100)
+
+
+class VenueBookingSerializer(serializers.ModelSerializer):
+    venue = EventVenueSerializer(read_only=True)
+    community = EventCommunitySerializer(source="venue.community", read_only=True)
+
+    class Meta:
+        model = VenueBooking
+        fields = ["id", "venue", "community", "starts_at", "ends_at", "purpose", "status", "created_at", "cancelled_at"]
+        read_only_fields = fields

@@ -1,0 +1,464 @@
+import logging
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from linli.accounts.models import Role
+from linli.accounts.selectors import community_ids_for, has_role
+from linli.api.errors import DomainError
+
+from .. import selectors, services
+from ..filters import (
+    BookingFilterSet,
+    EventFilterSet,
+    FeedbackFilterSet,
+    MyRegistrationFilterSet,
+    RosterFilterSet,
+    StaffEventFilterSet,
+    VenueFilterSet,
+)
+from ..models import CheckInScan, Event, Feedback, Registration, VenueBooking
+from .renderers import CSVErrorsAsJSONMixin, CSVRenderer
+from .serializers import (
+    EventCancelSerializer,
+    EventCheckInInputSerializer,
+    EventCheckInResultSerializer,
+    EventDetailSerializer,
+    EventFeedbackForStaffSerializer,
+    EventFeedbackInputSerializer,
+    EventFeedbackSerializer,
+    EventForStaffSerializer,
+    EventRegisterSerializer,
+    EventRegistrationDetailSerializer,
+    EventRegistrationSerializer,
+    EventRosterRowSerializer,
+    EventSerializer,
+    EventWriteSerializer,
+    VenueAvailabilityQuerySerializer,
+    VenueAvailabilitySerializer,
+    VenueBookingInputSerializer,
+    VenueBookingSerializer,
+    VenueSerializer,
+)
+
+logger = logging.getLogger(__name__)
+EVENTS, STAFF, VENUES = ["events"], ["events (staff)"], ["venues"]
+
+
+class IsCommunityStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return has_role(request.user, Role.COMMUNITY_STAFF)
+
+
+# --- residents: events ----------------------------------------------------------------------------
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published events I may join, with remaining seats and my own registration."""
+
+    filterset_class = EventFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Event.objects.none()
+        if self.action == "list":
+            return selectors.upcoming_events_for_resident(self.request.user)
+        return selectors.event_detail_for_resident(self.request.user)
+
+    def get_serializer_class(self):
+        return EventSerializer if self.action == "list" else EventDetailSerializer
+
+    def _registration_detail(self, registration):
+        return EventRegistrationDetailSerializer(
+            selectors.registration_detail_of(self.request.user).get(pk=registration.pk),
+            context=self.get_serializer_context(),
+        ).data
+
+    @extend_schema(summary="Upcoming events I may see, soonest first", tags=EVENTS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One event, with its sessions", tags=EVENTS)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Register (with family members) → confirmed, or waitlisted when full",
+        description=(
+            "Errors: 409 `event_full` (full, no waitlist), `already_registered`, `registration_closed`; "
+            "403 `not_eligible` with `reason` (residents_only, birth_date_missing, too_young, too_old)."
+        ),
+        request=EventRegisterSerializer,
+        responses={201: EventRegistrationDetailSerializer},
+        tags=EVENTS,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def register(self, request, pk=None):
+        data = EventRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = services.registration_create(
+            event=self.get_object(), user=request.user, attendees=data.validated_data["attendees"]
+        )
+        return Response(self._registration_detail(registration), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Cancel my registration (until the cancellation deadline); freed seats go to the waitlist",
+        description="Errors: 404 `not_registered`, 409 `cancellation_closed`.",
+        request=None,
+        responses={200: EventRegistrationDetailSerializer},
+        tags=EVENTS,
+    )
+    @action(detail=True, methods=["post"], url_path="cancel-registration", filterset_class=None)
+    def cancel_registration(self, request, pk=None):
+        event = self.get_object()
+        registration = Registration.objects.filter(
+            event=event, user=request.user, status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+        ).first()
+        if registration is None:
+            raise services.NotRegistered()
+        services.registration_cancel(registration=registration, actor=request.user)
+        return Response(self._registration_detail(registration))
+
+    @extend_schema(
+        summary="Rate an event I attended (once)",
+        description="Errors: 403 `not_attended`, 409 `feedback_exists`.",
+        request=EventFeedbackInputSerializer,
+        responses={201: EventFeedbackSerializer},
+        tags=EVENTS,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def feedback(self, request, pk=None):
+        data = EventFeedbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = services.feedback_create(event=self.get_object(), user=request.user, **data.validated_data)
+        return Response(EventFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class MyRegistrationViewSet(viewsets.ReadOnlyModelViewSet):
+    """My registrations, each with its check-in ticket."""
+
+    filterset_class = MyRegistrationFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
+        if self.action == "list":
+            return selectors.registrations_of(self.request.user)
+        return selectors.registration_detail_of(self.request.user)
+
+    def get_serializer_class(self):
+        return EventRegistrationSerializer if self.action == "list" else EventRegistrationDetailSerializer
+
+    @extend_schema(summary="My registrations, newest first, with check-in tickets", tags=EVENTS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="One of my registrations: ticket, waitlist position and why I was (not) promoted", tags=EVENTS
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+# --- staff ------------------------------------------------------------------------------------------
+
+
+class StaffEventViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Events of the communities where I am community staff (others' are 404)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    serializer_class = EventForStaffSerializer
+    filterset_class = StaffEventFilterSet
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.events_for_staff(self.request.user)
+
+    def _output(self, event, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=event.pk)
+        return Response(EventForStaffSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def _input(self, *, partial: bool) -> dict:
+        context = {
+            **self.get_serializer_context(),
+            "staff_community_ids": community_ids_for(self.request.user, Role.COMMUNITY_STAFF),
+        }
+        data = EventWriteSerializer(data=self.request.data, partial=partial, context=context)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(summary="Events I manage (every status)", tags=STAFF)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One event I manage, with counters and feedback average", tags=STAFF)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a draft event (a weekly course with sessions_count > 1); its venue is held at once",
+        description="409 `slot_taken` when the venue is booked at that time.",
+        request=EventWriteSerializer,
+        responses={201: EventForStaffSerializer},
+        tags=STAFF,
+    )
+    def create(self, request, *args, **kwargs):
+        fields = self._input(partial=False)
+        community = fields.pop("community", None)
+        if community is None:
+            mine = community_ids_for(request.user, Role.COMMUNITY_STAFF)
+            if len(mine) != 1:
+                raise DomainError(
+                    "请选择主办社区", code="validation_error", fields={"community": ["您管理多个社区，请选择主办社区"]}
+                )
+            community = request.user.memberships.get(role=Role.COMMUNITY_STAFF, community_id__in=mine).community
+        communities = fields.pop("communities", ())
+        event = services.event_create(community=community, created_by=request.user, communities=communities, **fields)
+        return self._output(event, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change an event (draft or published); time changes rebook the venue and tell registrants",
+        description="409 `capacity_below_taken`, `slot_taken`, `invalid_transition` (cancelled / finished).",
+        request=EventWriteSerializer,
+        responses={200: EventForStaffSerializer},
+        tags=STAFF,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        event = self.get_object()
+        fields = self._input(partial=True)
+        fields.pop("community", None)  # the organiser does not change
+        communities = fields.pop("communities", None)
+        event = services.event_update(event=event, actor=request.user, communities=communities, **fields)
+        return self._output(event)
+
+    @extend_schema(summary="Publish a draft event", request=None, responses={200: EventForStaffSerializer}, tags=STAFF)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def publish(self, request, pk=None):
+        return self._output(services.event_publish(event=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        summary="Cancel an event: every registrant is told, the venue released",
+        request=EventCancelSerializer,
+        responses={200: EventForStaffSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        data = EventCancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.event_cancel(event=self.get_object(), actor=request.user, reason=data.validated_data["reason"])
+        return self._output(event)
+
+    @extend_schema(
+        summary="Check in a ticket (QR code) at this event",
+        description=(
+            "200 with `result=checked_in` the first time (points are awarded once), `result=already_checked_in` "
+            "and `already_checked_in=true` on every later scan. A retry with the same `nonce` replays the "
+            "first answer (header `Idempotent-Replayed: true`), errors included. Errors: 400 `invalid_ticket`; "
+            "409 `ticket_for_another_event`, `registration_cancelled`, `registration_waitlisted`, "
+            "`registration_no_show`, `event_not_open_for_check_in`, `nonce_reused`."
+        ),
+        request=EventCheckInInputSerializer,
+        responses={200: EventCheckInResultSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], url_path="check-in", filterset_class=None)
+    def check_in(self, request, pk=None):
+        data = EventCheckInInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.registration_check_in(
+            event=self.get_object(),
+            ticket=data.validated_data["ticket"],
+            nonce=data.validated_data.get("nonce", ""),
+            staff=request.user,
+        )
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+        scan = result.scan
+        if scan.outcome not in CheckInScan.SUCCESS:
+            error = services.SCAN_ERRORS[scan.outcome]()
+            error.headers = headers
+            raise error
+        return Response(EventCheckInResultSerializer(scan).data, headers=headers)
+
+
+class StaffEventRegistrationsView(CSVErrorsAsJSONMixin, generics.ListAPIView):
+    """The roster of one of my events. `?format=csv` downloads it as a CSV file for Excel.
+
+    Phone numbers: masked (138****5678) in the JSON list shown on screen; in full in the CSV roster, which
+    staff download to phone registrants about changes (every export is logged with who and which event).
+    """
+
+    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    serializer_class = EventRosterRowSerializer
+    filterset_class = RosterFilterSet
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    csv_columns = [
+        ("id", "报名编号"),
+        ("name", "姓名"),
+        ("phone", "手机号"),
+        ("attendees", "人数"),
+        ("status_label", "状态"),
+        ("created_at", "报名时间"),
+        ("checked_in_at", "签到时间"),
+    ]
+
+    def get_event(self):
+        return get_object_or_404(selectors.events_for_staff(self.request.user), pk=self.kwargs["id"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
+        return selectors.event_registrations(self.get_event())
+
+    @extend_schema(
+        summary="Roster of an event (JSON, or CSV with ?format=csv)",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["json", "csv"], description="csv: the whole roster as a CSV file (UTF-8, BOM)"
+            )
+        ],
+        responses={
+            (200, "application/json"): EventRosterRowSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The roster as CSV"),
+        },
+        tags=STAFF,
+    )
+    def get(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return self.list(request, *args, **kwargs)
+        event = self.get_event()
+        rows = self.filter_queryset(selectors.event_registrations(event))
+        data = EventRosterRowSerializer(
+            rows, many=True, context={**self.get_serializer_context(), "reveal_sensitive": True}
+        ).data
+        labels = dict(Registration.Status.choices)
+        for row in data:
+            row["status_label"] = labels.get(row["status"], row["status"])
+            for key in ("created_at", "checked_in_at"):
+                if row[key]:
+                    row[key] = datetime.fromisoformat(row[key]).strftime("%Y-%m-%d %H:%M")
+        logger.info("roster export: user %s, event %s, %s rows", request.user.pk, event.pk, len(data))
+        filename = f"event-{event.pk}-roster-{timezone.localdate():%Y%m%d}.csv"
+        return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class StaffEventFeedbackView(generics.ListAPIView):
+    """Ratings and comments of one of my events (the average is in the event's `feedback_average`)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    serializer_class = EventFeedbackForStaffSerializer
+    filterset_class = FeedbackFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Feedback.objects.none()
+        event = get_object_or_404(selectors.events_for_staff(self.request.user), pk=self.kwargs["id"])
+        return selectors.event_feedback(event)
+
+    @extend_schema(summary="Feedback on an event, newest first", tags=STAFF)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+# --- venues -----------------------------------------------------------------------------------------
+
+
+class VenueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Community venues (邻礼中心, 幸福学堂, 居家养老服务中心 rooms) with opening hours."""
+
+    serializer_class = VenueSerializer
+    filterset_class = VenueFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.venues()
+
+    @extend_schema(summary="Venues (?community=<id>)", tags=VENUES)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One venue with its opening hours", tags=VENUES)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Opening hours, busy and free time of a venue on one day",
+        parameters=[VenueAvailabilityQuerySerializer],
+        responses={200: VenueAvailabilitySerializer},
+        tags=VENUES,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def availability(self, request, pk=None):
+        venue = self.get_object()
+        query = VenueAvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day = query.validated_data.get("date") or timezone.localdate()
+        return Response(VenueAvailabilitySerializer(selectors.venue_availability(venue, day)).data)
+
+    @extend_schema(
+        summary="Book a time slot (inside opening hours)",
+        description=(
+            "Staff of the venue's community, or its verified residents when the venue takes residents' bookings. "
+            "Errors: 409 `slot_taken`, 400 `outside_opening_hours`, 403 `booking_not_allowed`."
+        ),
+        request=VenueBookingInputSerializer,
+        responses={201: VenueBookingSerializer},
+        tags=VENUES,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def bookings(self, request, pk=None):
+        data = VenueBookingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.venue_booking_create(venue=self.get_object(), user=request.user, **data.validated_data)
+        return Response(VenueBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class VenueBookingViewSet(viewsets.ReadOnlyModelViewSet):
+    """My venue bookings; staff may also cancel any booking of their community's venues."""
+
+    serializer_class = VenueBookingSerializer
+    filterset_class = BookingFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VenueBooking.objects.none()
+        if self.action == "cancel":
+            return selectors.bookings_manageable_by(self.request.user)
+        return selectors.bookings_of(self.request.user)
+
+    @extend_schema(summary="My venue bookings, latest first", tags=VENUES)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my venue bookings", tags=VENUES)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Cancel a booking (mine, or as staff of the venue's community)",
+        description="409 `event_booking` for a slot held by an event (change the event instead), `booking_started`.",
+        request=None,
+        responses={200: VenueBookingSerializer},
+        tags=VENUES,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        booking = services.venue_booking_cancel(booking=self.get_object(), actor=request.user)
+        return Response(VenueBookingSerializer(booking).data)

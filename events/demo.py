@@ -1,0 +1,232 @@
+"""Demo venues and events: 斗潭's 邻礼中心, 幸福学堂 and 居家养老服务中心, 白云's 博爱幸福驿站.
+
+Dates are relative to the day of seeding, so a fresh database always shows upcoming events. Running
+the seed again changes nothing while the demo events are still upcoming or running; once one has
+ended, the next seed adds a new one like it.
+"""
+
+from contextlib import suppress
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.api.errors import DomainError
+from linli.regions.models import Community
+
+from . import services
+from .models import Event, Registration, Venue, VenueOpeningHours
+
+EVERY_DAY, WEEKDAYS = range(7), range(5)
+
+VENUES = [
+    # community, name, location, capacity, residents may book, [(weekdays, opens, closes)], description
+    (
+        "doutan",
+        "邻礼中心多功能厅",
+        "邻礼中心 1楼",
+        60,
+        True,
+        [(EVERY_DAY, time(8, 30), time(21, 0))],
+        "可用于居民议事、文艺排练、小型聚会。",
+    ),
+    (
+        "doutan",
+        "邻礼中心阅览室",
+        "邻礼中心 1楼东侧",
+        20,
+        True,
+        [(EVERY_DAY, time(9, 0), time(20, 0))],
+        "绘本与老年读物，周末有亲子阅读活动。",
+    ),
+    (
+        "doutan",
+        "幸福学堂",
+        "邻礼中心 2楼",
+        30,
+        True,
+        [(EVERY_DAY, time(8, 30), time(11, 30)), (EVERY_DAY, time(14, 0), time(17, 30))],
+        "一老一小课堂：智能手机、书法、插花、少儿托管。",
+    ),
+    (
+        "doutan",
+        "居家养老服务中心活动室",
+        "居家养老服务中心 1楼",
+        25,
+        True,
+        [(WEEKDAYS, time(8, 0), time(17, 0))],
+        "老年人健康讲座、棋牌与助餐后的休闲活动。",
+    ),
+    (
+        "doutan",
+        "居家养老服务中心康复训练室",
+        "居家养老服务中心 2楼",
+        8,
+        False,
+        [(WEEKDAYS, time(8, 30), time(11, 30)), (WEEKDAYS, time(14, 0), time(17, 0))],
+        "康复器械训练，由工作人员统一安排。",
+    ),
+    (
+        "baiyun",
+        "博爱幸福驿站",
+        "春江月小区 3幢架空层",
+        30,
+        True,
+        [(EVERY_DAY, time(8, 30), time(17, 30))],
+        "医保到家服务点，兼作居民活动场所。",
+    ),
+]
+
+EVENTS = [
+    # community, staff username, venue name, days from today, start, end, fields
+    (
+        "doutan",
+        "staff_doutan",
+        "幸福学堂",
+        3,
+        time(14, 30),
+        time(16, 0),
+        {
+            "title": "幸福学堂·插花活动：秋日花篮",
+            "description": "花艺老师带大家用当季鲜花扎一只花篮，材料由邻礼中心提供，可带一位家人同来。",
+            "category": Event.Category.CULTURE,
+            "capacity": 20,
+            "max_attendees_per_registration": 2,
+            "residents_only": True,
+            "points_reward": 10,
+        },
+    ),
+    (
+        "doutan",
+        "staff_doutan",
+        "幸福学堂",
+        5,
+        time(9, 0),
+        time(10, 30),
+        {
+            "title": "幸福学堂·老年人智能手机课",
+            "description": "每周一次，共 6 次：微信视频、扫码付款、网上挂号、防范电信诈骗。报名一次即参加整期课程。",
+            "category": Event.Category.CLASS,
+            "sessions_count": 6,
+            "capacity": 15,
+            "age_min": 60,
+            "points_reward": 20,
+        },
+    ),
+    (
+        "doutan",
+        "staff_doutan",
+        "邻礼中心阅览室",
+        2,
+        time(10, 0),
+        time(11, 0),
+        {
+            "title": "少儿阅读时光：绘本共读",
+            "description": "志愿者姐姐带小朋友读绘本、做手工，面向 12 岁及以下的孩子。",
+            "category": Event.Category.CULTURE,
+            "capacity": 12,
+            "age_max": 12,
+            "points_reward": 5,
+        },
+    ),
+    (
+        "doutan",
+        "staff_doutan",
+        "居家养老服务中心活动室",
+        4,
+        time(9, 30),
+        time(10, 30),
+        {
+            "title": "健康讲座：老年人慢病管理与合理用药",
+            "description": "社区卫生服务中心医生主讲，现场免费测血压、血糖。",
+            "category": Event.Category.HEALTH_TALK,
+            "capacity": 25,
+            "waitlist_enabled": True,
+            "points_reward": 5,
+        },
+    ),
+    (
+        "baiyun",
+        "staff_baiyun",
+        "博爱幸福驿站",
+        6,
+        time(14, 0),
+        time(15, 0),
+        {
+            "title": "医保到家政策宣讲",
+            "description": "讲解医保个账家庭共济、门诊慢特病待遇和线上办理流程。",
+            "category": Event.Category.HEALTH_TALK,
+            "capacity": 30,
+            "points_reward": 5,
+        },
+    ),
+]
+
+
+def _seed_venues() -> dict[str, Venue]:
+    venues = {}
+    for code, name, location, capacity, residents_may_book, hours, description in VENUES:
+        venue, created = Venue.objects.get_or_create(
+            community=Community.objects.get(code=code),
+            name=name,
+            defaults={
+                "location": location,
+                "capacity": capacity,
+                "residents_may_book": residents_may_book,
+                "description": description,
+            },
+        )
+        if created:
+            VenueOpeningHours.objects.bulk_create(
+                VenueOpeningHours(venue=venue, weekday=day, opens_at=opens, closes_at=closes)
+                for days, opens, closes in hours
+                for day in days
+            )
+        venues[name] = venue
+    return venues
+
+
+def _seed_events(venues: dict[str, Venue]) -> list[Event]:
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    events = []
+    for code, staff_username, venue_name, days, starts, ends, fields in EVENTS:
+        community = Community.objects.get(code=code)
+        current = Event.objects.filter(
+            community=community, title=fields["title"], final_ends_at__gt=timezone.now()
+        ).first()
+        if current is None:
+            day = today + timedelta(days=days)
+            current = services.event_create(
+                community=community,
+                created_by=User.objects.get(username=staff_username),
+                venue=venues[venue_name],
+                starts_at=datetime.combine(day, starts, tz),
+                ends_at=datetime.combine(day, ends, tz),
+                **fields,
+            )
+            services.event_publish(event=current, actor=current.created_by)
+        events.append(current)
+    return events
+
+
+def _seed_registrations(events: list[Event]) -> None:
+    """张大爷 (dev-demo, born 1952) has joined the smartphone class and the 医保 talk."""
+    demo = User.objects.filter(wechat_openid="dev-demo").first()
+    if demo is None:
+        return
+    for event in events:
+        if event.title not in ("幸福学堂·老年人智能手机课", "医保到家政策宣讲"):
+            continue
+        if Registration.objects.filter(event=event, user=demo).exists():
+            continue
+        with suppress(DomainError):  # e.g. registration has closed: the demo simply has no seat there
+            services.registration_create(event=event, user=demo)
+
+
+def seed(log):
+    venues = _seed_venues()
+    events = _seed_events(venues)
+    _seed_registrations(events)
+    counts = (Venue.objects.count(), Event.objects.count(), Registration.objects.count())
+    log("events: {} venues, {} events, {} registrations".format(*counts))

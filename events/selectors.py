@@ -1,0 +1,263 @@
+"""Reads that need care: who sees which event, seats and the viewer's own state as annotations (no
+per-row queries), the waitlist history of a registration, a venue's free and busy time."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linli.accounts.models import Membership, Role
+from linli.accounts.selectors import community_ids_for
+
+from .models import (
+    Event,
+    EventSession,
+    Feedback,
+    Registration,
+    RegistrationStatusChange,
+    SeatRelease,
+    Venue,
+    VenueBooking,
+    WaitlistDecision,
+)
+from .services import day_bounds, opening_intervals
+
+R = Registration.Status
+
+
+def _count(queryset, field="pk"):
+    """A correlated COUNT/SUM subquery that never multiplies the outer rows (unlike a join + Count)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("event").annotate(n=Count(field) if field == "pk" else Sum(field)).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _seats_taken():
+    return _count(Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.SEAT_STATUSES), "attendees")
+
+
+def _waitlisted():
+    return _count(Registration.objects.filter(event=OuterRef("pk"), status=R.WAITLISTED))
+
+
+# --- residents ----------------------------------------------------------------------------------
+
+
+def events_for_resident(user) -> QuerySet[Event]:
+    """Every non-draft event `user` may see: open ones, and residents-only ones of a community they belong to.
+
+    Each row carries `seats_taken`, `waitlisted`, `verified_resident` (a resident role in one of the
+    event's communities) and the user's own active registration (`my_registration_id/_status/_attendees`).
+    """
+    member = Membership.objects.filter(user=user, community__audience_events=OuterRef("pk"))
+    mine = Registration.objects.filter(event=OuterRef("pk"), user=user).exclude(status=R.CANCELLED)
+    return (
+        Event.objects.exclude(status=Event.Status.DRAFT)
+        .annotate(is_member=Exists(member))
+        .filter(Q(residents_only=False) | Q(is_member=True))
+        .annotate(
+            verified_resident=Exists(member.filter(role=Role.RESIDENT)),
+            seats_taken=_seats_taken(),
+            waitlisted=_waitlisted(),
+            my_registration_id=Subquery(mine.values("pk")[:1]),
+            my_registration_status=Subquery(mine.values("status")[:1]),
+            my_attendees=Subquery(mine.values("attendees")[:1]),
+        )
+        .select_related("community", "venue")
+        .prefetch_related("communities")
+    )
+
+
+def upcoming_events_for_resident(user) -> QuerySet[Event]:
+    """The resident list: published events that have not ended yet, soonest first."""
+    return events_for_resident(user).filter(status=Event.Status.PUBLISHED, final_ends_at__gt=timezone.now())
+
+
+def event_detail_for_resident(user) -> QuerySet[Event]:
+    return events_for_resident(user).prefetch_related(
+        Prefetch("sessions", queryset=EventSession.objects.order_by("index"))
+    )
+
+
+def registrations_of(user) -> QuerySet[Registration]:
+    """A resident's registrations, newest first, with their event (ticket codes are computed, not queried)."""
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event__venue", "event__community")
+        .order_by("-created_at", "-id")
+    )
+
+
+def registration_detail_of(user) -> QuerySet[Registration]:
+    return registrations_of(user).prefetch_related(
+        Prefetch("status_changes", queryset=RegistrationStatusChange.objects.order_by("created_at", "id")),
+        Prefetch("event__sessions", queryset=EventSession.objects.order_by("index")),
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 = next in line. None unless waitlisted."""
+    if registration.status != R.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(event_id=registration.event_id, status=R.WAITLISTED).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+@dataclass
+class WaitlistRound:
+    release: SeatRelease
+    promoted: list[WaitlistDecision]
+    mine: WaitlistDecision | None
+
+    @property
+    def my_outcome(self) -> str:
+        return self.mine.outcome if self.mine else "not_reached"
+
+    @property
+    def explanation(self) -> str:
+        freed = f"{timezone.localtime(self.release.created_at):%m月%d日 %H:%M} {self.release.get_cause_display()}"
+        freed += f"，可递补 {self.release.seats_available} 个名额"
+        if self.mine and self.mine.outcome == WaitlistDecision.Outcome.PROMOTED:
+            return f"{freed}；您排在候补第 {self.mine.queue_position} 位，{self.mine.attendees} 人，已递补成功。"
+        if self.mine:
+            return (
+                f"{freed}；轮到您（候补第 {self.mine.queue_position} 位）时只剩 {self.mine.seats_left} 个名额，"
+                f"您的报名有 {self.mine.attendees} 人，放不下，因此按顺序递补了人数更少的报名。"
+            )
+        positions = "、".join(f"第 {d.queue_position} 位（{d.attendees} 人）" for d in self.promoted) or "无"
+        return f"{freed}；名额已由排在您前面的候补递补（{positions}），未轮到您。"
+
+
+def waitlist_rounds(registration: Registration) -> list[WaitlistRound]:
+    """Every promotion round held while this registration waited — the answer to "why not me?".
+
+    Other residents appear only by queue position and party size, never by name. 2 queries.
+    """
+    changes = list(registration.status_changes.all())
+    if not changes or changes[0].to_status != R.WAITLISTED:
+        return []  # never waited
+    left_at = next((c.created_at for c in changes[1:] if c.from_status == R.WAITLISTED), None)
+    releases = SeatRelease.objects.filter(event_id=registration.event_id, created_at__gte=registration.created_at)
+    if left_at is not None:
+        releases = releases.filter(created_at__lte=left_at)
+    releases = releases.prefetch_related(
+        Prefetch("decisions", queryset=WaitlistDecision.objects.order_by("queue_position"))
+    ).order_by("created_at", "id")
+    rounds = []
+    for release in releases:
+        decisions = list(release.decisions.all())
+        rounds.append(
+            WaitlistRound(
+                release=release,
+                promoted=[d for d in decisions if d.outcome == WaitlistDecision.Outcome.PROMOTED],
+                mine=next((d for d in decisions if d.registration_id == registration.pk), None),
+            )
+        )
+    return rounds
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def events_for_staff(user) -> QuerySet[Event]:
+    """Events organised by the communities where `user` is community staff, with their counters."""
+    community_ids = community_ids_for(user, Role.COMMUNITY_STAFF)
+    feedback = Feedback.objects.filter(event=OuterRef("pk")).order_by().values("event")
+    return (
+        Event.objects.filter(community_id__in=community_ids)
+        .annotate(
+            seats_taken=_seats_taken(),
+            waitlisted=_waitlisted(),
+            attended=_count(Registration.objects.filter(event=OuterRef("pk"), status=R.ATTENDED)),
+            feedback_count=_count(Feedback.objects.filter(event=OuterRef("pk"))),
+            feedback_average=Subquery(feedback.annotate(a=Avg("rating")).values("a")),
+        )
+        .select_related("community", "venue")
+        .prefetch_related("communities", Prefetch("sessions", queryset=EventSession.objects.order_by("index")))
+    )
+
+
+def event_registrations(event: Event) -> QuerySet[Registration]:
+    """The roster of an event: every registration with its resident (for staff)."""
+    return Registration.objects.filter(event=event).select_related("user").order_by("created_at", "id")
+
+
+def event_feedback(event: Event) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(event=event).select_related("registration__user").order_by("-created_at", "-id")
+
+
+# --- venues -------------------------------------------------------------------------------------
+
+
+def venues() -> QuerySet[Venue]:
+    """Active venues with their community and opening hours (public facilities: any signed-in user)."""
+    return Venue.objects.filter(is_active=True).select_related("community").prefetch_related("opening_hours")
+
+
+def bookings_of(user) -> QuerySet[VenueBooking]:
+    """A user's own bookings (not those made for events), newest first."""
+    return (
+        VenueBooking.objects.filter(booked_by=user, session__isnull=True)
+        .select_related("venue__community")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def bookings_manageable_by(user) -> QuerySet[VenueBooking]:
+    """Own bookings, and every booking of a venue in a community where `user` is staff."""
+    staff_of = community_ids_for(user, Role.COMMUNITY_STAFF)
+    return VenueBooking.objects.filter(Q(booked_by=user) | Q(venue__community_id__in=staff_of)).select_related(
+        "venue__community"
+    )
+
+
+@dataclass
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    label: str = ""
+    kind: str = ""
+
+
+def venue_availability(venue: Venue, day: date) -> dict:
+    """Opening intervals of `day`, the busy slots in them (events show their title, residents' bookings
+    only "已预约"), and the free gaps left. Venue opening hours must be prefetched."""
+    start, end = day_bounds(day)
+    busy = [
+        Slot(
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            kind="event" if booking.session_id else "booking",
+            label=booking.session.event.title
+            if booking.session_id and booking.session.event.status != Event.Status.DRAFT
+            else "已预约",
+        )
+        for booking in VenueBooking.objects.filter(
+            venue=venue, status=VenueBooking.Status.ACTIVE, starts_at__lt=end, ends_at__gt=start
+        )
+        .select_related("session__event")
+        .order_by("starts_at")
+    ]
+    opening = [Slot(starts_at=o, ends_at=c) for o, c in opening_intervals(venue, day)]
+    free = []
+    for interval in opening:
+        cursor = interval.starts_at
+        for slot in busy:
+            if slot.ends_at <= cursor or slot.starts_at >= interval.ends_at:
+                continue
+            if slot.starts_at > cursor:
+                free.append(Slot(starts_at=cursor, ends_at=slot.starts_at))
+            cursor = max(cursor, slot.ends_at)
+        if cursor < interval.ends_at:
+            free.append(Slot(starts_at=cursor, ends_at=interval.ends_at))
+    now = timezone.now()
+    free = [Slot(starts_at=max(s.starts_at, now), ends_at=s.ends_at) for s in free if s.ends_at > now]
+    return {"venue": venue, "date": day, "opening_hours": opening, "busy": busy, "free": free}
