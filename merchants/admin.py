@@ -1,0 +1,161 @@
+from django.contrib import admin, messages
+
+from linli.accounts.models import Role
+from linli.accounts.selectors import community_ids_for
+from linli.api.errors import DomainError
+from merchants import services
+from merchants.models import (
+    CabinetSession,
+    CabinetSlot,
+    Merchant,
+    MerchantApplication,
+    MerchantDevice,
+    Order,
+    OrderHistory,
+    OrderItem,
+    Product,
+    Review,
+)
+
+
+class CommunityScopedAdmin(admin.ModelAdmin):
+    """Community staff see their own communities' rows; superusers see everything."""
+
+    community_path = "community_id"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.community_path}__in": community_ids_for(request.user, Role.COMMUNITY_STAFF)})
+
+
+@admin.register(MerchantApplication)
+class MerchantApplicationAdmin(CommunityScopedAdmin):
+    list_display = ("name", "community", "category", "applicant", "contact_phone", "status", "created_at")
+    list_filter = ("status", "category", "community")
+    list_select_related = ("community", "applicant")
+    search_fields = ("name", "licence_number", "contact_name", "contact_phone")
+    readonly_fields = ("applicant", "status", "reviewed_by", "reviewed_at", "merchant", "created_at")
+    actions = ["approve", "reject"]
+
+    @admin.action(description="通过所选申请（开通店铺，申请人成为店主）")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.merchant_application_approve, note="后台审核通过")
+
+    @admin.action(description="驳回所选申请")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, services.merchant_application_reject, note="资料不全，请补充后重新申请")
+
+    def _decide(self, request, queryset, service, note):
+        done = 0
+        for application in queryset.filter(status=MerchantApplication.Status.PENDING):
+            try:
+                service(application=application, reviewer=request.user, note=note)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{application.name}：{exc.message}", messages.ERROR)
+        self.message_user(request, f"已处理 {done} 份申请")
+
+
+@admin.register(Merchant)
+class MerchantAdmin(CommunityScopedAdmin):
+    list_display = ("name", "community", "category", "contact_phone", "status", "created_at")
+    list_filter = ("status", "category", "community")
+    list_select_related = ("community",)
+    search_fields = ("name", "licence_number", "contact_phone")
+
+
+@admin.register(Product)
+class ProductAdmin(CommunityScopedAdmin):
+    community_path = "merchant__community_id"
+    list_display = ("name", "merchant", "category", "price_fen", "unit", "stock", "points_price", "is_on_shelf")
+    list_filter = ("is_on_shelf", "category", "merchant")
+    list_select_related = ("merchant",)
+    search_fields = ("name", "merchant__name")
+    readonly_fields = ("stock",)  # stock moves with orders; merchants set it through their API
+
+
+class OrderItemInline(admin.TabularInline):
+    model = OrderItem
+    extra = 0
+    can_delete = False
+    fields = ("name", "unit_price_fen", "quantity", "subtotal_fen", "weight_g")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderHistoryInline(admin.TabularInline):
+    model = OrderHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(CommunityScopedAdmin):
+    community_path = "merchant__community_id"
+    list_display = (
+        "number",
+        "merchant",
+        "user",
+        "kind",
+        "status",
+        "total_fen",
+        "points_fen",
+        "needs_review",
+        "created_at",
+    )
+    list_filter = ("status", "kind", "needs_review", "fulfilment")
+    list_select_related = ("merchant", "user")
+    search_fields = ("number", "merchant__name", "user__display_name")
+    date_hierarchy = "created_at"
+    inlines = [OrderItemInline, OrderHistoryInline]
+    readonly_fields = [f.name for f in Order._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(CommunityScopedAdmin):
+    community_path = "merchant__community_id"
+    list_display = ("merchant", "user", "rating", "content", "created_at")
+    list_filter = ("rating",)
+    list_select_related = ("merchant", "user")
+    search_fields = ("content", "merchant__name")
+
+
+@admin.register(MerchantDevice)
+class MerchantDeviceAdmin(CommunityScopedAdmin):
+    community_path = "merchant__community_id"
+    list_display = ("device", "merchant")
+    list_select_related = ("device", "merchant")
+
+
+@admin.register(CabinetSlot)
+class CabinetSlotAdmin(admin.ModelAdmin):
+    list_display = ("device", "code", "product", "unit_weight_g", "tolerance_g")
+    list_select_related = ("device", "product")
+    list_filter = ("device",)
+
+
+@admin.register(CabinetSession)
+class CabinetSessionAdmin(CommunityScopedAdmin):
+    community_path = "merchant__community_id"
+    list_display = ("device", "user", "status", "order", "created_at", "closed_at")
+    list_filter = ("status",)
+    list_select_related = ("device", "user", "order")
+    readonly_fields = [f.name for f in CabinetSession._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,440 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from linli.regions.models import Community
+from merchants.models import (
+    CabinetSession,
+    Category,
+    Merchant,
+    MerchantApplication,
+    Order,
+    OrderHistory,
+    OrderItem,
+    Product,
+    Review,
+)
+
+MAX_IMAGES = 9
+MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, not an overflow
+
+
+class CommunityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "name", "code"]
+        read_only_fields = fields
+
+
+class MerchantBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Merchant
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class MarketMerchantSerializer(serializers.ModelSerializer):
+    community = CommunityBriefSerializer(read_only=True)
+    rating = serializers.FloatField(read_only=True, allow_null=True, help_text="Average rating, 1–5")
+    review_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Merchant
+        fields = [
+            "id",
+            "name",
+            "community",
+            "category",
+            "description",
+            "address",
+            "contact_phone",
+            "status",
+            "rating",
+            "review_count",
+        ]
+        read_only_fields = fields
+
+
+class MyMerchantSerializer(serializers.ModelSerializer):
+    community = CommunityBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Merchant
+        fields = [
+            "id",
+            "name",
+            "community",
+            "category",
+            "licence_number",
+            "description",
+            "address",
+            "contact_phone",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    merchant = MerchantBriefSerializer(read_only=True)
+    images = serializers.ListField(child=serializers.URLField(), read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "merchant",
+            "name",
+            "category",
+            "description",
+            "price_fen",
+            "unit",
+            "stock",
+            "images",
+            "points_price",
+        ]
+        read_only_fields = fields
+
+
+class MerchantProductSerializer(ProductSerializer):
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "is_on_shelf", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ProductUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    category = serializers.ChoiceField(choices=Category.choices)
+    description = serializers.CharField(allow_blank=True, max_length=2000)
+    price_fen = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    unit = serializers.CharField(max_length=10)
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    images = serializers.ListField(child=serializers.URLField(max_length=500), max_length=MAX_IMAGES)
+    is_on_shelf = serializers.BooleanField()
+    points_price = serializers.IntegerField(
+        min_value=0, max_value=10_000_000, allow_null=True, help_text="Points usable per unit (1 point = 1 fen)"
+    )
+
+    def validate(self, attrs):
+        price, points = attrs.get("price_fen"), attrs.get("points_price")
+        if price is not None and points is not None and points > price:
+            raise serializers.ValidationError({"points_price": ["不能高于价格"]})
+        return attrs
+
+
+class ProductCreateSerializer(ProductUpdateSerializer):
+    merchant = serializers.PrimaryKeyRelatedField(queryset=Merchant.objects.none(), required=False)
+    description = serializers.CharField(allow_blank=True, max_length=2000, default="")
+    category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
+    unit = serializers.CharField(max_length=10, default="份")
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    images = serializers.ListField(child=serializers.URLField(max_length=500), max_length=MAX_IMAGES, default=list)
+    is_on_shelf = serializers.BooleanField(default=True)
+    points_price = serializers.IntegerField(min_value=0, max_value=10_000_000, allow_null=True, default=None)
+
+    def __init__(self, *args, merchants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merchant"].queryset = merchants if merchants is not None else Merchant.objects.none()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "merchant" not in attrs:
+            choices = list(self.fields["merchant"].queryset[:2])
+            if len(choices) != 1:
+                raise serializers.ValidationError({"merchant": ["请指定店铺"]})
+            attrs["merchant"] = choices[0]
+        return attrs
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = ["product", "name", "unit", "unit_price_fen", "quantity", "subtotal_fen", "weight_g"]
+        read_only_fields = fields
+
+
+class OrderHistorySerializer(serializers.ModelSerializer):
+    from_status = serializers.ChoiceField(
+        choices=Order.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the order's creation"
+    )
+
+    class Meta:
+        model = OrderHistory
+        fields = ["from_status", "to_status", "note", "created_at"]
+        read_only_fields = fields
+
+
+class ReviewBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["rating", "content", "created_at"]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """A resident's order: with the pickup code, which only they see."""
+
+    merchant = MerchantBriefSerializer(read_only=True)
+    cash_fen = serializers.IntegerField(read_only=True, help_text="To pay in cash (total less points)")
+    device = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    payment = serializers.SerializerMethodField()
+    expires_at = serializers.SerializerMethodField()
+    items = OrderItemSerializer(many=True, read_only=True)
+    history = OrderHistorySerializer(many=True, read_only=True)
+    review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "merchant",
+            "kind",
+            "status",
+            "fulfilment",
+            "address",
+            "note",
+            "total_fen",
+            "points_fen",
+            "cash_fen",
+            "refunded_fen",
+            "pickup_code",
+            "device",
+            "needs_review",
+            "review_note",
+            "payment",
+            "expires_at",
+            "items",
+            "history",
+            "review",
+            "created_at",
+            "paid_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "status": {"type": "string"}},
+            "description": "The order's payment (see /api/v1/payments/{id}/)",
+        }
+    )
+    def get_payment(self, order):
+        intent = order.payment_intent
+        return {"id": intent.pk, "status": intent.status} if intent else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True, help_text="Unpaid orders close at this time"))
+    def get_expires_at(self, order):
+        if order.status != Order.Status.PENDING_PAYMENT or order.payment_intent is None:
+            return None
+        moment = order.payment_intent.expires_at
+        return serializers.DateTimeField().to_representation(moment) if moment else None
+
+    @extend_schema_field(ReviewBriefSerializer(allow_null=True))
+    def get_review(self, order):
+        review = getattr(order, "review", None)
+        return ReviewBriefSerializer(review).data if review else None
+
+
+class MerchantOrderSerializer(OrderSerializer):
+    """An order as the merchant sees it: who bought, not their pickup code."""
+
+    customer = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [f for f in OrderSerializer.Meta.fields if f != "pickup_code"] + ["customer"]
+        read_only_fields = fields
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    items = OrderLineInputSerializer(many=True, min_length=1, max_length=50)
+    fulfilment = serializers.ChoiceField(choices=Order.Fulfilment.choices, default=Order.Fulfilment.PICKUP)
+    address = serializers.CharField(max_length=200, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, allow_blank=True, default="")
+    points_to_use = serializers.IntegerField(
+        min_value=0, max_value=10_000_000, default=0, help_text="邻礼积分 to pay with (1 point = 1 fen)"
+    )
+
+
+class RiceMillOrderCreateSerializer(serializers.Serializer):
+    device = serializers.SlugField(max_length=50, help_text="The code on the machine's QR label")
+    weight_g = serializers.IntegerField(min_value=1, max_value=100_000)
+
+
+class CabinetSessionCreateSerializer(serializers.Serializer):
+    device = serializers.SlugField(max_length=50, help_text="The code on the cabinet's QR label")
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount_fen = serializers.IntegerField(min_value=1, max_value=100_000_000)
+    reason = serializers.CharField(max_length=80)
+
+
+class CompleteInputSerializer(serializers.Serializer):
+    pickup_code = serializers.CharField(max_length=6, min_length=6)
+
+
+class SettleLineSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = serializers.IntegerField(min_value=0, max_value=999)
+
+
+class SettleInputSerializer(serializers.Serializer):
+    items = SettleLineSerializer(many=True, max_length=100)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    content = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    merchant = MerchantBriefSerializer(read_only=True)
+    reviewer = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "merchant", "reviewer", "rating", "content", "created_at"]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    community = CommunityBriefSerializer(read_only=True)
+    applicant = serializers.CharField(source="applicant.display_name", read_only=True)
+
+    class Meta:
+        model = MerchantApplication
+        fields = [
+            "id",
+            "applicant",
+            "community",
+            "name",
+            "category",
+            "licence_number",
+            "contact_name",
+            "contact_phone",
+            "description",
+            "status",
+            "review_note",
+            "reviewed_at",
+            "merchant",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
+    category = serializers.ChoiceField(choices=Category.choices)
+    licence_number = serializers.RegexField(r"^[0-9A-Z]{15,18}$", help_text="统一社会信用代码 (18) or old licence no.")
+    contact_name = serializers.CharField(max_length=30)
+    contact_phone = serializers.RegexField(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
+    description = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, help_text="Why (shown to the applicant)")
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    merchant = serializers.IntegerField(source="scope_id", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    position = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MemberCreateSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    user = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="User id (shown on their profile page)"
+    )
+    phone = serializers.RegexField(r"^1\d{10}$", required=False, help_text="Or their phone number")
+    position = serializers.ChoiceField(choices=[("staff", "店员"), ("owner", "店主")], default="staff")
+
+    def validate(self, attrs):
+        if ("user" in attrs) == ("phone" in attrs):
+            raise serializers.ValidationError({"user": ["请提供用户 ID 或手机号之一"]})
+        return attrs
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class DayStatsSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    orders = serializers.IntegerField()
+    gross_fen = serializers.IntegerField()
+
+
+class TopProductSerializer(serializers.Serializer):
+    product = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    sales_fen = serializers.IntegerField()
+
+
+class MerchantStatsSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    orders = serializers.IntegerField(help_text="Paid orders in the period")
+    gross_fen = serializers.IntegerField()
+    points_fen = serializers.IntegerField()
+    refunded_fen = serializers.IntegerField()
+    net_fen = serializers.IntegerField()
+    pending_orders = serializers.IntegerField(help_text="Paid, accepted or ready now")
+    under_review = serializers.IntegerField(help_text="Cabinet orders waiting for a weight review")
+    rating = serializers.FloatField(allow_null=True)
+    reviews = serializers.IntegerField()
+    by_day = DayStatsSerializer(many=True)
+    top_products = TopProductSerializer(many=True)
+
+
+class CabinetSessionSerializer(serializers.ModelSerializer):
+    device = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    merchant = MerchantBriefSerializer(read_only=True)
+    order = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CabinetSession
+        fields = ["id", "device", "merchant", "status", "order", "created_at", "closed_at"]
+        read_only_fields = fields
+
+
+class WeightStepSerializer(serializers.Serializer):
+    weight_g = serializers.IntegerField()
+    price_fen = serializers.IntegerField()
+
+
+class CabinetSlotSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    product = ProductSerializer()
+    unit_weight_g = serializers.IntegerField()
+
+
+class MarketDeviceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    location = serializers.CharField()
+    status = serializers.CharField()
+    merchant = MerchantBriefSerializer()
+    price_per_kg_fen = serializers.IntegerField(required=False, help_text="Rice mill only")
+    weight_steps = WeightStepSerializer(many=True, required=False, help_text="Rice mill only")
+    slots = CabinetSlotSerializer(many=True, required=False, help_text="Cabinet only")

@@ -1,0 +1,559 @@
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linli.accounts.models import Membership, User
+from linli.api.errors import NotFoundError
+from linli.api.idempotency import idempotent
+from linli.api.schema import ErrorSerializer
+from linli.devices.models import Device
+from linli.payments.api.serializers import ClientParamsSerializer
+from merchants import devices, selectors, services
+from merchants.api import serializers as s
+from merchants.filters import (
+    ApplicationFilterSet,
+    CabinetSessionFilterSet,
+    MarketMerchantFilterSet,
+    MarketProductFilterSet,
+    MemberFilterSet,
+    MerchantOrderFilterSet,
+    MerchantProductFilterSet,
+    MyOrderFilterSet,
+    ReviewFilterSet,
+)
+from merchants.models import CabinetSlot
+
+MARKET, MERCHANT, STAFF = ["market"], ["merchant"], ["staff"]
+NO_DEVICE = OpenApiResponse(ErrorSerializer, description="No such device (not_found)")
+
+
+# --- residents: the market ----------------------------------------------------------------
+
+
+class MarketMerchantViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shops open in the market, with their average rating."""
+
+    serializer_class = s.MarketMerchantSerializer
+    filterset_class = MarketMerchantFilterSet
+
+    def get_queryset(self):
+        return selectors.market_merchants()
+
+    @extend_schema(summary="Shops in the market (?community=)", tags=MARKET)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One shop", tags=MARKET)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class MarketProductViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ProductSerializer
+    filterset_class = MarketProductFilterSet
+
+    def get_queryset(self):
+        return selectors.market_products()
+
+    @extend_schema(
+        summary="Products on the shelf (?merchant=&category=&search=&min_price_fen=&max_price_fen=)", tags=MARKET
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One product", tags=MARKET)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class MarketReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ReviewSerializer
+    filterset_class = ReviewFilterSet
+
+    def get_queryset(self):
+        return selectors.reviews_of_market()
+
+    @extend_schema(summary="Reviews of shops (?merchant=)", tags=MARKET)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """My orders: market orders, rice mill and cabinet purchases. Someone else's is 404."""
+
+    serializer_class = s.OrderSerializer
+    filterset_class = MyOrderFilterSet
+
+    def get_queryset(self):
+        return selectors.orders_of(self.request.user)
+
+    def _render(self, order, code=status.HTTP_200_OK):
+        return Response(s.OrderSerializer(self.get_queryset().get(pk=order.pk)).data, status=code)
+
+    @extend_schema(summary="My orders, newest first", tags=MARKET)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my orders, with items and history", tags=MARKET)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Place an order (send an Idempotency-Key)",
+        description=(
+            "All items from one merchant. Stock is reserved at once (409 `sold_out` when there is not enough); "
+            "`points_to_use` pays part with 邻礼积分 (at most each product's points_price per unit; 409 "
+            "`insufficient_points`). The order waits in `pending_payment` for 15 minutes, then closes and gives "
+            "the stock and points back. Paid entirely with points, it is `paid` at once."
+        ),
+        request=s.OrderCreateSerializer,
+        responses={201: s.OrderSerializer},
+        tags=MARKET,
+    )
+    @idempotent
+    def create(self, request):
+        data = s.OrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_create(user=request.user, **data.validated_data)
+        return self._render(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Payment parameters for wx.requestPayment",
+        request=None,
+        responses={200: ClientParamsSerializer},
+        tags=MARKET,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def pay(self, request, pk=None):
+        params = services.order_pay(order=self.get_object())
+        return Response(ClientParamsSerializer(params).data)
+
+    @extend_schema(
+        summary="Cancel my order (before the merchant accepts it)",
+        description="Unpaid: it ends and the stock goes back. Paid: the stock goes back and the payment is refunded.",
+        request=None,
+        responses={200: s.OrderSerializer},
+        tags=MARKET,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        order = services.order_cancel(order=self.get_object(), by=request.user)
+        return self._render(order)
+
+    @extend_schema(
+        summary="Review a completed order (once)",
+        request=s.ReviewInputSerializer,
+        responses={201: s.ReviewSerializer},
+        tags=MARKET,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def review(self, request, pk=None):
+        data = s.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create(order=self.get_object(), user=request.user, **data.validated_data)
+        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class RiceMillOrderView(APIView):
+    @extend_schema(
+        summary="Buy rice at a rice mill (send an Idempotency-Key)",
+        description=(
+            "After the QR scan: `weight_g` must be one of the machine's steps (GET /api/v1/market/devices/{code}/). "
+            "Pay it like any order; once paid the machine is told to dispense, and a failed dispense refunds it."
+        ),
+        request=s.RiceMillOrderCreateSerializer,
+        responses={201: s.OrderSerializer, 404: NO_DEVICE},
+        tags=MARKET,
+    )
+    @idempotent
+    def post(self, request):
+        data = s.RiceMillOrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device = devices.market_device(data.validated_data["device"], Device.Kind.RICE_MILL)
+        order = devices.rice_mill_order_create(
+            user=request.user, device=device, weight_g=data.validated_data["weight_g"]
+        )
+        order = selectors.orders_of(request.user).get(pk=order.pk)
+        return Response(s.OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class MarketDeviceView(APIView):
+    @extend_schema(
+        summary="A rice mill's prices or a cabinet's slots, by the code on its QR label",
+        responses={200: s.MarketDeviceSerializer},
+        tags=MARKET,
+    )
+    def get(self, request, code):
+        device = (
+            Device.objects.select_related("merchant_link__merchant")
+            .filter(code=code, kind__in=[Device.Kind.RICE_MILL, Device.Kind.UNMANNED_CABINET])
+            .first()
+        )
+        if device is None or not hasattr(device, "merchant_link"):
+            raise NotFoundError("设备不存在")
+        body = {
+            "code": device.code,
+            "kind": device.kind,
+            "name": device.name,
+            "location": device.location,
+            "status": device.status,
+            "merchant": device.merchant_link.merchant,
+        }
+        if device.kind == Device.Kind.RICE_MILL:
+            try:
+                price, steps = devices.rice_mill_prices(device)
+            except devices.DeviceUnavailable:
+                price, steps = None, []  # not priced yet: shown without prices, ordering is refused
+            if price is not None:
+                body["price_per_kg_fen"] = price
+                body["weight_steps"] = [{"weight_g": w, "price_fen": (price * w + 500) // 1000} for w in steps]
+        else:
+            body["slots"] = CabinetSlot.objects.filter(device=device).select_related("product__merchant")
+        return Response(s.MarketDeviceSerializer(body).data)
+
+
+class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CabinetSessionSerializer
+    filterset_class = CabinetSessionFilterSet
+
+    def get_queryset(self):
+        return selectors.cabinet_sessions_of(self.request.user)
+
+    @extend_schema(summary="My visits to unmanned cabinets", tags=MARKET)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One visit; its order is the receipt", tags=MARKET)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Open an unmanned cabinet (send an Idempotency-Key)",
+        description=(
+            "Needs an accepted payment authorisation (WeChat Pay Score; in the sandbox POST "
+            "/api/v1/payments/contracts/sandbox-sign/), else 409 `payment_contract_required`. The door opens; "
+            "when it closes, the weighed items are charged and the receipt appears in my orders. "
+            "409 `cabinet_busy` while someone else is shopping."
+        ),
+        request=s.CabinetSessionCreateSerializer,
+        responses={201: s.CabinetSessionSerializer, 404: NO_DEVICE},
+        tags=MARKET,
+    )
+    @idempotent
+    def create(self, request):
+        data = s.CabinetSessionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device = devices.market_device(data.validated_data["device"], Device.Kind.UNMANNED_CABINET)
+        session = devices.cabinet_session_open(user=request.user, device=device)
+        return Response(s.CabinetSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ApplicationSerializer
+    filterset_class = ApplicationFilterSet
+
+    def get_queryset(self):
+        return selectors.applications_of(self.request.user)
+
+    @extend_schema(summary="My applications to open a shop", tags=MARKET)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my applications", tags=MARKET)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Apply to open a shop in a community's market",
+        description="The community's staff approve it; the applicant then becomes the shop's owner.",
+        request=s.ApplicationCreateSerializer,
+        responses={201: s.ApplicationSerializer},
+        tags=MARKET,
+    )
+    def create(self, request):
+        data = s.ApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.merchant_application_create(applicant=request.user, **data.validated_data)
+        return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+# --- merchants: their own shop --------------------------------------------------------------
+
+
+class MyMerchantViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.MyMerchantSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.my_merchants(self.request.user)
+
+    @extend_schema(summary="The shops I am a member of", tags=MERCHANT)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my shops", tags=MERCHANT)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class MerchantProductViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """My shops' products. Another shop's product is 404."""
+
+    serializer_class = s.MerchantProductSerializer
+    filterset_class = MerchantProductFilterSet
+
+    def get_queryset(self):
+        return selectors.products_for_member(self.request.user)
+
+    @extend_schema(summary="My shops' products", tags=MERCHANT)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One product of my shop", tags=MERCHANT)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Add a product (`merchant` may be left out when I belong to one shop)",
+        request=s.ProductCreateSerializer,
+        responses={201: s.MerchantProductSerializer},
+        tags=MERCHANT,
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.ProductCreateSerializer(data=request.data, merchants=selectors.my_merchants(request.user))
+        data.is_valid(raise_exception=True)
+        product = services.product_create(**data.validated_data)
+        return Response(s.MerchantProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a product: price, stock, shelf, images …",
+        request=s.ProductUpdateSerializer,
+        responses={200: s.MerchantProductSerializer},
+        tags=MERCHANT,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        product = self.get_object()
+        data = s.ProductUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        product = services.product_update(product=product, **data.validated_data)
+        return Response(s.MerchantProductSerializer(product).data)
+
+
+class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """My shops' orders. Another shop's order is 404."""
+
+    serializer_class = s.MerchantOrderSerializer
+    filterset_class = MerchantOrderFilterSet
+
+    def get_queryset(self):
+        return selectors.orders_for_member(self.request.user)
+
+    def _render(self, order):
+        return Response(s.MerchantOrderSerializer(self.get_queryset().get(pk=order.pk)).data)
+
+    @extend_schema(summary="My shops' orders (?status=)", tags=MERCHANT)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One order of my shop, with items and history", tags=MERCHANT)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Accept a paid order", request=None, responses={200: s.MerchantOrderSerializer}, tags=MERCHANT
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request, pk=None):
+        return self._render(services.order_accept(order=self.get_object(), by=request.user))
+
+    @extend_schema(
+        summary="Mark an accepted order ready (for pickup, or out for delivery)",
+        request=None,
+        responses={200: s.MerchantOrderSerializer},
+        tags=MERCHANT,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def ready(self, request, pk=None):
+        return self._render(services.order_ready(order=self.get_object(), by=request.user))
+
+    @extend_schema(
+        summary="Hand the order over: check the resident's pickup code",
+        request=s.CompleteInputSerializer,
+        responses={200: s.MerchantOrderSerializer},
+        tags=MERCHANT,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def complete(self, request, pk=None):
+        data = s.CompleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_complete(order=self.get_object(), by=request.user, **data.validated_data)
+        return self._render(order)
+
+    @extend_schema(
+        summary="Refund part or all of an order (send an Idempotency-Key)",
+        description="Never more than was paid (409 `refund_exceeds_paid`); refunding the rest ends the order.",
+        request=s.RefundInputSerializer,
+        responses={200: s.MerchantOrderSerializer},
+        tags=MERCHANT,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    @idempotent
+    def refund(self, request, pk=None):
+        data = s.RefundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_refund(order=self.get_object(), by=request.user, **data.validated_data)
+        return self._render(order)
+
+    @extend_schema(
+        summary="Settle a cabinet order whose weights were ambiguous",
+        description=(
+            "The quantities really taken; never more than the weight drops allow (400). Nothing taken cancels "
+            "it without a charge; otherwise it is charged through Pay Score and completed."
+        ),
+        request=s.SettleInputSerializer,
+        responses={200: s.MerchantOrderSerializer},
+        tags=MERCHANT,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def settle(self, request, pk=None):
+        data = s.SettleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = devices.cabinet_order_settle(order=self.get_object(), by=request.user, **data.validated_data)
+        return self._render(order)
+
+
+class MerchantMemberViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.MemberSerializer
+    filterset_class = MemberFilterSet
+
+    def get_queryset(self):
+        return selectors.members_of(selectors.member_merchant_ids(self.request.user))
+
+    @extend_schema(summary="Members of my shops", tags=MERCHANT)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Add a member to my shop (owners only)",
+        request=s.MemberCreateSerializer,
+        responses={
+            201: s.MemberSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="Not my shop, or no such user (not_found)"),
+        },
+        tags=MERCHANT,
+    )
+    def create(self, request, *args, **kwargs):
+        data = s.MemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant = get_object_or_404(selectors.my_merchants(request.user), pk=data.validated_data["merchant"])
+        lookup = (
+            {"pk": data.validated_data["user"]}
+            if "user" in data.validated_data
+            else {"phone": data.validated_data["phone"]}
+        )
+        user = User.objects.filter(is_active=True, **lookup).first()
+        if user is None:
+            raise NotFoundError("找不到该用户")
+        membership = services.merchant_member_add(
+            merchant=merchant, by=request.user, user=user, position=data.validated_data["position"]
+        )
+        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Remove a member from my shop (owners only)", responses={204: None}, tags=MERCHANT)
+    def destroy(self, request, *args, **kwargs):
+        membership: Membership = self.get_object()
+        services.merchant_member_remove(membership=membership, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MerchantStatsView(APIView):
+    @extend_schema(
+        summary="Sales of my shop in a period (default: the last 30 days)",
+        parameters=[
+            OpenApiParameter("merchant", int, description="Shop id (needed when I belong to several)"),
+            OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+        ],
+        responses={
+            200: s.MerchantStatsSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="Not a shop of mine (not_found)"),
+        },
+        tags=MERCHANT,
+    )
+    def get(self, request):
+        query = s.StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        mine = selectors.my_merchants(request.user)
+        if "merchant" in query.validated_data:
+            merchant = mine.filter(pk=query.validated_data["merchant"]).first()
+        else:
+            shops = list(mine[:2])
+            merchant = shops[0] if len(shops) == 1 else None
+        if merchant is None:
+            raise NotFoundError("请指定你所在的店铺")
+        today = timezone.localdate()
+        date_to = query.validated_data.get("date_to", today)
+        date_from = query.validated_data.get("date_from", date_to - timedelta(days=29))
+        stats = selectors.sales_stats(merchant=merchant, date_from=date_from, date_to=date_to)
+        return Response(s.MerchantStatsSerializer(stats).data)
+
+
+# --- community staff: onboarding --------------------------------------------------------------
+
+
+class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Applications to the communities I work for. Another community's is 404."""
+
+    serializer_class = s.ApplicationSerializer
+    filterset_class = ApplicationFilterSet
+
+    def get_queryset(self):
+        return selectors.applications_for_staff(self.request.user)
+
+    @extend_schema(summary="Shop applications in my communities (?status=pending)", tags=STAFF)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One shop application", tags=STAFF)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Approve: the shop opens and the applicant becomes its owner",
+        request=s.DecisionSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        data = s.DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.merchant_application_approve(
+            application=self.get_object(), reviewer=request.user, **data.validated_data
+        )
+        return Response(s.ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(
+        summary="Reject, with the reason the applicant will see",
+        request=s.RejectSerializer,
+        responses={200: s.ApplicationSerializer},
+        tags=STAFF,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request, pk=None):
+        data = s.RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.merchant_application_reject(
+            application=self.get_object(), reviewer=request.user, **data.validated_data
+        )
+        return Response(s.ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)

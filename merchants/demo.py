@@ -1,0 +1,170 @@
+"""Demo market: 回龙市集 (回龙社区) run by `merchant_huilong`, its products, the rice mill in 白云社区
+春江月小区 and the unmanned cabinet at 回龙市集, plus a few past orders of the resident 张大爷 (dev-demo).
+Idempotent: everything is found by a natural key first."""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from linli.accounts.demo import ensure_staff_user
+from linli.accounts.models import Membership, Role, User
+from linli.devices.models import Device
+from linli.regions.models import Community
+from merchants.models import (
+    CabinetSlot,
+    Category,
+    Merchant,
+    MerchantDevice,
+    Order,
+    OrderHistory,
+    OrderItem,
+    Product,
+    Review,
+)
+
+PRODUCTS = [
+    # name, category, price_fen, unit, stock, points_price, description
+    ("衢州椪柑", "fruit_veg", 398, "斤", 200, 100, "柯城本地椪柑，皮薄汁多，当天采摘。"),
+    ("常山胡柚", "fruit_veg", 2580, "5斤装", 80, 500, "常山胡柚，清甜微苦，润喉止咳。"),
+    ("龙游发糕", "pastry", 1800, "盒", 40, None, "龙游传统米发糕，6 块装，蒸热即食。"),
+    ("土鸡蛋", "farm", 1500, "10枚", 60, 500, "七里乡散养土鸡蛋。"),
+    ("春江月新米", "grain_oil", 3500, "5斤袋", 100, 1000, "今年新收晚稻米，现碾现卖。"),
+    ("衢州烤饼", "pastry", 500, "个", 50, None, "梅干菜肉馅，炭火现烤。"),
+    ("开化龙顶", "farm", 16800, "250克", 20, None, "开化龙顶明前绿茶。"),
+    ("江山白菇", "fruit_veg", 1200, "斤", 30, 200, "江山白菇，鲜嫩可口。"),
+]
+
+CABINET_PRODUCTS = [
+    # slot, name, price_fen, unit, stock, unit_weight_g, tolerance_g
+    ("A1", "红富士苹果（单个）", 350, "个", 40, 250, 40),
+    ("A2", "本地番茄（单个）", 200, "个", 40, 180, 30),
+    ("B1", "土鸡蛋（单枚）", 180, "枚", 60, 55, 10),
+    ("B2", "黄瓜（单根）", 150, "根", 30, 200, 35),
+]
+
+
+def _product(merchant, name, category, price, unit, stock, points_price, description=""):
+    product, _ = Product.objects.get_or_create(
+        merchant=merchant,
+        name=name,
+        defaults={
+            "category": category,
+            "price_fen": price,
+            "unit": unit,
+            "stock": stock,
+            "points_price": points_price,
+            "description": description,
+        },
+    )
+    return product
+
+
+def _past_orders(merchant, products) -> int:
+    demo = User.objects.filter(wechat_openid="dev-demo").first()
+    if demo is None or Order.objects.filter(user=demo, merchant=merchant).exists():
+        return 0
+    now = timezone.now()
+    made = 0
+    for days_ago, lines, rating in [(9, [("衢州椪柑", 3), ("龙游发糕", 1)], 5), (3, [("土鸡蛋", 1)], 4)]:
+        when = now - timedelta(days=days_ago)
+        total = sum(products[name].price_fen * quantity for name, quantity in lines)
+        order = Order.objects.create(
+            number=f"MODEMO{days_ago:02d}{demo.pk:06d}",
+            user=demo,
+            merchant=merchant,
+            status=Order.Status.COMPLETED,
+            total_fen=total,
+            pickup_code="246810",
+            paid_at=when,
+            completed_at=when + timedelta(hours=2),
+        )
+        Order.objects.filter(pk=order.pk).update(created_at=when, updated_at=when + timedelta(hours=2))
+        OrderItem.objects.bulk_create(
+            OrderItem(
+                order=order,
+                product=products[name],
+                name=name,
+                unit=products[name].unit,
+                unit_price_fen=products[name].price_fen,
+                quantity=quantity,
+                subtotal_fen=products[name].price_fen * quantity,
+            )
+            for name, quantity in lines
+        )
+        steps = [
+            ("", "pending_payment", "下单"),
+            ("pending_payment", "paid", "支付成功"),
+            ("paid", "accepted", ""),
+            ("accepted", "ready", ""),
+            ("ready", "completed", "凭取货码取货"),
+        ]
+        for from_status, to_status, note in steps:
+            OrderHistory.objects.create(order=order, from_status=from_status, to_status=to_status, note=note)
+        Review.objects.create(order=order, user=demo, merchant=merchant, rating=rating, content="新鲜，老板人很好。")
+        made += 1
+    return made
+
+
+def seed(log):
+    huilong = Community.objects.get(code="huilong")
+    baiyun = Community.objects.get(code="baiyun")
+    owner = ensure_staff_user("merchant_huilong", "回龙市集·周师傅")
+    merchant, _ = Merchant.objects.get_or_create(
+        community=huilong,
+        name="回龙市集",
+        defaults={
+            "category": Category.FARM,
+            "licence_number": "92330802MA2DX8HL5K",
+            "contact_phone": "0570-3012345",
+            "address": "柯城区白云街道回龙未来社区 回龙市集 1 号摊位",
+            "description": "回龙社区的邻里市集：本地鲜果、农家土货、现碾新米。",
+        },
+    )
+    Membership.objects.get_or_create(
+        user=owner,
+        role=Role.MERCHANT_MEMBER,
+        scope_type=ContentType.objects.get_for_model(Merchant),
+        scope_id=merchant.pk,
+        defaults={"position": "owner"},
+    )
+    products = {row[0]: _product(merchant, *row) for row in PRODUCTS}
+
+    mill, _ = Device.objects.get_or_create(
+        code="baiyun-rice-mill-1",
+        defaults={
+            "kind": Device.Kind.RICE_MILL,
+            "name": "春江月智能碾米机",
+            "community": baiyun,
+            "street": baiyun.street,
+            "location": "白云社区 春江月小区 5 幢东侧便民点",
+            "config": {"price_per_kg_fen": 600, "weight_steps_g": [1000, 2500, 5000, 10000]},
+        },
+    )
+    MerchantDevice.objects.get_or_create(device=mill, defaults={"merchant": merchant})
+
+    cabinet, _ = Device.objects.get_or_create(
+        code="huilong-cabinet-1",
+        defaults={
+            "kind": Device.Kind.UNMANNED_CABINET,
+            "name": "回龙市集无人果蔬柜",
+            "community": huilong,
+            "street": huilong.street,
+            "location": "回龙市集东门",
+            "config": {"risk_amount_fen": 20000},
+        },
+    )
+    MerchantDevice.objects.get_or_create(device=cabinet, defaults={"merchant": merchant})
+    for slot, name, price, unit, stock, unit_weight, tolerance in CABINET_PRODUCTS:
+        product = _product(merchant, name, "fruit_veg", price, unit, stock, None, "无人果蔬柜自取")
+        CabinetSlot.objects.get_or_create(
+            device=cabinet,
+            code=slot,
+            defaults={"product": product, "unit_weight_g": unit_weight, "tolerance_g": tolerance},
+        )
+    past = _past_orders(merchant, products)
+    log(
+        f"merchants: {Merchant.objects.count()} shops, {Product.objects.count()} products, "
+        f"rice mill {mill.code}, cabinet {cabinet.code} ({CabinetSlot.objects.filter(device=cabinet).count()} slots)"
+        + (f", {past} past orders for dev-demo" if past else "")
+    )
