@@ -1,0 +1,262 @@
+"""The console of 医保到家: clinics, slots, drugs, consultations, insurance review, policies.
+
+Actions call the same services as the API. Vitals are deliberately not browsable here: health data
+is read by the resident, or by their doctor in a consultation where every read is logged.
+"""
+
+from django.contrib import admin, messages
+
+from health.models import (
+    AbnormalEpisode,
+    Appointment,
+    Clinic,
+    Consultation,
+    ConsultationEvent,
+    ConsultationMessage,
+    Department,
+    Drug,
+    HealthCondition,
+    HealthProfile,
+    InsuranceApplication,
+    InsuranceApplicationEvent,
+    PolicyArticle,
+    Prescription,
+    PrescriptionItem,
+    Slot,
+    VitalAccessLog,
+)
+from health.services import insurance as insurance_services
+from health.services import policies as policy_services
+from linli.api.errors import DomainError
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+    fields = ("name", "description", "is_active")
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "community", "street", "phone")
+    list_filter = ("kind", "street")
+    list_select_related = ("community", "street")
+    search_fields = ("name", "address")
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "clinic", "is_active")
+    list_filter = ("is_active", "clinic")
+    list_select_related = ("clinic",)
+    search_fields = ("name", "clinic__name")
+
+
+@admin.register(Drug)
+class DrugAdmin(admin.ModelAdmin):
+    list_display = ("name", "specification", "coverage", "price_fen", "is_prescription", "is_active")
+    list_filter = ("coverage", "is_prescription", "is_active")
+    search_fields = ("name", "manufacturer")
+
+
+class HealthConditionInline(admin.TabularInline):
+    model = HealthCondition
+    extra = 0
+
+
+@admin.register(HealthProfile)
+class HealthProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "family_doctor", "updated_at")
+    list_select_related = ("user", "family_doctor")
+    search_fields = ("user__display_name", "user__username")
+    raw_id_fields = ("user", "family_doctor")
+    inlines = [HealthConditionInline]
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ("department", "date", "start_time", "end_time", "doctor", "capacity", "booked")
+    list_filter = ("department__clinic", "department", "date")
+    list_select_related = ("department__clinic", "doctor")
+    date_hierarchy = "date"
+    raw_id_fields = ("doctor",)
+    readonly_fields = ("booked",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("id", "resident", "slot", "status", "reminded_at", "created_at")
+    list_filter = ("status", "slot__department")
+    list_select_related = ("resident", "slot__department__clinic")
+    search_fields = ("resident__display_name",)
+    readonly_fields = ("slot", "resident", "status", "cancelled_at", "reminded_at", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # booked through the API, which guards the capacity
+
+
+class ConsultationEventInline(admin.TabularInline):
+    model = ConsultationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ConsultationMessageInline(admin.TabularInline):
+    model = ConsultationMessage
+    extra = 0
+    can_delete = False
+    readonly_fields = ("sender", "sender_role", "body", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ("id", "resident", "department", "doctor", "status", "rating", "created_at")
+    list_filter = ("status", "department")
+    list_select_related = ("resident", "department__clinic", "doctor")
+    search_fields = ("resident__display_name", "doctor__display_name")
+    readonly_fields = (
+        "resident",
+        "department",
+        "doctor",
+        "symptoms",
+        "share_vitals",
+        "status",
+        "accepted_at",
+        "closed_at",
+        "rating",
+        "rating_comment",
+    )
+    exclude = ("photos",)
+    inlines = [ConsultationEventInline, ConsultationMessageInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class PrescriptionItemInline(admin.TabularInline):
+    model = PrescriptionItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ("drug", "quantity", "dosage", "unit_price_fen", "coverage")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Prescription)
+class PrescriptionAdmin(admin.ModelAdmin):
+    list_display = ("id", "resident", "doctor", "diagnosis", "status", "total_fen", "covered_fen", "valid_until")
+    list_filter = ("status",)
+    list_select_related = ("resident", "doctor")
+    search_fields = ("resident__display_name", "diagnosis")
+    readonly_fields = (
+        "consultation",
+        "resident",
+        "doctor",
+        "diagnosis",
+        "status",
+        "valid_until",
+        "total_fen",
+        "covered_fen",
+    )
+    inlines = [PrescriptionItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class InsuranceApplicationEventInline(admin.TabularInline):
+    model = InsuranceApplicationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InsuranceApplication)
+class InsuranceApplicationAdmin(admin.ModelAdmin):
+    list_display = ("id", "type", "applicant", "community", "status", "reviewer", "created_at")
+    list_filter = ("status", "type", "community")
+    list_select_related = ("applicant", "community", "reviewer")
+    search_fields = ("applicant__display_name", "details")
+    readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
+    exclude = ("attachments",)
+    inlines = [InsuranceApplicationEventInline]
+    actions = ["approve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="审核通过所选申请")
+    def approve(self, request, queryset):
+        done = 0
+        for application in queryset:
+            try:
+                insurance_services.application_review(application=application, reviewer=request.user, action="approve")
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"#{application.pk}：{exc.message}", messages.WARNING)
+        self.message_user(request, f"已通过 {done} 件申请")
+
+
+@admin.register(PolicyArticle)
+class PolicyArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "community", "condition", "min_age", "max_age", "status", "published_at")
+    list_filter = ("status", "community", "condition")
+    list_select_related = ("community",)
+    search_fields = ("title", "summary")
+    readonly_fields = ("status", "published_at", "pushed_at", "author")
+    actions = ["publish"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="发布并推送所选文章")
+    def publish(self, request, queryset):
+        done = 0
+        for article in queryset:
+            try:
+                policy_services.policy_publish(article=article, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{article.title}：{exc.message}", messages.WARNING)
+        self.message_user(request, f"已发布 {done} 篇")
+
+
+@admin.register(AbnormalEpisode)
+class AbnormalEpisodeAdmin(admin.ModelAdmin):
+    """Which residents had an abnormal run and whether they were told; no values are shown."""
+
+    list_display = ("resident", "kind", "started_at", "last_abnormal_at", "ended_at", "notified_at")
+    list_filter = ("kind",)
+    list_select_related = ("resident",)
+    fields = ("resident", "kind", "abnormal_readings", "started_at", "last_abnormal_at", "ended_at", "notified_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(VitalAccessLog)
+class VitalAccessLogAdmin(admin.ModelAdmin):
+    list_display = ("resident", "viewer", "consultation", "purpose", "records", "accessed_at")
+    list_select_related = ("resident", "viewer")
+    readonly_fields = ("resident", "viewer", "consultation", "purpose", "records", "accessed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

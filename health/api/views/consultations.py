@@ -1,0 +1,237 @@
+"""到家看: the resident's side and the doctor's side of consultations, and the resident's prescriptions."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from health import selectors
+from health.api.permissions import IsDoctor
+from health.api.serializers import (
+    CloseInputSerializer,
+    ConsultationInputSerializer,
+    ConsultationSerializer,
+    DoctorConsultationSerializer,
+    MessageInputSerializer,
+    MessageSerializer,
+    PrescribeInputSerializer,
+    PrescriptionSerializer,
+    RateInputSerializer,
+    VitalReadingSerializer,
+)
+from health.filters import ConsultationFilterSet, PrescriptionFilterSet, VitalReadingFilterSet
+from health.models import VitalReading
+from health.services import consultations as services
+from health.services.vitals import ensure_vitals_shared, vitals_read_for_consultation
+
+
+class _MessagesMixin:
+    """GET/POST …/{id}/messages/ for whichever side the viewset serves."""
+
+    def _messages(self, request):
+        consultation = self.get_object()
+        if request.method == "POST":
+            data = MessageInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            message = services.message_create(consultation=consultation, sender=request.user, **data.validated_data)
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.consultation_messages(consultation))
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
+
+
+class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A resident's own consultations."""
+
+    serializer_class = ConsultationSerializer
+    filterset_class = ConsultationFilterSet
+
+    def get_queryset(self):
+        return selectors.consultations_of_resident(self.request.user)
+
+    @extend_schema(summary="My consultations", tags=["health"])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my consultations", tags=["health"])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Ask a doctor (waits for a doctor of the department to accept)",
+        request=ConsultationInputSerializer,
+        responses={201: ConsultationSerializer},
+        tags=["health"],
+    )
+    def create(self, request):
+        data = ConsultationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        consultation = services.consultation_create(
+            resident=request.user,
+            department=values["department"],
+            symptoms=values["symptoms"],
+            photo_ids=values["photos"],
+            share_vitals=values["share_vitals"],
+        )
+        consultation = self.get_queryset().get(pk=consultation.pk)
+        return Response(self.get_serializer(consultation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], summary="Messages of my consultation", responses=MessageSerializer(many=True), tags=["health"]
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Write to the doctor",
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer},
+        tags=["health"],
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def messages(self, request, pk=None):
+        return self._messages(request)
+
+    @extend_schema(
+        summary="Close my consultation",
+        request=CloseInputSerializer,
+        responses=ConsultationSerializer,
+        tags=["health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request, pk=None):
+        data = CloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = services.consultation_close(
+            consultation=self.get_object(), actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
+
+    @extend_schema(
+        summary="Rate a closed consultation (once)",
+        request=RateInputSerializer,
+        responses=ConsultationSerializer,
+        tags=["health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def rate(self, request, pk=None):
+        data = RateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = services.consultation_rate(
+            consultation=self.get_object(), resident=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
+
+
+class DoctorConsultationViewSet(
+    _MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A doctor's queue: waiting consultations of the departments they serve, and their own."""
+
+    serializer_class = DoctorConsultationSerializer
+    filterset_class = ConsultationFilterSet
+    permission_classes = [permissions.IsAuthenticated, IsDoctor]
+
+    def get_queryset(self):
+        if self.action == "vitals":
+            # That action lists readings (its filters are VitalReading's); it looks the consultation up itself.
+            return VitalReading.objects.none()
+        return selectors.consultations_for_doctor(self.request.user)
+
+    @extend_schema(summary="Consultation queue (doctor)", tags=["staff-health"])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One consultation (doctor)", tags=["staff-health"])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Accept a waiting consultation (the first doctor wins; later ones get 409 already_accepted)",
+        request=None,
+        responses=DoctorConsultationSerializer,
+        tags=["staff-health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request, pk=None):
+        consultation = services.consultation_accept(consultation=self.get_object(), doctor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Messages of a consultation",
+        responses=MessageSerializer(many=True),
+        tags=["staff-health"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Reply to the resident",
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer},
+        tags=["staff-health"],
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def messages(self, request, pk=None):
+        return self._messages(request)
+
+    @extend_schema(
+        summary="Prescribe (once per consultation)",
+        request=PrescribeInputSerializer,
+        responses={201: PrescriptionSerializer},
+        tags=["staff-health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def prescribe(self, request, pk=None):
+        data = PrescribeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prescription = services.prescription_create(
+            consultation=self.get_object(), doctor=request.user, **data.validated_data
+        )
+        prescription = selectors.prescriptions_of_resident(prescription.resident).get(pk=prescription.pk)
+        return Response(PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close a consultation",
+        request=CloseInputSerializer,
+        responses=DoctorConsultationSerializer,
+        tags=["staff-health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request, pk=None):
+        data = CloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = services.consultation_close(
+            consultation=self.get_object(), actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
+
+    @extend_schema(
+        summary="The patient's vitals (only while the consultation is open and shared; every read is logged)",
+        responses=VitalReadingSerializer(many=True),
+        tags=["staff-health"],
+    )
+    @action(detail=True, methods=["get"], filterset_class=VitalReadingFilterSet)
+    def vitals(self, request, pk=None):
+        # Not self.get_object(): this action's filters are for the readings, not the consultation.
+        consultation = get_object_or_404(selectors.consultations_for_doctor(request.user), pk=pk)
+        ensure_vitals_shared(consultation=consultation, doctor=request.user)
+        page = self.paginate_queryset(self.filter_queryset(selectors.vitals_of(consultation.resident)))
+        rows = vitals_read_for_consultation(consultation=consultation, doctor=request.user, readings=page)
+        return self.get_paginated_response(VitalReadingSerializer(rows, many=True).data)
+
+
+class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A resident's prescriptions."""
+
+    serializer_class = PrescriptionSerializer
+    filterset_class = PrescriptionFilterSet
+
+    def get_queryset(self):
+        return selectors.prescriptions_of_resident(self.request.user)
+
+    @extend_schema(summary="My prescriptions", tags=["health"])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One of my prescriptions", tags=["health"])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)

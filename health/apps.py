@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    """医保到家: consultations, prescriptions and drug vending, appointments, vitals, insurance services, policies."""
+
+    name = "health"
+    label = "health"
+    verbose_name = "医保到家"
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from health import devices  # noqa: F401  (registers the kiosk measurement event handler)
+        from linli.celery import register_periodic
+
+        register_periodic("health.appointment_reminders", "health.tasks.send_appointment_reminders", crontab(minute=5))
+        register_periodic("health.expire_prescriptions", "health.tasks.expire_prescriptions", crontab(minute="*/10"))
+        register_periodic("health.expire_kiosk_sessions", "health.tasks.expire_kiosk_sessions", crontab(minute="*/5"))

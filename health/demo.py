@@ -1,0 +1,233 @@
+"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站 (DESIGN.md §5). Idempotent; dates are relative to today."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from health import ranges
+from health.models import (
+    Clinic,
+    Condition,
+    Department,
+    Drug,
+    HealthCondition,
+    HealthProfile,
+    PolicyArticle,
+    Slot,
+    VitalReading,
+    VitalType,
+)
+from linli.accounts.demo import ensure_staff_user
+from linli.accounts.models import Membership, Role, User
+from linli.devices.models import Device
+from linli.devices.services import device_create
+from linli.regions.models import Community
+
+DEVICES = [
+    # code, kind, name, config
+    (
+        "baiyun-boai-kiosk",
+        Device.Kind.HEALTH_KIOSK,
+        "博爱幸福驿站健康自助机",
+        {"measures": ["temperature", "blood_pressure", "heart_rate", "glucose", "ecg"]},
+    ),
+    ("baiyun-boai-drug", Device.Kind.DRUG_VENDING, "博爱幸福驿站自助售药机", {"lanes": 60}),
+]
+
+DEPARTMENTS = [
+    # clinic name, kind, department names
+    ("博爱幸福驿站智慧诊室", Clinic.Kind.CLINIC, ["全科", "中医科", "慢病管理"]),
+    ("衢州市柯城区人民医院", Clinic.Kind.HOSPITAL, ["心血管内科", "内分泌科"]),
+]
+
+DRUGS = [
+    # name, specification, manufacturer, coverage, price (fen), prescription only
+    ("阿莫西林胶囊", "0.25g×24粒", "华北制药", Drug.Coverage.A, 1250, True),
+    ("布洛芬缓释胶囊", "0.3g×20粒", "中美天津史克", Drug.Coverage.B, 1880, False),
+    ("硝苯地平控释片", "30mg×7片", "拜耳医药", Drug.Coverage.B, 3260, True),
+    ("二甲双胍片", "0.5g×20片", "中美上海施贵宝", Drug.Coverage.A, 2150, True),
+    ("复方甘草片", "100片", "北京双鹤", Drug.Coverage.A, 650, True),
+    ("苯磺酸氨氯地平片", "5mg×28片", "辉瑞制药", Drug.Coverage.A, 2980, True),
+    ("阿托伐他汀钙片", "20mg×7片", "辉瑞制药", Drug.Coverage.B, 4120, True),
+    ("蒙脱石散", "3g×10袋", "博福-益普生", Drug.Coverage.B, 1560, False),
+    ("维生素C泡腾片", "1g×15片", "拜耳医药", Drug.Coverage.C, 3990, False),
+]
+
+SLOT_TIMES = [(time(8, 30), time(9, 0)), (time(9, 30), time(10, 0)), (time(14, 30), time(15, 0))]
+
+# A week at the kiosk for 张大爷 (hypertension on file): (days ago, systolic, diastolic, pulse, fasting glucose)
+WEEK = [
+    (7, 138, 86, 74, "6.1"),
+    (6, 142, 88, 78, None),
+    (5, 136, 84, 72, "5.9"),
+    (4, 134, 82, 70, None),
+    (3, 139, 87, 76, "6.3"),
+    (2, 131, 80, 71, None),
+    (1, 133, 83, 73, "5.8"),
+]
+
+POLICIES = [
+    (
+        "门诊慢特病待遇认定：高血压、糖尿病患者看这里",
+        "在白云社区可就近申请，材料齐全最快 5 个工作日办结。",
+        "参加衢州市基本医疗保险的高血压、糖尿病患者，可申请门诊慢特病待遇认定。认定后门诊费用按慢特病标准报销，"
+        "起付线更低、报销比例更高。可在「邻礼通」医保到家提交申请，社区工作人员审核后报送医保部门。",
+        60,
+        "",
+    ),
+    (
+        "医保个人账户家庭共济怎么用",
+        "个人账户可为配偶、父母、子女支付医药费用。",
+        "职工医保个人账户可用于支付本人及其配偶、父母、子女在定点医疗机构、定点零售药店发生的由个人负担的医疗费用。"
+        "在博爱幸福驿站自助售药机取药时，目录内药品可直接使用医保个账支付。",
+        None,
+        "",
+    ),
+]
+
+
+def seed(log):
+    baiyun = Community.objects.get(code="baiyun")
+    devices = {}
+    for code, kind, name, config in DEVICES:
+        device = Device.objects.filter(code=code).first()
+        if device is None:
+            # Registered like any device: its secret is issued and stored encrypted (not shown here;
+            # `manage.py device_secret` issues a new one for the simulator).
+            device, _secret = device_create(
+                kind=kind,
+                code=code,
+                name=name,
+                community=baiyun,
+                street=baiyun.street,
+                location="白云社区 博爱幸福驿站",
+                config=config,
+            )
+        devices[kind] = device
+
+    departments = {}
+    for clinic_name, kind, names in DEPARTMENTS:
+        clinic, _ = Clinic.objects.get_or_create(
+            name=clinic_name,
+            defaults={
+                "kind": kind,
+                "community": baiyun if kind == Clinic.Kind.CLINIC else None,
+                "street": baiyun.street,
+                "address": "衢州市柯城区白云街道春江月小区 博爱幸福驿站"
+                if kind == Clinic.Kind.CLINIC
+                else "衢州市柯城区",
+                "phone": "0570-8888120",
+            },
+        )
+        for name in names:
+            departments[name], _ = Department.objects.get_or_create(clinic=clinic, name=name)
+
+    for name, specification, manufacturer, coverage, price_fen, rx in DRUGS:
+        Drug.objects.get_or_create(
+            name=name,
+            specification=specification,
+            defaults={
+                "manufacturer": manufacturer,
+                "coverage": coverage,
+                "price_fen": price_fen,
+                "is_prescription": rx,
+            },
+        )
+
+    doctor = ensure_staff_user("doctor_li", "李医生（全科）", is_staff=True)
+    Membership.objects.get_or_create(
+        user=doctor,
+        role=Role.DOCTOR,
+        scope_type=ContentType.objects.get_for_model(Department),
+        scope_id=departments["全科"].pk,
+        defaults={"position": "全科医生"},
+    )
+
+    today = timezone.localdate()
+    for offset in range(1, 8):
+        day = today + timedelta(days=offset)
+        for department in (departments["全科"], departments["慢病管理"]):
+            for start, end in SLOT_TIMES:
+                Slot.objects.get_or_create(
+                    department=department,
+                    date=day,
+                    start_time=start,
+                    defaults={
+                        "end_time": end,
+                        "capacity": 6,
+                        "doctor": doctor if department == departments["全科"] else None,
+                    },
+                )
+
+    demo = User.objects.filter(wechat_openid="dev-demo").first()
+    if demo is not None:
+        profile, _ = HealthProfile.objects.get_or_create(user=demo, defaults={"family_doctor": doctor})
+        HealthCondition.objects.get_or_create(profile=profile, condition=Condition.HYPERTENSION)
+        kiosk = devices[Device.Kind.HEALTH_KIOSK]
+        if not VitalReading.objects.filter(resident=demo).exists():
+            _seed_week(demo, kiosk, today)
+
+    for title, summary, body, min_age, condition in POLICIES:
+        PolicyArticle.objects.get_or_create(
+            title=title,
+            defaults={
+                "summary": summary,
+                "body": body,
+                "community": baiyun,
+                "min_age": min_age,
+                "condition": condition,
+                "status": PolicyArticle.Status.PUBLISHED,
+                "published_at": timezone.now(),
+                "pushed_at": timezone.now(),  # the demo does not push to anyone
+            },
+        )
+    log(
+        f"health: {Department.objects.count()} departments, {Drug.objects.count()} drugs, "
+        f"{Slot.objects.filter(date__gt=today).count()} upcoming slots, "
+        f"{VitalReading.objects.count()} vital readings"
+    )
+
+
+def _seed_week(user, kiosk, today):
+    rows = []
+    for days_ago, systolic, diastolic, pulse, glucose in WEEK:
+        at = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(8, 15)))
+        common = {"resident": user, "device": kiosk, "measured_at": at}
+        rows.append(
+            VitalReading(
+                type=VitalType.BLOOD_PRESSURE,
+                systolic=systolic,
+                diastolic=diastolic,
+                interpretation=ranges.interpret_bp(systolic, diastolic),
+                **common,
+            )
+        )
+        rows.append(
+            VitalReading(
+                type=VitalType.HEART_RATE,
+                value=Decimal(pulse),
+                interpretation=ranges.interpret(pulse, ranges.REFERENCE["heart_rate"]),
+                **common,
+            )
+        )
+        rows.append(
+            VitalReading(
+                type=VitalType.TEMPERATURE,
+                value=Decimal("36.5"),
+                interpretation="N",
+                **common,
+            )
+        )
+        if glucose:
+            rows.append(
+                VitalReading(
+                    type=VitalType.GLUCOSE,
+                    value=Decimal(glucose),
+                    glucose_context="fasting",
+                    interpretation=ranges.interpret(glucose, ranges.glucose_reference("fasting")),
+                    **common,
+                )
+            )
+    VitalReading.objects.bulk_create(rows)

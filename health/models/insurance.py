@@ -1,0 +1,88 @@
+"""到家办: medical-insurance applications residents file and community staff review."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from linli.lib.models import TimestampedModel
+from linli.regions.models import Community
+
+
+class InsuranceApplication(TimestampedModel):
+    class Type(models.TextChoices):
+        CHRONIC_DISEASE = "chronic_disease", "慢特病待遇认定"
+        OUT_OF_AREA_CARE = "out_of_area_care", "异地就医备案"
+        REIMBURSEMENT = "reimbursement", "零星报销"
+        CARD_REPLACEMENT = "card_replacement", "社保卡补换"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        NEEDS_INFO = "needs_info", "待补充材料"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已驳回"
+
+    # action → (allowed from, to). `services.insurance.application_transition` is the only writer.
+    TRANSITIONS = {
+        "approve": ({Status.SUBMITTED}, Status.APPROVED),
+        "reject": ({Status.SUBMITTED, Status.NEEDS_INFO}, Status.REJECTED),
+        "request_info": ({Status.SUBMITTED}, Status.NEEDS_INFO),
+        "resubmit": ({Status.NEEDS_INFO}, Status.SUBMITTED),
+    }
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="insurance_applications", verbose_name="申请人"
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="insurance_applications", verbose_name="社区"
+    )
+    type = models.CharField("事项", max_length=20, choices=Type.choices)
+    details = models.TextField("情况说明", max_length=2000)
+    attachments = models.ManyToManyField(
+        "uploads.Upload", blank=True, related_name="health_insurance_applications", verbose_name="材料"
+    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "医保事项申请"
+        verbose_name_plural = "医保事项申请"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "status"], name="health_insurance_queue_idx")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} #{self.pk} {self.get_status_display()}"
+
+
+class InsuranceApplicationEvent(models.Model):
+    application = models.ForeignKey(
+        InsuranceApplication, on_delete=models.CASCADE, related_name="history", verbose_name="申请"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=12, blank=True)
+    to_status = models.CharField("新状态", max_length=12)
+    note = models.CharField("意见", max_length=500, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "申请记录"
+        verbose_name_plural = "申请记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,109 @@
+"""到家约: booking a slot (never overbooked), cancelling before the cut-off, reminders the day before."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from health import conf
+from health.models import Appointment, Slot
+from linli.accounts.models import User
+from linli.api.errors import ConflictError, InvalidTransition
+from linli.notifications.services import notify
+
+
+class SlotFull(ConflictError):
+    code = "slot_full"
+    default_message = "该时段已约满"
+
+
+class SlotClosed(ConflictError):
+    code = "slot_closed"
+    default_message = "该时段已不可预约"
+
+
+class AlreadyBooked(ConflictError):
+    code = "already_booked"
+    default_message = "你已预约该时段"
+
+
+class CancelTooLate(ConflictError):
+    code = "cancel_too_late"
+    default_message = "已过取消截止时间"
+
+
+@transaction.atomic
+def appointment_book(*, resident: User, slot: Slot) -> Appointment:
+    """Take one place of `slot`. The counter moves by a conditional UPDATE (booked < capacity), so
+    concurrent bookings of the last place cannot both succeed; a CHECK constraint backs it."""
+    if slot.starts_at <= timezone.now() or not slot.department.is_active:
+        raise SlotClosed()
+    if Appointment.objects.filter(slot=slot, resident=resident, status=Appointment.Status.BOOKED).exists():
+        raise AlreadyBooked()
+    if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
+        raise SlotFull()
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(slot=slot, resident=resident)
+    except IntegrityError:
+        # The same resident booked the same slot concurrently: the outer transaction (and our
+        # counter increment) rolls back with this error.
+        raise AlreadyBooked() from None
+    slot.refresh_from_db(fields=["booked"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, resident: User, now=None) -> Appointment:
+    now = now or timezone.now()
+    if appointment.resident_id != resident.pk:
+        raise InvalidTransition()
+    if now > appointment.slot.starts_at - conf.appointment_cancel_cutoff():
+        hours = int(conf.appointment_cancel_cutoff().total_seconds() // 3600)
+        raise CancelTooLate(f"就诊前 {hours} 小时内不能取消")
+    updated = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
+        status=Appointment.Status.CANCELLED, cancelled_at=now, updated_at=now
+    )
+    if not updated:
+        raise InvalidTransition("该预约已取消")
+    Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    appointment.refresh_from_db()
+    return appointment
+
+
+def appointment_remind(*, appointment_id: int) -> bool:
+    """Remind one appointment, once: re-check under a row lock and mark it reminded."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("slot__department__clinic")
+            .filter(pk=appointment_id, status=Appointment.Status.BOOKED, reminded_at__isnull=True)
+            .first()
+        )
+        if appointment is None:
+            return False
+        slot = appointment.slot
+        notify(
+            appointment.resident_id,
+            "health.appointment.reminder",
+            "明日就诊提醒",
+            f"你预约了 {slot.date:%m月%d日} {slot.start_time:%H:%M} {slot.department.clinic.name}"
+            f"{slot.department.name}，请按时就诊。",
+            link=f"/pages/health/appointment?id={appointment.pk}",
+            data={"appointment": appointment.pk},
+            dedupe_key=f"health.appointment.reminder:{appointment.pk}",
+        )
+        appointment.reminded_at = timezone.now()
+        appointment.save(update_fields=["reminded_at"])
+        return True
+
+
+def appointments_due_for_reminder(*, today=None) -> list[int]:
+    """Booked, not yet reminded appointments of tomorrow's slots."""
+    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
+    return list(
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED, reminded_at__isnull=True, slot__date=tomorrow
+        ).values_list("pk", flat=True)
+    )

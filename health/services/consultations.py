@@ -1,0 +1,228 @@
+"""到家看: consultations (first accept wins), messages, closing, rating, prescriptions."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from health import conf
+from health.models import (
+    Consultation,
+    ConsultationEvent,
+    ConsultationMessage,
+    Department,
+    Drug,
+    Prescription,
+    PrescriptionItem,
+)
+from health.selectors import doctor_departments
+from health.services._common import own_uploads
+from linli.accounts.models import User
+from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition
+from linli.notifications.services import notify
+
+Status = Consultation.Status
+
+
+class AlreadyAccepted(ConflictError):
+    code = "already_accepted"
+    default_message = "该问诊已被其他医生接诊"
+
+
+class NotYourPatient(ForbiddenError):
+    code = "not_your_consultation"
+    default_message = "只有接诊医生可以操作此问诊"
+
+
+class AlreadyPrescribed(ConflictError):
+    code = "already_prescribed"
+    default_message = "该问诊已开具处方"
+
+
+@transaction.atomic
+def consultation_create(
+    *, resident: User, department: Department, symptoms: str, photo_ids: list[int] = (), share_vitals: bool = False
+) -> Consultation:
+    if not department.is_active:
+        raise DomainError("该科室暂不接诊", code="validation_error", fields={"department": ["该科室暂不接诊"]})
+    photos = own_uploads(resident, photo_ids, field="photos")
+    consultation = Consultation.objects.create(
+        resident=resident, department=department, symptoms=symptoms, share_vitals=share_vitals
+    )
+    consultation.photos.set(photos)
+    ConsultationEvent.objects.create(
+        consultation=consultation, actor=resident, action="create", to_status=Status.WAITING
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_transition(
+    *, consultation: Consultation, action: str, actor: User | None, note: str = "", require=None, **changes
+) -> Consultation:
+    """Apply `action` of Consultation.TRANSITIONS as one conditional UPDATE, and record it.
+
+    The UPDATE only matches while the row is still in an allowed status (and `require`, a Q, holds),
+    so two concurrent transitions cannot both win: the loser matches nothing and gets a 409.
+    """
+    allowed_from, to = Consultation.TRANSITIONS[action]
+    rows = Consultation.objects.filter(pk=consultation.pk)
+    if require is not None:
+        rows = rows.filter(require)
+    # One conditional UPDATE per allowed status (in a fixed order): the one that matches tells the
+    # history exactly where the consultation came from, without reading it first.
+    for from_status in sorted(allowed_from):
+        if rows.filter(status=from_status).update(status=to, updated_at=timezone.now(), **changes):
+            break
+    else:
+        raise InvalidTransition()
+    ConsultationEvent.objects.create(
+        consultation=consultation, actor=actor, action=action, from_status=from_status, to_status=to, note=note
+    )
+    consultation.refresh_from_db()
+    return consultation
+
+
+@transaction.atomic
+def consultation_accept(*, consultation: Consultation, doctor: User) -> Consultation:
+    """A doctor of the consultation's department takes it. Of concurrent accepts exactly one wins."""
+    if not doctor_departments(doctor).filter(pk=consultation.department_id).exists():
+        raise ForbiddenError("你不在该科室出诊", code="not_your_department")
+    try:
+        consultation = consultation_transition(
+            consultation=consultation,
+            action="accept",
+            actor=doctor,
+            require=Q(doctor__isnull=True),
+            doctor=doctor,
+            accepted_at=timezone.now(),
+        )
+    except InvalidTransition:
+        raise AlreadyAccepted() from None
+    notify(
+        consultation.resident_id,
+        "health.consultation.accepted",
+        "医生已接诊",
+        f"{doctor.display_name or doctor.username} 医生已接诊你的问诊，请留意回复。",
+        link=f"/pages/health/consultation?id={consultation.pk}",
+        data={"consultation": consultation.pk},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_close(*, consultation: Consultation, actor: User, note: str = "") -> Consultation:
+    if actor.pk not in (consultation.resident_id, consultation.doctor_id):
+        raise NotYourPatient()
+    consultation = consultation_transition(
+        consultation=consultation, action="close", actor=actor, note=note, closed_at=timezone.now()
+    )
+    if actor.pk == consultation.doctor_id:
+        notify(
+            consultation.resident_id,
+            "health.consultation.closed",
+            "问诊已结束",
+            "医生已结束本次问诊，欢迎评价。",
+            link=f"/pages/health/consultation?id={consultation.pk}",
+            data={"consultation": consultation.pk},
+        )
+    return consultation
+
+
+@transaction.atomic
+def consultation_rate(*, consultation: Consultation, resident: User, rating: int, comment: str = "") -> Consultation:
+    if consultation.resident_id != resident.pk:
+        raise NotYourPatient()
+    if consultation.status != Status.CLOSED or consultation.doctor_id is None:
+        raise InvalidTransition("只能评价已结束且有医生接诊的问诊")
+    updated = Consultation.objects.filter(pk=consultation.pk, rating__isnull=True).update(
+        rating=rating, rating_comment=comment, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError("该问诊已评价", code="already_rated")
+    consultation.refresh_from_db()
+    return consultation
+
+
+@transaction.atomic
+def message_create(*, consultation: Consultation, sender: User, body: str) -> ConsultationMessage:
+    if sender.pk == consultation.resident_id:
+        role = ConsultationMessage.SenderRole.RESIDENT
+        if not consultation.is_open:
+            raise InvalidTransition("问诊已结束，不能再发送消息")
+        recipient = consultation.doctor_id
+    elif sender.pk == consultation.doctor_id:
+        role = ConsultationMessage.SenderRole.DOCTOR
+        if consultation.status != Status.IN_PROGRESS:
+            raise InvalidTransition("问诊已结束，不能再发送消息")
+        recipient = consultation.resident_id
+    else:
+        raise NotYourPatient()
+    message = ConsultationMessage.objects.create(consultation=consultation, sender=sender, sender_role=role, body=body)
+    if recipient:
+        notify(
+            recipient,
+            "health.consultation.message",
+            "问诊有新消息",
+            "你的问诊有新的回复。",
+            link=f"/pages/health/consultation?id={consultation.pk}",
+            data={"consultation": consultation.pk},
+        )
+    return message
+
+
+@transaction.atomic
+def prescription_create(*, consultation: Consultation, doctor: User, diagnosis: str, items: list[dict]) -> Prescription:
+    """`items`: [{"drug": Drug, "quantity": int, "dosage": str}]; prices and coverage are copied from the catalogue."""
+    if consultation.doctor_id != doctor.pk:
+        raise NotYourPatient()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Status.IN_PROGRESS:
+        raise InvalidTransition("只能在问诊进行中开具处方")
+    if Prescription.objects.filter(consultation=consultation).exists():
+        raise AlreadyPrescribed()
+    drug_ids = [item["drug"].pk for item in items]
+    if len(set(drug_ids)) != len(drug_ids):
+        raise DomainError("同一药品请合并为一行", code="validation_error", fields={"items": ["同一药品请合并为一行"]})
+    drugs = {drug.pk: drug for drug in Drug.objects.filter(pk__in=drug_ids, is_active=True)}
+    if len(drugs) != len(drug_ids):
+        raise DomainError("药品不存在或已停售", code="validation_error", fields={"items": ["药品不存在或已停售"]})
+    rows = [
+        PrescriptionItem(
+            drug=drugs[item["drug"].pk],
+            quantity=item["quantity"],
+            dosage=item["dosage"],
+            unit_price_fen=drugs[item["drug"].pk].price_fen,
+            coverage=drugs[item["drug"].pk].coverage,
+        )
+        for item in items
+    ]
+    now = timezone.now()
+    prescription = Prescription.objects.create(
+        consultation=consultation,
+        resident_id=consultation.resident_id,
+        doctor=doctor,
+        diagnosis=diagnosis,
+        valid_until=now + conf.prescription_validity(),
+        total_fen=sum(row.amount_fen for row in rows),
+        covered_fen=sum(row.amount_fen for row in rows if row.is_covered),
+    )
+    for row in rows:
+        row.prescription = prescription
+    PrescriptionItem.objects.bulk_create(rows)
+    notify(
+        consultation.resident_id,
+        "health.prescription.issued",
+        "医生已开具处方",
+        f"处方有效期至 {timezone.localtime(prescription.valid_until):%m月%d日 %H:%M}，可到自助售药机取药。",
+        link=f"/pages/health/prescription?id={prescription.pk}",
+        data={"prescription": prescription.pk},
+    )
+    return prescription
+
+
+def prescriptions_expire(*, now=None) -> int:
+    """Mark issued prescriptions past their validity as expired. Idempotent (beat job)."""
+    now = now or timezone.now()
+    return Prescription.objects.filter(status=Prescription.Status.ISSUED, valid_until__lte=now).update(
+        status=Prescription.Status.EXPIRED, updated_at=now
+    )
