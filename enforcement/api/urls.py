@@ -1,0 +1,21 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from enforcement.api import views
+
+router = SimpleRouter()
+router.register("enforcement/categories", views.CategoryViewSet, basename="enforcement-category")
+router.register("enforcement/reports", views.ReportViewSet, basename="enforcement-report")
+router.register("staff/enforcement/matters", views.MatterViewSet, basename="enforcement-matter")
+router.register("staff/enforcement/teams", views.TeamViewSet, basename="enforcement-team")
+router.register("staff/enforcement/reports", views.StaffReportViewSet, basename="staff-enforcement-report")
+router.register("staff/enforcement/requests", views.ReportRequestViewSet, basename="staff-enforcement-request")
+router.register("staff/enforcement/targets", views.TargetViewSet, basename="enforcement-target")
+router.register("staff/enforcement/inspections", views.InspectionViewSet, basename="enforcement-inspection")
+router.register("staff/enforcement/findings", views.FindingViewSet, basename="enforcement-finding")
+router.register("staff/enforcement/cases", views.CaseViewSet, basename="enforcement-case")
+
+urlpatterns = [
+    path("staff/enforcement/stats/", views.StatsView.as_view(), name="enforcement-stats"),
+    *router.urls,
+]

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    """「大综合一体化」 administrative enforcement: matters and empowerment, the problem-report loop,
+    joint inspections, cases and the provincial platform, Open311."""
+
+    name = "enforcement"
+    label = "enforcement"
+    verbose_name = "综合行政执法"
+
+    def ready(self):
+        from enforcement import checks, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
+        from linli.celery import register_periodic
+
+        # Overdue reports go to the team leader, then to the district command centre, each step once.
+        register_periodic("enforcement.escalate_overdue", "enforcement.tasks.escalate_overdue", 10 * 60.0)
+        # Status updates of pushed cases, pulled back from the provincial platform.
+        register_periodic("enforcement.pull_platform_updates", "enforcement.tasks.pull_platform_updates", 5 * 60.0)
+        # Cases whose push ran out of retries are tried again, slowly.
+        register_periodic("enforcement.retry_failed_pushes", "enforcement.tasks.retry_failed_pushes", 60 * 60.0)

@@ -1,0 +1,39 @@
+"""Enforcement's tunables: Django settings of the same name win, else the environment, else the default."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from linli.lib.env import env_int, env_str
+
+
+def _get(name: str, default):
+    return getattr(settings, name, default)
+
+
+def platform_url() -> str:
+    """Base URL of the provincial 「大综合一体化」 platform; empty → the built-in sandbox receiver."""
+    return _get("ENFORCEMENT_PLATFORM_URL", env_str("ENFORCEMENT_PLATFORM_URL")).rstrip("/")
+
+
+def platform_secret() -> str:
+    """Shared secret for the HMAC-SHA256 signature of every request to the platform."""
+    return _get("ENFORCEMENT_PLATFORM_SECRET", env_str("ENFORCEMENT_PLATFORM_SECRET"))
+
+
+def platform_timeout() -> float:
+    return float(_get("ENFORCEMENT_PLATFORM_TIMEOUT_SECONDS", env_int("ENFORCEMENT_PLATFORM_TIMEOUT_SECONDS", 10)))
+
+
+def district_escalation_after() -> timedelta:
+    """How long past its deadline (after the leader was told) a report goes up to the district."""
+    return timedelta(hours=_get("ENFORCEMENT_DISTRICT_ESCALATION_HOURS", 24))
+
+
+def duplicate_radius_m() -> float:
+    return float(_get("ENFORCEMENT_DUPLICATE_RADIUS_M", 50))
+
+
+def nearest_team_max_km() -> float:
+    """A report without a street goes to the nearest township whose seat is at most this far."""
+    return float(_get("ENFORCEMENT_NEAREST_TOWNSHIP_KM", 8))

@@ -1,0 +1,145 @@
+"""Open311 GeoReport v2 field names (service_code, lat, long, address_string, status open/closed …)."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from enforcement.models import Category, ProblemReport
+
+CLOSED = (ProblemReport.Status.FEEDBACK, ProblemReport.Status.CLOSED, ProblemReport.Status.MERGED)
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.IntegerField(help_text="The HTTP status")
+    description = serializers.CharField()
+
+    class Meta:
+        ref_name = "Open311Error"
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    service_code = serializers.CharField(source="code")
+    service_name = serializers.CharField(source="name")
+    metadata = serializers.SerializerMethodField()
+    type = serializers.SerializerMethodField()
+    keywords = serializers.SerializerMethodField()
+    group = serializers.CharField(source="matter.domain.name")
+
+    class Meta:
+        model = Category
+        fields = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
+        read_only_fields = fields
+
+    def get_metadata(self, category) -> bool:
+        return False  # no extra attributes: GET services/{code} is not needed
+
+    def get_type(self, category) -> str:
+        return "realtime"
+
+    def get_keywords(self, category) -> str:
+        return ",".join(filter(None, [category.matter.name, category.matter.domain.name]))
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+class RequestSerializer(serializers.Serializer):
+    """A service request. Only what the public may see: the outcome fed back, never internal notes."""
+
+    service_request_id = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(help_text="open or closed")
+    status_notes = serializers.SerializerMethodField()
+    service_name = serializers.CharField(source="category.name")
+    service_code = serializers.CharField(source="category.code")
+    description = serializers.CharField()
+    agency_responsible = serializers.SerializerMethodField()
+    service_notice = serializers.SerializerMethodField()
+    requested_datetime = serializers.SerializerMethodField()
+    updated_datetime = serializers.SerializerMethodField()
+    expected_datetime = serializers.SerializerMethodField()
+    address = serializers.CharField()
+    address_id = serializers.SerializerMethodField()
+    zipcode = serializers.SerializerMethodField()
+    lat = serializers.FloatField(allow_null=True)
+    long = serializers.FloatField(source="lng", allow_null=True)
+    media_url = serializers.SerializerMethodField()
+
+    def get_service_request_id(self, report) -> str:
+        return str(report.pk)
+
+    def get_status(self, report) -> str:
+        return "closed" if report.status in CLOSED else "open"
+
+    def get_status_notes(self, report) -> str:
+        if report.status == ProblemReport.Status.MERGED:
+            return f"重复上报，已并入 {report.merged_into_id} 号"
+        if report.status in CLOSED:
+            return f"{report.get_outcome_display()}：{report.feedback}" if report.outcome else report.feedback
+        return report.get_status_display()
+
+    def get_agency_responsible(self, report) -> str:
+        return report.team.name if report.team_id else "越城区综合行政执法指挥中心"
+
+    def get_service_notice(self, report) -> str:
+        return ""
+
+    def get_requested_datetime(self, report) -> str:
+        return _iso(report.created_at)
+
+    def get_updated_datetime(self, report) -> str:
+        return _iso(report.updated_at)
+
+    def get_expected_datetime(self, report) -> str | None:
+        return _iso(report.deadline_at) if report.status not in CLOSED else None
+
+    def get_address_id(self, report) -> str:
+        return ""
+
+    def get_zipcode(self, report) -> str:
+        return ""
+
+    def get_media_url(self, report) -> str:
+        return report.photos[0] if report.photos else ""
+
+
+class RequestCreatedSerializer(serializers.Serializer):
+    service_request_id = serializers.CharField()
+    service_notice = serializers.CharField(allow_blank=True)
+    account_id = serializers.CharField(allow_null=True)
+
+
+class RequestInputSerializer(serializers.Serializer):
+    api_key = serializers.CharField(max_length=200, help_text="Issued to your app in the admin")
+    service_code = serializers.CharField(max_length=40)
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
+    long = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+    address_string = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    media_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    first_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=100, required=False, allow_blank=True, default="")
+    device_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    account_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    jurisdiction_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        has_point = "lat" in attrs and "long" in attrs
+        if ("lat" in attrs) != ("long" in attrs):
+            raise serializers.ValidationError({"long": ["lat 与 long 须同时提供"]})
+        if not (has_point or attrs.get("address_string") or attrs.get("address_id")):
+            raise serializers.ValidationError({"lat": ["须提供 lat/long、address_string 或 address_id 之一"]})
+        return attrs
+
+
+class RequestQuerySerializer(serializers.Serializer):
+    service_request_id = serializers.RegexField(
+        r"^\d{1,12}(,\d{1,12}){0,99}$", required=False, help_text="Comma-separated ids; other filters are ignored"
+    )
+    service_code = serializers.CharField(max_length=40, required=False)
+    start_date = serializers.DateTimeField(required=False, help_text="ISO 8601; requested at or after")
+    end_date = serializers.DateTimeField(required=False, help_text="ISO 8601; requested before")
+    status = serializers.RegexField(r"^(open|closed)(,(open|closed))?$", required=False, help_text="open, closed")
+    jurisdiction_id = serializers.CharField(max_length=100, required=False)

@@ -1,0 +1,166 @@
+"""The provincial 「大综合一体化」 platform: an outbound HTTP client, and the sandbox receiver that
+stands in for it when ENFORCEMENT_PLATFORM_URL is empty.
+
+Every request is signed: `X-Linli-Timestamp: <unix seconds>` and
+`X-Linli-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`; pushes carry an
+`Idempotency-Key` (linli-case-<year>-<seq>) so a retried push is received once.
+
+    POST {base}/cases                    {case…}                 → 200/201 {"external_id": "…"}
+    GET  {base}/cases/updates?since=<c>                          → {"updates": [...], "cursor": "…"}
+
+Connection problems, timeouts, 429 and 5xx are `PlatformUnavailable` (retry later); any other
+answer the platform gives is `PlatformRejected` (retrying will not help).
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import requests
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
+
+from enforcement import conf
+
+
+class PlatformError(Exception):
+    pass
+
+
+class PlatformUnavailable(PlatformError):
+    """Transient: the platform could not be reached or asked us to come back later."""
+
+
+class PlatformRejected(PlatformError):
+    """Permanent: the platform refused the request or answered nonsense."""
+
+
+@dataclass(frozen=True)
+class Update:
+    update_id: str
+    external_id: str
+    status: str
+    occurred_at: datetime
+    note: str
+    raw: dict
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def encode(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def parse_updates(data) -> tuple[list[Update], str]:
+    if not isinstance(data, dict) or not isinstance(data.get("updates"), list):
+        raise PlatformRejected("状态回传格式不正确")
+    updates = []
+    for item in data["updates"]:
+        try:
+            occurred = parse_datetime(str(item["occurred_at"]))
+            if occurred is None or occurred.tzinfo is None:
+                raise ValueError(item["occurred_at"])
+            updates.append(
+                Update(
+                    update_id=str(item["update_id"])[:64],
+                    external_id=str(item["external_id"])[:64],
+                    status=str(item["status"])[:40],
+                    occurred_at=occurred,
+                    note=str(item.get("note") or "")[:400],
+                    raw=item,
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PlatformRejected(f"状态回传条目不正确：{exc}") from None
+    return updates, str(data.get("cursor") or "")
+
+
+class HttpPlatform:
+    def __init__(self, base_url: str, secret: str, timeout: float):
+        self.base_url, self.secret, self.timeout = base_url, secret, timeout
+
+    def _headers(self, body: bytes) -> dict:
+        timestamp = str(int(time.time()))
+        return {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Linli-Timestamp": timestamp,
+            "X-Linli-Signature": sign(self.secret, timestamp, body),
+        }
+
+    def _send(self, method: str, path: str, *, body: bytes = b"", params=None, headers=None) -> dict:
+        try:
+            response = requests.request(
+                method,
+                f"{self.base_url}{path}",
+                data=body or None,
+                params=params,
+                headers={**self._headers(body), **(headers or {})},
+                timeout=self.timeout,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise PlatformUnavailable(f"省平台无法连接：{type(exc).__name__}") from None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise PlatformUnavailable(f"省平台暂不可用（HTTP {response.status_code}）")
+        try:
+            data = response.json()
+        except ValueError:
+            raise PlatformRejected(f"省平台返回无法解析（HTTP {response.status_code}）") from None
+        if response.status_code == 409 and isinstance(data, dict) and data.get("external_id"):
+            return data  # already received under this idempotency key
+        if response.status_code >= 400:
+            message = data.get("message") if isinstance(data, dict) else None
+            raise PlatformRejected(f"省平台拒绝（HTTP {response.status_code}）：{message or ''}"[:400])
+        return data
+
+    def push_case(self, payload: dict, *, idempotency_key: str) -> str:
+        data = self._send("POST", "/cases", body=encode(payload), headers={"Idempotency-Key": idempotency_key})
+        external_id = data.get("external_id") if isinstance(data, dict) else None
+        if not external_id:
+            raise PlatformRejected("省平台未返回 external_id")
+        return str(external_id)[:64]
+
+    def fetch_updates(self, cursor: str) -> tuple[list[Update], str]:
+        return parse_updates(self._send("GET", "/cases/updates", params={"since": cursor} if cursor else None))
+
+
+class SandboxPlatform:
+    """Records each push (signed like the real one) and answers with an id; it never sends updates."""
+
+    def __init__(self, secret: str):
+        self.secret = secret or "sandbox"
+
+    def push_case(self, payload: dict, *, idempotency_key: str) -> str:
+        from enforcement.models import SandboxPush
+
+        existing = SandboxPush.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing.external_id
+        body = encode(payload)
+        try:
+            with transaction.atomic():
+                push = SandboxPush.objects.create(
+                    external_id=f"SBX-{uuid.uuid4().hex[:12].upper()}",
+                    idempotency_key=idempotency_key,
+                    body=payload,
+                    signature=sign(self.secret, str(int(time.time())), body),
+                )
+        except IntegrityError:
+            push = SandboxPush.objects.get(idempotency_key=idempotency_key)
+        return push.external_id
+
+    def fetch_updates(self, cursor: str) -> tuple[list[Update], str]:
+        return [], cursor
+
+
+def client():
+    url = conf.platform_url()
+    if not url:
+        return SandboxPlatform(conf.platform_secret())
+    return HttpPlatform(url, conf.platform_secret(), conf.platform_timeout())

@@ -1,0 +1,59 @@
+"""What enforcement keeps about a person: the problem reports they filed (what they wrote, where,
+their rating), the reports they follow. Officers' actions are the state's records, not personal data
+of a resident, and cases are about parties (businesses), not users.
+
+On erasure the reports stay (the loop's and the district's record) but stop pointing at the person:
+contact details, rating comment and photos go, the description is blanked; follows are removed.
+"""
+
+from django.utils import timezone
+
+from enforcement.models import ProblemReport, ReportEvent, ReportFollower
+
+ERASED = "（用户已注销）"
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def export(user) -> dict:
+    reports = ProblemReport.objects.filter(reporter=user).select_related("category").order_by("created_at", "id")
+    follows = ReportFollower.objects.filter(user=user).select_related("report__category").order_by("created_at")
+    return {
+        "reports": [
+            {
+                "id": r.pk,
+                "channel": r.channel,
+                "category": r.category.name,
+                "description": r.description,
+                "photos": r.photos,
+                "address": r.address,
+                "lat": str(r.lat) if r.lat is not None else None,
+                "lng": str(r.lng) if r.lng is not None else None,
+                "contact_name": r.contact_name,
+                "contact_phone": r.contact_phone,
+                "status": r.status,
+                "feedback": r.feedback,
+                "rating": r.rating,
+                "rating_comment": r.rating_comment,
+                "created_at": _iso(r.created_at),
+            }
+            for r in reports
+        ],
+        "following": [
+            {"report": f.report_id, "category": f.report.category.name, "since": _iso(f.created_at)} for f in follows
+        ],
+    }
+
+
+def anonymise(user) -> None:
+    resident_channels = (ProblemReport.Channel.RESIDENT, ProblemReport.Channel.OPEN311)
+    ProblemReport.objects.filter(reporter=user, channel__in=resident_channels).update(
+        description=ERASED, photos=[], address="", contact_name="", contact_phone="", updated_at=timezone.now()
+    )
+    ProblemReport.objects.filter(reporter=user).update(
+        reporter=None, contact_name="", contact_phone="", rating_comment="", updated_at=timezone.now()
+    )
+    ReportEvent.objects.filter(actor=user, action=ReportEvent.Action.RATE).update(note="")
+    ReportFollower.objects.filter(user=user).delete()

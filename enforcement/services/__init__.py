@@ -1,0 +1,1 @@
+"""Every write with business rules. Views, admin actions, device handlers and tasks call these."""

@@ -1,0 +1,283 @@
+"""Quality-gate registrations for the enforcement endpoints (see tests/quality/registry.py)."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from enforcement.models import (
+    Case,
+    Category,
+    Domain,
+    Finding,
+    Inspection,
+    Matter,
+    ProblemReport,
+    ReportFollower,
+    ReportRequest,
+    Target,
+    Team,
+)
+from linli.accounts.models import Membership, Role
+from tests import factories
+from tests.support.personas import Persona
+
+OFFICER = "enforcement_officer"
+
+
+def enforcement_officer(community) -> Persona:
+    """An officer of a township's comprehensive team (the community's street)."""
+    team = Team.objects.create(
+        name=f"{community.street.name}综合执法队",
+        code=f"team-{community.street.code}",
+        kind=Team.Kind.TOWNSHIP_TEAM,
+        street=community.street,
+    )
+    user = factories.make_user()
+    factories.grant(
+        user, Role.OFFICER, scope_type=ContentType.objects.get_for_model(Team), scope_id=team.pk, street=team.street
+    )
+    return Persona(OFFICER, user, community)
+
+
+PERSONAS = {OFFICER: enforcement_officer}
+
+
+def _team(persona) -> Team:
+    """The persona's team; for a persona without one (the fuzzer's resident or staff), someone else's."""
+    membership = Membership.objects.filter(user=persona.user, role=Role.OFFICER).first() if persona.user else None
+    if membership is not None:
+        return Team.objects.get(pk=membership.scope_id)
+    n = Team.objects.count()
+    return Team.objects.create(name=f"别的部门{n}", code=f"other-{n}")
+
+
+def _officer_of(team: Team, persona):
+    if persona.user and Membership.objects.filter(user=persona.user, role=Role.OFFICER, scope_id=team.pk).exists():
+        return persona.user
+    user = factories.make_user()
+    factories.grant(user, Role.OFFICER, scope_type=ContentType.objects.get_for_model(Team), scope_id=team.pk)
+    return user
+
+
+def _category() -> Category:
+    domain, _ = Domain.objects.get_or_create(code="budget-domain", defaults={"name": "预算领域"})
+    matter, _ = Matter.objects.get_or_create(code="BUDGET-1", defaults={"name": "预算事项", "domain": domain})
+    category, _ = Category.objects.get_or_create(code="budget_cat", defaults={"name": "预算分类", "matter": matter})
+    return category
+
+
+def _report(*, team=None, reporter=None, **kw) -> ProblemReport:
+    category = _category()
+    return ProblemReport.objects.create(
+        channel=ProblemReport.Channel.RESIDENT,
+        category=category,
+        matter=category.matter,
+        description="预算测试线索",
+        team=team,
+        reporter=reporter,
+        status=ProblemReport.Status.DISPATCHED if team else ProblemReport.Status.REPORTED,
+        street=team.street if team else None,
+        **kw,
+    )
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+def my_reports(persona, n):
+    for index in range(n):
+        report = _report(reporter=None if index % 2 else persona.user, team=None)
+        if index % 2:  # followed ones count too
+            ReportFollower.objects.create(report=report, user=persona.user)
+
+
+def my_report(persona):
+    report = _report(reporter=persona.user)
+    report.events.create(action="report", to_status="reported", actor=persona.user)
+    return {"id": report.pk}
+
+
+def categories(persona):
+    _category()
+    return {}
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+def team_reports(persona, n):
+    team = _team(persona)
+    for _ in range(n):
+        _report(team=team)
+
+
+def team_report(persona):
+    report = _report(team=_team(persona), contact_phone="13800001234")
+    report.events.create(action="report", to_status="reported")
+    ReportRequest.objects.create(report=report, kind="return", team=report.team, reason="不属本队")
+    return {"id": report.pk}
+
+
+def matters(persona, n):
+    for _ in range(n):
+        Matter.objects.create(code=f"BM-{Matter.objects.count()}", name="预算事项", domain=_category().matter.domain)
+
+
+def one_matter(persona):
+    return {"id": _category().matter_id}
+
+
+def teams(persona, n):
+    for index in range(n):
+        Team.objects.create(name=f"预算部门{Team.objects.count()}-{index}", code=f"budget-{Team.objects.count()}")
+
+
+def one_team(persona):
+    return {"id": _team(persona).pk}
+
+
+def requests(persona, n):
+    team = _team(persona)
+    for _ in range(n):
+        ReportRequest.objects.create(
+            report=_report(team=team), kind="extension", team=team, reason="需要时间", extra_hours=4
+        )
+
+
+def one_request(persona):
+    team = _team(persona)
+    return {"id": ReportRequest.objects.create(report=_report(team=team), kind="return", team=team, reason="x").pk}
+
+
+def targets(persona, n):
+    for _ in range(n):
+        Target.objects.create(name=f"预算商户{Target.objects.count()}", street=persona.community.street)
+
+
+def one_target(persona):
+    return {"id": Target.objects.create(name=f"预算商户{Target.objects.count()}", street=persona.community.street).pk}
+
+
+def _inspection(persona) -> Inspection:
+    team = _team(persona)
+    target = Target.objects.create(name=f"预算商户{Target.objects.count()}", street=persona.community.street)
+    inspection = Inspection.objects.create(target=target, lead_team=team, planned_at="2025-05-01T09:00:00+08:00")
+    inspection.teams.set([team])
+    inspection.matters.set([_category().matter])
+    return inspection
+
+
+def inspections(persona, n):
+    for _ in range(n):
+        _inspection(persona)
+
+
+def one_inspection(persona):
+    inspection = _inspection(persona)
+    Finding.objects.create(
+        inspection=inspection, matter=_category().matter, team=_team(persona), description="发现问题"
+    )
+    return {"id": inspection.pk}
+
+
+def findings(persona, n):
+    inspection = _inspection(persona)
+    for _ in range(n):
+        Finding.objects.create(
+            inspection=inspection, matter=_category().matter, team=_team(persona), description="问题"
+        )
+
+
+def one_finding(persona):
+    inspection = _inspection(persona)
+    finding = Finding.objects.create(
+        inspection=inspection, matter=_category().matter, team=_team(persona), description="问题"
+    )
+    return {"id": finding.pk}
+
+
+def _case(persona) -> Case:
+    from enforcement.services.cases import case_file
+
+    team = _team(persona)
+    officer = _officer_of(team, persona)
+    return case_file(actor=officer, matter=_category().matter, team=team, party_name="某商户", facts="事实")
+
+
+def cases(persona, n):
+    for _ in range(n):
+        _case(persona)
+
+
+def one_case(persona):
+    return {"id": _case(persona).pk}
+
+
+def stats(persona):
+    team_report(persona)
+    return {}
+
+
+# --- Open311 -----------------------------------------------------------------------------------
+
+
+def open311_requests(persona):
+    for _ in range(3):
+        _report(team=None)
+    return {}
+
+
+def open311_request(persona):
+    return {"id": _report(team=None).pk}
+
+
+LIST_DATA = {
+    "/api/v1/enforcement/reports/": ("resident", my_reports),
+    "/api/v1/staff/enforcement/reports/": (OFFICER, team_reports),
+    "/api/v1/staff/enforcement/matters/": (OFFICER, matters),
+    "/api/v1/staff/enforcement/teams/": (OFFICER, teams),
+    "/api/v1/staff/enforcement/requests/": (OFFICER, requests),
+    "/api/v1/staff/enforcement/targets/": (OFFICER, targets),
+    "/api/v1/staff/enforcement/inspections/": (OFFICER, inspections),
+    "/api/v1/staff/enforcement/findings/": (OFFICER, findings),
+    "/api/v1/staff/enforcement/cases/": (OFFICER, cases),
+}
+
+# Staff endpoints start with 1 token user, 1 team membership (the permission), and for scoped
+# querysets 1 is_dispatcher check.
+DETAIL_BUDGETS = {
+    # 1 token user, 1 categories with matter and domain joined
+    "/api/v1/enforcement/categories/": ("resident", categories, 2),
+    # 1 token user, 1 the report (mine or followed), 1 its public timeline
+    "/api/v1/enforcement/reports/{id}/": ("resident", my_report, 3),
+    # 3 (user, membership, dispatcher), 1 the report, 1 history, 1 requests, 1 cases
+    "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 7),
+    # 2 (user, membership), 1 the matter with its domain
+    "/api/v1/staff/enforcement/matters/{id}/": (OFFICER, one_matter, 3),
+    # 2 (user, membership), 1 the team with its street and open workload
+    "/api/v1/staff/enforcement/teams/{id}/": (OFFICER, one_team, 3),
+    # 3 (user, membership, dispatcher), 1 the request with report, team and people joined
+    "/api/v1/staff/enforcement/requests/{id}/": (OFFICER, one_request, 4),
+    # 2 (user, membership), 1 the target with its street
+    "/api/v1/staff/enforcement/targets/{id}/": (OFFICER, one_target, 3),
+    # 3 (user, membership, dispatcher), 1 the inspection, 1 matters, 1 teams, 1 findings
+    "/api/v1/staff/enforcement/inspections/{id}/": (OFFICER, one_inspection, 7),
+    # 3 (user, membership, dispatcher), 1 the finding with inspection, matter, team, recorder, case
+    "/api/v1/staff/enforcement/findings/{id}/": (OFFICER, one_finding, 4),
+    # 3 (user, membership, dispatcher), 1 the case, 1 its history
+    "/api/v1/staff/enforcement/cases/{id}/": (OFFICER, one_case, 5),
+    # 3 (user, membership, dispatcher), 1 my teams, 9 aggregates (enforcement/stats.py)
+    "/api/v1/staff/enforcement/stats/": (OFFICER, stats, 13),
+    # Open311 needs no token: 1 query each
+    "/open311/v2/services.json": ("anonymous", categories, 1),
+    "/open311/v2/requests.json": ("anonymous", open311_requests, 1),
+    "/open311/v2/requests/{id}.json": ("anonymous", open311_request, 1),
+}
+
+
+def give_reports(user):
+    _report(reporter=user, contact_phone="13912345678", rating_comment="处理得很及时，谢谢王师傅")
+    ReportFollower.objects.create(report=_report(), user=user)
+    return ["13912345678", "处理得很及时，谢谢王师傅", "预算测试线索"]
+
+
+PRIVACY_DATA = {"enforcement": give_reports}
+EXPORT_QUERIES = {"enforcement": 2}
