@@ -54,9 +54,17 @@ INSTALLED_APPS = [
     "linli.notifications",
     "linli.points",
     "linli.devices",
+    "linli.payments",
+    # Scenarios
+    "residents",
+    "merchants",
+    "events",
+    "health",
+    "enforcement",
 ]
 
 MIDDLEWARE = [
+    "enforcement.open311.middleware.Open311ErrorMiddleware",  # GeoReport v2 errors under /open311/
     "linli.api.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,7 +148,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-
 # Uploaded images (linli.uploads): local disk under MEDIA_ROOT by default. For several hosts use
 # S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, S3): set S3_BUCKET and install
 # django-storages[s3] (README, "Uploads"). Files are private there and served by signed URLs.
@@ -185,6 +192,7 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "600/min"),
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "refresh": env_str("THROTTLE_REFRESH", "30/min"),
+        "device": env_str("THROTTLE_DEVICE", "600/min"),  # per signed device (linli.devices)
     },
     # 0: trust REMOTE_ADDR only (X-Forwarded-For is spoofable); behind one load balancer set 1.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -214,7 +222,65 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # residents
+        "WorkOrderStatusEnum": "residents.models.WorkOrder.Status",
+        "WorkOrderKindEnum": "residents.models.WorkOrder.Kind",
+        "WorkOrderChannelEnum": "residents.models.WorkOrder.Channel",
+        "WorkOrderActionEnum": "residents.models.WorkOrderEvent.Action",
+        "VerificationStatusEnum": "residents.models.Verification.Status",
+        "RelationEnum": "residents.models.Relation",
+        # payments, merchants
+        "PaymentIntentStatusEnum": "linli.payments.models.PaymentIntent.Status",
+        "RefundStatusEnum": "linli.payments.models.Refund.Status",
+        "PaymentContractStatusEnum": "linli.payments.models.PaymentContract.Status",
+        "MarketOrderStatusEnum": "merchants.models.Order.Status",
+        "MarketOrderKindEnum": "merchants.models.Order.Kind",
+        "MerchantStatusEnum": "merchants.models.Merchant.Status",
+        "MerchantApplicationStatusEnum": "merchants.models.MerchantApplication.Status",
+        "CabinetSessionStatusEnum": "merchants.models.CabinetSession.Status",
+        # health
+        "ConsultationStatusEnum": "health.models.Consultation.Status",
+        "PrescriptionStatusEnum": "health.models.Prescription.Status",
+        "AppointmentStatusEnum": "health.models.Appointment.Status",
+        "InsuranceApplicationStatusEnum": "health.models.InsuranceApplication.Status",
+        "InsuranceApplicationTypeEnum": "health.models.InsuranceApplication.Type",
+        "PolicyArticleStatusEnum": "health.models.PolicyArticle.Status",
+        "VitalTypeEnum": "health.models.VitalType",
+        "HealthConditionEnum": "health.models.Condition",
+        "ClinicKindEnum": "health.models.Clinic.Kind",
+        # events
+        "EventStatusEnum": "events.models.Event.Status",
+        "EventCategoryEnum": "events.models.Event.Category",
+        "EventRegistrationStatusEnum": "events.models.Registration.Status",
+        "VenueBookingStatusEnum": "events.models.VenueBooking.Status",
+        "VenueWeekdayEnum": "events.models.VenueOpeningHours.Weekday",
+        "VenueBusySlotKindEnum": "events.api.serializers.BUSY_KINDS",
+        "EventCheckInResultEnum": "events.api.serializers.CHECK_IN_RESULTS",
+        "WaitlistOutcomeEnum": "events.api.serializers.WAITLIST_OUTCOMES",
+        # devices
+        "DeviceKindEnum": "linli.devices.models.Device.Kind",
+        "DeviceStatusEnum": "linli.devices.models.Device.Status",
+        "DeviceCommandStatusEnum": "linli.devices.models.DeviceCommand.Status",
+        # named because events' category made "category" ambiguous
+        "MerchantCategoryEnum": "merchants.models.Category",
+        # enforcement
+        "ProblemReportStatusEnum": "enforcement.models.ProblemReport.Status",
+        "ProblemReportChannelEnum": "enforcement.models.ProblemReport.Channel",
+        "ProblemReportOutcomeEnum": "enforcement.models.ProblemReport.Outcome",
+        "ProblemReportActionEnum": "enforcement.models.ReportEvent.Action",
+        "StaffReportChannelEnum": "enforcement.api.serializers.STAFF_CHANNELS",
+        "ReportRequestKindEnum": "enforcement.models.ReportRequest.Kind",
+        "ReportRequestStatusEnum": "enforcement.models.ReportRequest.Status",
+        "EnforcementTeamKindEnum": "enforcement.models.Team.Kind",
+        "InspectionTargetKindEnum": "enforcement.models.Target.Kind",
+        "JointInspectionKindEnum": "enforcement.models.Inspection.Kind",
+        "JointInspectionStatusEnum": "enforcement.models.Inspection.Status",
+        "FindingSeverityEnum": "enforcement.models.Finding.Severity",
+        "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
+        "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
+        "EnforcementCaseActionEnum": "enforcement.models.CaseEvent.Action",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
@@ -230,15 +296,64 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a task whose worker died unacknowledged after this many seconds (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
 # --- Integrations ---------------------------------------------------------------------------
 WECHAT_APP_ID = env_str("WECHAT_APP_ID")
 WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET")
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_TIMEOUT_SECONDS = 5
+# Notifications (linli.notifications; kinds → channels in linli/notifications/conf.py, NOTIFICATION_KINDS
+# overrides it): subscribe-message template id per topic, "work_order=<id>,health=<id>"; which mini-program
+# version a message opens (developer | trial | formal); SMS backend ("console" or a dotted class path).
+WECHAT_SUBSCRIBE_TEMPLATES = dict(
+    item.split("=", 1) for item in env_list("WECHAT_SUBSCRIBE_TEMPLATES", []) if "=" in item
+)
+WECHAT_MINIPROGRAM_STATE = env_str("WECHAT_MINIPROGRAM_STATE", "formal")
+if WECHAT_MINIPROGRAM_STATE not in {"developer", "trial", "formal"}:
+    raise ImproperlyConfigured("WECHAT_MINIPROGRAM_STATE must be developer, trial or formal")
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if LINLI_SANDBOX else "")
+NOTIFICATION_READ_RETENTION_DAYS = env_int("NOTIFICATION_READ_RETENTION_DAYS", 180)
 if WECHAT_APP_ID and not WECHAT_APP_SECRET:
     raise ImproperlyConfigured("WECHAT_APP_SECRET must be set together with WECHAT_APP_ID")
+
+# Payments (linli.payments). Provider for new cash payments: PAYMENTS_PROVIDER (sandbox | wechat_pay),
+# else wechat_pay when WECHATPAY_MCH_ID is set, else the sandbox when LINLI_SANDBOX is on.
+PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER")
+PAYMENT_INTENT_TTL_MINUTES = env_int("PAYMENT_INTENT_TTL_MINUTES", 15)
+WECHATPAY_MCH_ID = env_str("WECHATPAY_MCH_ID")
+WECHATPAY_APP_ID = env_str("WECHATPAY_APP_ID", WECHAT_APP_ID)
+WECHATPAY_SERIAL_NO = env_str("WECHATPAY_SERIAL_NO")  # serial of the merchant API certificate
+WECHATPAY_PRIVATE_KEY = env_str("WECHATPAY_PRIVATE_KEY")  # merchant private key: PEM text or a file path
+WECHATPAY_PLATFORM_PUBLIC_KEY = env_str("WECHATPAY_PLATFORM_PUBLIC_KEY")  # WeChat Pay public key: PEM or path
+WECHATPAY_PLATFORM_SERIAL = env_str("WECHATPAY_PLATFORM_SERIAL")  # its id (PUB_KEY_ID_…) or certificate serial
+WECHATPAY_APIV3_KEY = env_str("WECHATPAY_APIV3_KEY")
+WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+WECHATPAY_NOTIFY_BASE = env_str("WECHATPAY_NOTIFY_BASE")  # public https origin of this API, for notify_url
+WECHATPAY_TIMEOUT_SECONDS = 5
+if WECHATPAY_MCH_ID:
+    _missing = [
+        name
+        for name in (
+            "WECHATPAY_APP_ID",
+            "WECHATPAY_SERIAL_NO",
+            "WECHATPAY_PRIVATE_KEY",
+            "WECHATPAY_PLATFORM_PUBLIC_KEY",
+            "WECHATPAY_PLATFORM_SERIAL",
+            "WECHATPAY_APIV3_KEY",
+            "WECHATPAY_NOTIFY_BASE",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"WECHATPAY_MCH_ID is set but {', '.join(_missing)} are not")
+
+# Device gateway (linli.devices; defaults and meaning in linli/devices/conf.py). DEVICE_SECRET_KEY encrypts
+# device secrets at rest (comma-separated while rotating); unset, it is derived from SECRET_KEY.
+DEVICE_SECRET_KEY = env_str("DEVICE_SECRET_KEY")
+DEVICE_MISSED_HEARTBEATS = env_int("DEVICE_MISSED_HEARTBEATS", 3)
+DEVICE_COMMAND_TTL_SECONDS = env_int("DEVICE_COMMAND_TTL_SECONDS", 3600)
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

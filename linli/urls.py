@@ -11,6 +11,15 @@ api_v1 = [
     path("", include("linli.regions.api.urls")),
     path("", include("linli.console.api.urls")),
     path("", include("linli.uploads.api.urls")),
+    path("", include("linli.payments.api.urls")),
+    path("", include("merchants.api.urls")),
+    path("", include("linli.points.api.urls")),
+    path("", include("linli.notifications.api.urls")),
+    path("", include("linli.devices.api.urls")),
+    path("", include("residents.api.urls")),
+    path("", include("health.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("enforcement.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -19,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("open311/v2/", include("enforcement.open311.urls")),
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
 # production serves them from object storage or the reverse proxy).

@@ -24,8 +24,6 @@ cleared, password unusable, inactive (so every token stops working at once).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -33,6 +31,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from linli.accounts.models import Membership, User
+from linli.lib.discovery import app_modules
 
 Exporter = Callable[[User], dict]
 Anonymiser = Callable[[User], None]
@@ -59,13 +58,7 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if "site-packages" in config.path:
-            continue  # third-party apps are registered by whoever uses them
-        module_name = f"{config.name}.privacy"
-        if find_spec(module_name) is None:
-            continue
-        module = import_module(module_name)
+    for config, module in app_modules("privacy"):
         if config.label not in _registry and callable(getattr(module, "export", None)):
             register(config.label, export=module.export, anonymise=getattr(module, "anonymise", None))
     _discovered = True

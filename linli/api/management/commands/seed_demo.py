@@ -4,12 +4,10 @@ Every installed app of ours may ship a `demo.py` with `seed(log)`; they run in I
 order (platform first), inside one transaction, so a failed seed leaves nothing half-made.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from linli.lib.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -17,11 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                if "site-packages" in config.path:
-                    continue  # third-party apps have no demo of ours
-                module_name = f"{config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
-                import_module(module_name).seed(self.stdout.write)
+            for _config, module in app_modules("demo"):
+                module.seed(self.stdout.write)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
