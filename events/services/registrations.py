@@ -1,0 +1,377 @@
+"""Registration, seats, eligibility, waitlist promotion, check-in and feedback."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from linli.accounts.models import Membership, Role
+from linli.api.errors import InvalidTransition
+from linli.notifications.services import notify
+from linli.points import services as points
+
+from ..models import (
+    CheckInScan,
+    Event,
+    EventStatusChange,
+    Feedback,
+    Registration,
+    RegistrationStatusChange,
+    SeatRelease,
+    WaitlistDecision,
+)
+from .errors import (
+    AlreadyRegistered,
+    CancellationClosed,
+    EventFull,
+    EventNotOpenForCheckIn,
+    FeedbackExists,
+    NonceReused,
+    NotAttended,
+    NotEligible,
+    RegistrationClosed,
+    _invalid,
+)
+
+R = Registration.Status
+
+
+# --- state machines ---------------------------------------------------------------------------
+
+
+def event_transition(*, event: Event, to: str, actor=None, note: str = "") -> Event:
+    """Move a (locked) event to `to`, or raise InvalidTransition; records the history row."""
+    if to not in Event.TRANSITIONS[event.status]:
+        raise InvalidTransition(
+            f"活动当前为「{event.get_status_display()}」，不能改为「{Event.Status(to).label}」",
+            extra={"status": event.status},
+        )
+    now = timezone.now()
+    from_status, event.status = event.status, to
+    stamp = {
+        Event.Status.PUBLISHED: "published_at",
+        Event.Status.CANCELLED: "cancelled_at",
+        Event.Status.FINISHED: "finished_at",
+    }[to]
+    setattr(event, stamp, now)
+    event.save()
+    EventStatusChange.objects.create(event=event, from_status=from_status, to_status=to, actor=actor, note=note[:200])
+    return event
+
+
+def registration_transition(*, registration: Registration, to: str, actor=None, note: str = "") -> Registration:
+    """Move a (locked) registration to `to`, or raise InvalidTransition; records the history row."""
+    if to not in Registration.TRANSITIONS[registration.status]:
+        raise InvalidTransition(
+            f"报名当前为「{registration.get_status_display()}」，不能改为「{R(to).label}」",
+            extra={"status": registration.status},
+        )
+    now = timezone.now()
+    from_status, registration.status = registration.status, to
+    if to == R.CONFIRMED:
+        registration.confirmed_at = now
+    elif to == R.CANCELLED:
+        registration.cancelled_at = now
+    elif to == R.ATTENDED:
+        registration.checked_in_at = now
+        registration.checked_in_by = actor
+    registration.save()
+    RegistrationStatusChange.objects.create(
+        registration=registration, from_status=from_status, to_status=to, actor=actor, note=note[:200]
+    )
+    return registration
+
+
+def _bulk_transition(registrations: list[Registration], *, to: str, actor=None, note: str = "") -> list[int]:
+    """The same transition for many locked registrations at once (event cancelled / finished)."""
+    now = timezone.now()
+    for registration in registrations:
+        if to not in Registration.TRANSITIONS[registration.status]:
+            raise InvalidTransition(f"报名 {registration.pk} 不能改为「{R(to).label}」")
+    ids = [r.pk for r in registrations]
+    changes = {"status": to, "updated_at": now}
+    if to == R.CANCELLED:
+        changes["cancelled_at"] = now
+    Registration.objects.filter(pk__in=ids).update(**changes)
+    RegistrationStatusChange.objects.bulk_create(
+        RegistrationStatusChange(registration=r, from_status=r.status, to_status=to, actor=actor, note=note[:200])
+        for r in registrations
+    )
+    return ids
+
+
+# --- seats & eligibility ------------------------------------------------------------------------
+
+
+def seats_taken(event: Event) -> int:
+    """Seats held by confirmed, attended and no-show registrations (lock the event first for a decision)."""
+    total = Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES).aggregate(
+        seats=Sum("attendees")
+    )["seats"]
+    return total or 0
+
+
+def is_verified_resident(*, event: Event, user) -> bool:
+    """A resident role (granted by household verification) in one of the communities the event is for."""
+    return Membership.objects.filter(user=user, role=Role.RESIDENT, community__audience_events=event).exists()
+
+
+@dataclass(frozen=True)
+class Ineligibility:
+    reason: str  # machine code: residents_only, birth_date_missing, too_young, too_old
+    message: str
+
+
+def eligibility_problem(*, event: Event, user, verified_resident: bool) -> Ineligibility | None:
+    """Why `user` may not join `event` (audience rules only), or None. Ages count on the first day."""
+    if event.residents_only and not verified_resident:
+        return Ineligibility("residents_only", "本活动仅限社区认证居民报名，请先完成住户认证")
+    if event.is_age_restricted:
+        age = user.age_on(timezone.localdate(event.starts_at))
+        if age is None:
+            return Ineligibility("birth_date_missing", "本活动有年龄要求，请先在「我的资料」中填写出生日期")
+        if event.age_min is not None and age < event.age_min:
+            return Ineligibility("too_young", f"本活动面向 {event.age_min} 岁及以上的居民")
+        if event.age_max is not None and age > event.age_max:
+            return Ineligibility("too_old", f"本活动面向 {event.age_max} 岁及以下的居民")
+    return None
+
+
+def _check_registration_window(event: Event, now: datetime) -> None:
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationClosed(f"活动{event.get_status_display()}，不能报名")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        opens = timezone.localtime(event.registration_opens_at)
+        raise RegistrationClosed(f"报名将于 {opens:%m月%d日 %H:%M} 开始")
+    if now >= event.effective_registration_closes_at or now >= event.final_ends_at:
+        raise RegistrationClosed("报名已截止")
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_create(*, event: Event, user, attendees: int = 1) -> Registration:
+    """Register `user` (and family: `attendees` people) → confirmed, or waitlisted when full."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_registration_window(event, timezone.now())
+    problem = eligibility_problem(
+        event=event, user=user, verified_resident=is_verified_resident(event=event, user=user)
+    )
+    if problem:
+        raise NotEligible(problem.message, extra={"reason": problem.reason})
+    if not 1 <= attendees <= event.max_attendees_per_registration:
+        raise _invalid("attendees", f"每份报名 1–{event.max_attendees_per_registration} 人")
+    if Registration.objects.filter(event=event, user=user).exclude(status=R.CANCELLED).exists():
+        raise AlreadyRegistered()
+
+    remaining = event.capacity - seats_taken(event)
+    if attendees <= remaining:
+        status = R.CONFIRMED
+    elif event.waitlist_enabled:
+        status = R.WAITLISTED
+    else:
+        raise EventFull(f"名额已满（剩余 {max(remaining, 0)} 个）", extra={"remaining": max(remaining, 0)})
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                user=user,
+                attendees=attendees,
+                status=status,
+                confirmed_at=timezone.now() if status == R.CONFIRMED else None,
+            )
+    except IntegrityError as exc:  # a concurrent request of the same user won
+        raise AlreadyRegistered() from exc
+    RegistrationStatusChange.objects.create(
+        registration=registration, from_status="", to_status=status, actor=user, note="报名"
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor, note: str = "") -> Registration:
+    """The resident cancels (until the event's cancellation deadline); freed seats go to the waitlist."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (R.CONFIRMED, R.WAITLISTED):
+        raise InvalidTransition(f"报名当前为「{registration.get_status_display()}」，不能取消")
+    if timezone.now() > event.effective_cancellation_deadline:
+        raise CancellationClosed()
+    held_seats = registration.status == R.CONFIRMED
+    registration_transition(registration=registration, to=R.CANCELLED, actor=actor, note=note or "本人取消报名")
+    if held_seats:
+        _promote_waitlist(
+            event,
+            cause=SeatRelease.Cause.CANCELLATION,
+            seats_freed=registration.attendees,
+            cancelled_registration=registration,
+        )
+    return registration
+
+
+def _promote_waitlist(
+    event: Event, *, cause: str, seats_freed: int, cancelled_registration: Registration | None = None
+) -> list[Registration]:
+    """Give free seats to the waitlist in order: each party that fits is promoted, a party too large for
+    the seats left is skipped (and told so in its history), until no seat is left. Event row is locked."""
+    if event.status != Event.Status.PUBLISHED or timezone.now() >= event.final_ends_at:
+        return []
+    available = event.capacity - seats_taken(event)
+    if available <= 0:
+        return []
+    waiting = list(
+        Registration.objects.select_for_update().filter(event=event, status=R.WAITLISTED).order_by("created_at", "id")
+    )
+    if not waiting:
+        return []
+    release = SeatRelease.objects.create(
+        event=event,
+        cause=cause,
+        cancelled_registration=cancelled_registration,
+        seats_freed=seats_freed,
+        seats_available=available,
+    )
+    decisions, promoted = [], []
+    for position, registration in enumerate(waiting, start=1):
+        if available <= 0:
+            break
+        fits = registration.attendees <= available
+        decisions.append(
+            WaitlistDecision(
+                release=release,
+                registration=registration,
+                outcome=WaitlistDecision.Outcome.PROMOTED if fits else WaitlistDecision.Outcome.SKIPPED,
+                queue_position=position,
+                attendees=registration.attendees,
+                seats_left=available,
+            )
+        )
+        if fits:
+            available -= registration.attendees
+            registration_transition(
+                registration=registration, to=R.CONFIRMED, note=f"候补递补（{release.get_cause_display()}）"
+            )
+            promoted.append(registration)
+    WaitlistDecision.objects.bulk_create(decisions)
+    for registration in promoted:
+        notify(
+            registration.user_id,
+            "events.waitlist_promoted",
+            f"候补成功：{event.title}",
+            f"有名额空出，您的候补报名（{registration.attendees} 人）已转为报名成功。"
+            f"活动时间 {timezone.localtime(event.starts_at):%m月%d日 %H:%M}，请准时参加。",
+            link=f"/pages/events/registration?id={registration.pk}",
+            data={"event_id": event.pk, "registration_id": registration.pk},
+            dedupe_key=f"event-promoted-{registration.pk}",
+        )
+    return promoted
+
+
+# --- check-in ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckInResult:
+    scan: CheckInScan
+    replayed: bool
+
+
+@transaction.atomic
+def registration_check_in(*, event: Event, ticket: str, staff, nonce: str = "") -> CheckInResult:
+    """Scan a ticket at `event`: a confirmed registration becomes attended (points awarded once).
+
+    Every scan is recorded with its outcome. A scan with a `nonce` seen before for this event replays
+    that first outcome (a retried request after a lost answer); the same nonce with another ticket is
+    409 nonce_reused. The caller turns a non-success outcome into its error (SCAN_ERRORS).
+    """
+    nonce = (nonce or "").strip()
+    if nonce:
+        first = _scan_with_nonce(event, nonce, ticket)
+        if first is not None:
+            return CheckInResult(first, replayed=True)
+    if event.status != Event.Status.PUBLISHED:
+        raise EventNotOpenForCheckIn(f"活动{event.get_status_display()}，不能签到")
+    try:
+        with transaction.atomic():
+            return CheckInResult(_scan(event, ticket, staff, nonce), replayed=False)
+    except IntegrityError:
+        first = _scan_with_nonce(event, nonce, ticket) if nonce else None
+        if first is None:
+            raise
+        return CheckInResult(first, replayed=True)  # a concurrent retry with the same nonce won
+
+
+def _scan_with_nonce(event: Event, nonce: str, ticket: str) -> CheckInScan | None:
+    first = CheckInScan.objects.select_related("registration__user").filter(event=event, nonce=nonce).first()
+    if first is not None and first.ticket != ticket.strip():
+        raise NonceReused()
+    return first
+
+
+def _scan(event: Event, ticket: str, staff, nonce: str) -> CheckInScan:
+    Outcome = CheckInScan.Outcome
+    ticket = ticket.strip()
+    registration, points_awarded = None, 0
+    registration_id = Registration.id_from_ticket(ticket)
+    if registration_id is not None:
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=registration_id)
+            .first()
+        )
+    if registration is None:
+        outcome = Outcome.INVALID_TICKET
+    elif registration.event_id != event.pk:
+        outcome = Outcome.OTHER_EVENT
+    elif registration.status == R.ATTENDED:
+        outcome = Outcome.ALREADY_CHECKED_IN
+    elif registration.status == R.CANCELLED:
+        outcome = Outcome.CANCELLED
+    elif registration.status == R.WAITLISTED:
+        outcome = Outcome.WAITLISTED
+    elif registration.status == R.NO_SHOW:
+        outcome = Outcome.NO_SHOW
+    else:
+        registration_transition(registration=registration, to=R.ATTENDED, actor=staff, note="扫码签到")
+        if event.points_reward:
+            points.award(
+                user=registration.user,
+                amount=event.points_reward,
+                reason=f"参加活动「{event.title}」"[:100],
+                idempotency_key=f"event-attend-{registration.pk}",
+                source=registration,
+            )
+            points_awarded = event.points_reward
+        outcome = Outcome.CHECKED_IN
+    return CheckInScan.objects.create(
+        event=event,
+        registration=registration,
+        ticket=ticket[:200],
+        nonce=nonce,
+        outcome=outcome,
+        points_awarded=points_awarded,
+        scanned_by=staff,
+    )
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_create(*, event: Event, user, rating: int, comment: str = "") -> Feedback:
+    registration = Registration.objects.filter(event=event, user=user, status=R.ATTENDED).first()
+    if registration is None:
+        raise NotAttended()
+    if not 1 <= rating <= 5:
+        raise _invalid("rating", "评分为 1–5")
+    if Feedback.objects.filter(registration=registration).exists():
+        raise FeedbackExists()
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(registration=registration, event=event, rating=rating, comment=comment)
+    except IntegrityError as exc:
+        raise FeedbackExists() from exc
