@@ -276,7 +276,7 @@ def print_table(results: list[dict]) -> None:
         )
     for r in results:
         outcomes = r.get("outcomes") or {}
-        if r["status"] == "measured" and len(outcomes) > 1:
+        if r["status"] == "measured" and (len(outcomes) > 1 or r.get("expected")):
             print(f"  {r['name']} outcomes: " + ", ".join(f"{label} × {n}" for label, n in outcomes.items()))
 
 
