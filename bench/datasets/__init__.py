@@ -29,6 +29,8 @@ class Context:
     # What the load generator needs: {"tokens": {persona: [access tokens]}, "ids": {name: value}}
     fixtures: dict = field(default_factory=lambda: {"tokens": {}, "ids": {}})
     log: object = print
+    # What one generator hands the next (platform: "communities", "residents"; residents: "room_of" …)
+    shared: dict = field(default_factory=dict)
 
 
 def generators() -> list:

@@ -1,10 +1,15 @@
-"""Communities (the demo's three, seeded by seed_demo), 5,000 residents with their resident role, 30 staff.
+"""Communities (the demo's three, seeded by seed_demo), 5,000 resident accounts, 30 community staff.
+
+Residents are spread round-robin over the communities (resident i lives in community i % 3); their
+verified residency (a room, an approved verification, the scoped resident role) is made by
+bench/datasets/residents.py, which owns the rooms.
 
 Every resident and staff member gets an access token: the load generator sends each request as
 the next person, so that per-user state (throttle histories) stays as small as real use keeps it.
 """
 
 import io
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -30,19 +35,13 @@ def generate(ctx) -> dict:
             wechat_openid=f"bench-r{i}",
             display_name=f"居民{i:04d}",
             phone=f"139{i:08d}",
+            birth_date=date(1940 + i % 60, 1 + i % 12, 1 + i % 28),  # ages 26–86, for age-limited events
             password=unusable,
         )
         for i in range(count)
     ]
     User.objects.bulk_create(users, batch_size=BATCH)
     residents = list(User.objects.filter(username__startswith="wx_bench-r").order_by("id"))
-    Membership.objects.bulk_create(
-        [
-            Membership(user=user, role=Role.RESIDENT, community=communities[i % len(communities)])
-            for i, user in enumerate(residents)
-        ],
-        batch_size=BATCH,
-    )
     staff = User.objects.bulk_create(
         [
             User(username=f"bench_staff{i}", display_name=f"社区工作人员{i}", is_staff=True, password=unusable)
@@ -55,4 +54,5 @@ def generate(ctx) -> dict:
     ctx.fixtures["tokens"]["resident"] = [str(RefreshToken.for_user(u).access_token) for u in residents]
     ctx.fixtures["tokens"]["staff"] = [str(RefreshToken.for_user(u).access_token) for u in staff]
     ctx.fixtures["ids"]["community_id"] = communities[0].pk
+    ctx.shared.update(communities=communities, residents=residents)
     return {"communities": Community.objects.count(), "residents": len(residents)}
