@@ -22,7 +22,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -38,8 +38,9 @@ from tests.quality.registry import registry
 from tests.support.personas import make_persona
 from tests.support.throttles import lift_throttles
 
-# Examples per operation and persona; LINLI_FUZZ_EXAMPLES=500 for a deeper run by hand.
-FUZZ_EXAMPLES = int(os.environ.get("LINLI_FUZZ_EXAMPLES", "25"))
+# Examples per operation and persona: 10 for the README's quick run, 25 in CI's PostgreSQL pass
+# (.ci/run), LINLI_FUZZ_EXAMPLES=500 for a deeper run by hand.
+FUZZ_EXAMPLES = int(os.environ.get("LINLI_FUZZ_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -76,7 +77,6 @@ class Fuzzing:
     """One persona in the demo world, plus real path parameters for detail endpoints."""
 
     def __init__(self, persona_name: str):
-        call_command("seed_demo", stdout=io.StringIO())
         community = Community.objects.get(code="baiyun")
         self.persona = make_persona(persona_name, community)
         self.persona_name = persona_name
@@ -146,18 +146,29 @@ _HYPOTHESIS = settings(
 )
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the whole module (seeding takes seconds; there are hundreds of
+    operation × persona tests). Each test's own transaction nests inside this one as a savepoint,
+    so what a test writes is still rolled back before the next; this one is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def as_anonymous(db, unthrottled):
+def as_anonymous(demo_world, db, unthrottled):
     return Fuzzing("anonymous")
 
 
 @pytest.fixture
-def as_resident(db, unthrottled):
+def as_resident(demo_world, db, unthrottled):
     return Fuzzing("resident")
 
 
 @pytest.fixture
-def as_staff(db, unthrottled):
+def as_staff(demo_world, db, unthrottled):
     fuzzing = Fuzzing("staff")
     assert fuzzing.persona.user.memberships.filter(role=Role.COMMUNITY_STAFF).exists()
     return fuzzing
