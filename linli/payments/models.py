@@ -134,7 +134,10 @@ class SandboxInsuranceAccount(TimestampedModel):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandbox_insurance_account", verbose_name="参保人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sandbox_insurance_account",
+        verbose_name="参保人",
     )
     balance_fen = models.PositiveIntegerField("个账余额（分）", default=0)
 
