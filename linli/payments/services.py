@@ -345,7 +345,7 @@ def payment_sandbox_complete(*, intent: PaymentIntent, succeed: bool = True) -> 
         payload={"simulated": True, "out_trade_no": intent.out_trade_no, "amount": {"total": intent.cash_fen}},
     )
     return payment_notification_handle(
-        provider=Provider.SANDBOX,
+        provider=intent.provider,
         event_type="TRANSACTION.SUCCESS" if succeed else "TRANSACTION.PAYERROR",
         state=state,
         notification_id=f"sandbox-{secrets.token_hex(8)}",
