@@ -185,7 +185,7 @@ def payment_intent_prepare(*, intent: PaymentIntent) -> dict:
         return intent.client_params
     provider = get_provider(intent.provider)
     openid = intent.payer.wechat_openid or ""
-    if intent.provider == Provider.WECHAT_PAY and not openid:
+    if intent.provider in (Provider.WECHAT_PAY, Provider.WECHAT_MED_INS) and not openid:
         raise WeChatLoginRequired()
     try:
         prepay_id, params = provider.prepare(intent, openid=openid)
