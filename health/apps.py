@@ -11,7 +11,7 @@ class HealthConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from health import devices  # noqa: F401  (registers the kiosk measurement event handler)
+        from health import devices, receivers  # noqa: F401  (device handlers; payment outcome receivers)
         from linli.celery import register_periodic
 
         register_periodic("health.appointment_reminders", "health.tasks.send_appointment_reminders", crontab(minute=5))

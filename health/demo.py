@@ -23,6 +23,7 @@ from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
 from linli.devices.models import Device
 from linli.devices.services import device_create
+from linli.payments.models import SandboxInsuranceAccount
 from linli.regions.models import Community
 
 DEVICES = [
@@ -35,6 +36,8 @@ DEVICES = [
     ),
     ("baiyun-boai-drug", Device.Kind.DRUG_VENDING, "博爱幸福驿站自助售药机", {"lanes": 60}),
 ]
+
+DEMO_INSURANCE_BALANCE_FEN = 86_000  # 860 元 in the sandbox personal account
 
 DEPARTMENTS = [
     # clinic name, kind, department names
@@ -168,6 +171,8 @@ def seed(log):
         kiosk = devices[Device.Kind.HEALTH_KIOSK]
         if not VitalReading.objects.filter(resident=demo).exists():
             _seed_week(demo, kiosk, today)
+        # 张大爷's medical-insurance personal account in the sandbox: pays covered drugs at the drug machine.
+        SandboxInsuranceAccount.objects.get_or_create(user=demo, defaults={"balance_fen": DEMO_INSURANCE_BALANCE_FEN})
 
     for title, summary, body, min_age, condition in POLICIES:
         PolicyArticle.objects.get_or_create(

@@ -1,4 +1,5 @@
-"""What health hears from devices: kiosk measurements, posted as `kiosk.measurement` events.
+"""What health hears from devices: kiosk measurements, posted as `kiosk.measurement` events, and the
+drug vending machine's acks of `dispense` commands (done → dispensed; failed / expired → refunded).
 
 Imported from HealthConfig.ready(), which registers the handlers with `linli.devices.registry`.
 """
@@ -9,8 +10,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from health import ranges
+from health.services.dispensing import dispense_acknowledged
 from health.services.vitals import vitals_record
-from linli.devices.registry import on_event
+from linli.devices.registry import on_command_ack, on_event
 
 ECG_RHYTHMS = [
     ("sinus", "窦性心律"),
@@ -77,3 +79,9 @@ def kiosk_measurement(device, event):
     schema.is_valid(raise_exception=True)
     data = schema.validated_data
     vitals_record(device=device, data=data, measured_at=data.get("measured_at") or event.occurred_at)
+
+
+@on_command_ack("dispense")
+def drug_dispensed(command):
+    """The drug vending machine answered a `dispense` command (inside the ack / expiry transaction)."""
+    dispense_acknowledged(command)

@@ -332,6 +332,11 @@ WECHATPAY_APIV3_KEY = env_str("WECHATPAY_APIV3_KEY")
 WECHATPAY_API_BASE = env_str("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 WECHATPAY_NOTIFY_BASE = env_str("WECHATPAY_NOTIFY_BASE")  # public https origin of this API, for notify_url
 WECHATPAY_TIMEOUT_SECONDS = 5
+# Medical-insurance mixed orders (method insurance_account): med_ins_sandbox | wechat_med_ins.
+PAYMENTS_INSURANCE_PROVIDER = env_str("PAYMENTS_INSURANCE_PROVIDER")
+WECHATPAY_MED_INS_CITY_ID = env_str("WECHATPAY_MED_INS_CITY_ID")  # 医保城市编码, e.g. 330800 (衢州)
+WECHATPAY_MED_INST_NO = env_str("WECHATPAY_MED_INST_NO")  # 定点医药机构编码 of the drug machine's pharmacy
+WECHATPAY_MED_INST_NAME = env_str("WECHATPAY_MED_INST_NAME")
 if WECHATPAY_MCH_ID:
     _missing = [
         name

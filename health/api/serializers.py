@@ -8,6 +8,7 @@ from health.models import (
     Consultation,
     ConsultationMessage,
     Department,
+    Dispense,
     Drug,
     InsuranceApplication,
     InsuranceApplicationEvent,
@@ -21,6 +22,7 @@ from health.models import (
 )
 from linli.accounts.api.serializers import CommunityRefSerializer
 from linli.accounts.models import User
+from linli.payments.api.serializers import PaymentIntentSerializer
 from linli.uploads.api.serializers import UploadSerializer
 
 # --- shared ---------------------------------------------------------------------------------
@@ -220,6 +222,62 @@ class PrescriptionSerializer(serializers.ModelSerializer):
     def get_status(self, prescription) -> str:
         # Past its validity it is expired even before the beat job has marked it.
         return Prescription.Status.EXPIRED if prescription.is_expired() else prescription.status
+
+
+class DispenseInputSerializer(serializers.Serializer):
+    device = serializers.SlugField(
+        max_length=50, help_text="Code of the drug vending machine (on its screen / QR code)"
+    )
+    payment_method = serializers.ChoiceField(
+        choices=Dispense.PaymentMethod.choices,
+        help_text=(
+            "insurance_account: covered drugs (甲/乙类, `covered_fen`) from the medical-insurance personal account, "
+            "the rest by WeChat Pay, in one mixed order; wechat_pay: everything by WeChat Pay"
+        ),
+    )
+
+
+class DispenseDeviceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    location = serializers.CharField()
+
+
+class DispenseSerializer(serializers.ModelSerializer):
+    prescription = serializers.IntegerField(source="prescription_id", read_only=True)
+    device = DispenseDeviceSerializer(read_only=True)
+    payment = PaymentIntentSerializer(source="payment_intent", read_only=True)
+    pay_params = serializers.SerializerMethodField(
+        help_text=(
+            "While a cash or insurance part waits for the payer: what the mini-program passes to "
+            "wx.requestPayment (sandbox / cash only) or wx.requestMedicalInsurancePay (`mixTradeNo`). "
+            "Empty once paid."
+        )
+    )
+    command = serializers.IntegerField(source="command_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Dispense
+        fields = [
+            "id",
+            "prescription",
+            "device",
+            "payment_method",
+            "status",
+            "payment",
+            "pay_params",
+            "command",
+            "failure_reason",
+            "dispensed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_pay_params(self, dispense) -> dict[str, str]:
+        intent = dispense.payment_intent
+        if intent is None or intent.status != "created":
+            return {}
+        return {str(k): str(v) for k, v in (intent.client_params or {}).items()}
 
 
 # --- appointments ---------------------------------------------------------------------------

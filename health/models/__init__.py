@@ -7,6 +7,7 @@ from health.models.consultations import (
     Prescription,
     PrescriptionItem,
 )
+from health.models.dispensing import Dispense
 from health.models.insurance import InsuranceApplication, InsuranceApplicationEvent
 from health.models.policies import PolicyArticle, PolicyRead
 from health.models.vitals import (
@@ -27,6 +28,7 @@ __all__ = [
     "ConsultationEvent",
     "ConsultationMessage",
     "Department",
+    "Dispense",
     "Drug",
     "HealthCondition",
     "HealthProfile",

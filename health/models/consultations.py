@@ -126,6 +126,8 @@ class ConsultationMessage(models.Model):
 class Prescription(TimestampedModel):
     class Status(models.TextChoices):
         ISSUED = "issued", "待取药"
+        DISPENSING = "dispensing", "取药中"
+        DISPENSED = "dispensed", "已取药"
         EXPIRED = "expired", "已过期"
 
     consultation = models.OneToOneField(
@@ -142,6 +144,7 @@ class Prescription(TimestampedModel):
     valid_until = models.DateTimeField("有效期至", db_index=True)
     total_fen = models.PositiveIntegerField("合计（分）")
     covered_fen = models.PositiveIntegerField("医保目录内（分）", help_text="甲/乙类药品，可由医保个账支付")
+    dispensed_at = models.DateTimeField("取药时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "处方"

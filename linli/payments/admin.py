@@ -2,14 +2,31 @@ from django.contrib import admin, messages
 
 from linli.api.errors import DomainError
 from linli.payments import services
-from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification, Refund, ServiceOrder
+from linli.payments.models import (
+    PaymentContract,
+    PaymentIntent,
+    PaymentNotification,
+    Refund,
+    SandboxInsuranceAccount,
+    ServiceOrder,
+)
 
 
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("out_refund_no", "amount_fen", "cash_fen", "points_fen", "reason", "status", "requested_by", "created_at")
+    fields = (
+        "out_refund_no",
+        "amount_fen",
+        "cash_fen",
+        "insurance_fen",
+        "points_fen",
+        "reason",
+        "status",
+        "requested_by",
+        "created_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -24,6 +41,7 @@ class PaymentIntentAdmin(admin.ModelAdmin):
         "description",
         "amount_fen",
         "points_fen",
+        "insurance_fen",
         "refunded_fen",
         "method",
         "provider",
@@ -106,3 +124,13 @@ class ServiceOrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SandboxInsuranceAccount)
+class SandboxInsuranceAccountAdmin(admin.ModelAdmin):
+    """Sandbox only: set a test resident's medical-insurance personal-account balance."""
+
+    list_display = ("user", "balance_fen", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__display_name")
+    autocomplete_fields = ("user",)

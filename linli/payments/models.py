@@ -16,6 +16,8 @@ class Provider(models.TextChoices):
     SANDBOX = "sandbox", "沙箱"
     WECHAT_PAY = "wechat_pay", "微信支付"
     POINTS = "points", "邻礼积分"
+    MED_INS_SANDBOX = "med_ins_sandbox", "医保个账（沙箱）"
+    WECHAT_MED_INS = "wechat_med_ins", "微信医保支付"
 
 
 class PaymentIntent(TimestampedModel):
@@ -38,6 +40,9 @@ class PaymentIntent(TimestampedModel):
     description = models.CharField("商品描述", max_length=127)
     amount_fen = models.PositiveIntegerField("金额（分）")
     points_fen = models.PositiveIntegerField("积分抵扣（分）", default=0, help_text="1 积分抵 1 分")
+    insurance_fen = models.PositiveIntegerField(
+        "医保个账支付（分）", default=0, help_text="医保自费混合订单中由医保个人账户支付的部分"
+    )
     method = models.CharField("支付方式", max_length=20, choices=Method.choices, default=Method.WECHAT_PAY)
     provider = models.CharField("支付通道", max_length=20, choices=Provider.choices)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True)
@@ -60,6 +65,10 @@ class PaymentIntent(TimestampedModel):
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="paymentintent_amount_positive"),
             models.CheckConstraint(condition=Q(points_fen__lte=F("amount_fen")), name="paymentintent_points_le_amount"),
             models.CheckConstraint(
+                condition=Q(insurance_fen__lte=F("amount_fen") - F("points_fen")),
+                name="paymentintent_insurance_le_rest",
+            ),
+            models.CheckConstraint(
                 condition=Q(refunded_fen__lte=F("amount_fen")), name="paymentintent_refund_le_amount"
             ),
         ]
@@ -69,8 +78,8 @@ class PaymentIntent(TimestampedModel):
 
     @property
     def cash_fen(self) -> int:
-        """What the provider collects: the amount less the points part."""
-        return self.amount_fen - self.points_fen
+        """What the payer pays in cash (WeChat Pay): the amount less the points and insurance parts."""
+        return self.amount_fen - self.points_fen - self.insurance_fen
 
     @property
     def refundable_fen(self) -> int:
@@ -87,6 +96,7 @@ class Refund(TimestampedModel):
     amount_fen = models.PositiveIntegerField("退款金额（分）")
     cash_fen = models.PositiveIntegerField("退回现金（分）")
     points_fen = models.PositiveIntegerField("退回积分（分）")
+    insurance_fen = models.PositiveIntegerField("退回医保个账（分）", default=0)
     reason = models.CharField("退款原因", max_length=80)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     out_refund_no = models.CharField("商户退款单号", max_length=64, unique=True)
@@ -107,11 +117,37 @@ class Refund(TimestampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive"),
-            models.CheckConstraint(condition=Q(amount_fen=F("cash_fen") + F("points_fen")), name="refund_parts_add_up"),
+            models.CheckConstraint(
+                condition=Q(amount_fen=F("cash_fen") + F("points_fen") + F("insurance_fen")), name="refund_parts_add_up"
+            ),
         ]
 
     def __str__(self):
         return f"{self.out_refund_no} {self.amount_fen / 100:.2f} 元 {self.get_status_display()}"
+
+
+class SandboxInsuranceAccount(TimestampedModel):
+    """The sandbox's stand-in for a resident's medical-insurance personal account (医保个账).
+
+    Only the `med_ins_sandbox` provider reads and moves it: the insurance part of a mixed order is
+    taken when the order is created, given back when the order closes unpaid or is refunded.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sandbox_insurance_account",
+        verbose_name="参保人",
+    )
+    balance_fen = models.PositiveIntegerField("个账余额（分）", default=0)
+
+    class Meta:
+        verbose_name = "医保个账（沙箱）"
+        verbose_name_plural = "医保个账（沙箱）"
+        ordering = ["user_id"]
+
+    def __str__(self):
+        return f"{self.user} 医保个账 {self.balance_fen / 100:.2f} 元"
 
 
 class PaymentContract(TimestampedModel):

@@ -3,7 +3,7 @@ about the person, so there is nothing to blank. Export lists them."""
 
 from django.utils import timezone
 
-from linli.payments.models import PaymentContract, PaymentIntent
+from linli.payments.models import PaymentContract, PaymentIntent, SandboxInsuranceAccount
 
 
 def _iso(moment):
@@ -19,6 +19,7 @@ def export(user) -> dict:
                 "description": intent.description,
                 "amount_fen": intent.amount_fen,
                 "points_fen": intent.points_fen,
+                "insurance_fen": intent.insurance_fen,
                 "method": intent.method,
                 "status": intent.status,
                 "created_at": _iso(intent.created_at),
@@ -34,6 +35,9 @@ def export(user) -> dict:
             {"provider": c.provider, "status": c.status, "signed_at": _iso(c.created_at)}
             for c in PaymentContract.objects.filter(user=user).order_by("created_at", "id")
         ],
+        "sandbox_insurance_balance_fen": SandboxInsuranceAccount.objects.filter(user=user)
+        .values_list("balance_fen", flat=True)
+        .first(),
     }
 
 

@@ -26,8 +26,8 @@ from linli.payments.models import (
     Refund,
     ServiceOrder,
 )
-from linli.payments.providers import default_provider_name, get_provider
-from linli.payments.providers.base import ProviderError, TransactionState
+from linli.payments.providers import default_insurance_provider_name, default_provider_name, get_provider
+from linli.payments.providers.base import INSURANCE_BALANCE_INSUFFICIENT, ProviderError, TransactionState
 from linli.points import services as points
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,11 @@ class PaymentExpired(ConflictError):
 class RefundExceedsPaid(ConflictError):
     code = "refund_exceeds_paid"
     default_message = "退款金额超过可退金额"
+
+
+class InsuranceBalanceInsufficient(ConflictError):
+    code = "insurance_balance_insufficient"
+    default_message = "医保个账余额不足"
 
 
 class WeChatLoginRequired(ConflictError):
@@ -101,28 +106,47 @@ def payment_intent_create(
     reference: str,
     description: str,
     points_fen: int = 0,
+    insurance_fen: int = 0,
+    method: str | None = None,
     ttl: timedelta | None = None,
 ) -> PaymentIntent:
     """An amount `payer` owes for (`purpose`, `reference`); `points_fen` of it is paid with points at once.
 
     The points are spent now (InsufficientPoints → 409) and given back if the intent closes unpaid.
-    With nothing left to pay in cash the intent succeeds immediately (payment_succeeded is sent).
+
+    With `method=insurance_account` it is a medical-insurance mixed order (one order, the insurance
+    provider's): `insurance_fen` from the personal account, the rest in cash (WeChat Pay); either part
+    may be 0. The insurance provider checks the balance now (409 `insurance_balance_insufficient`).
+
+    With nothing left to pay the intent succeeds immediately (payment_succeeded is sent).
     """
+    Method = PaymentIntent.Method
     if amount_fen <= 0:
         raise DomainError("支付金额必须大于 0", code="validation_error")
     if not 0 <= points_fen <= amount_fen:
         raise DomainError("积分抵扣不能超过支付金额", code="validation_error")
-    cash = amount_fen - points_fen
+    if not 0 <= insurance_fen <= amount_fen - points_fen:
+        raise DomainError("医保个账支付不能超过应付金额", code="validation_error")
+    if insurance_fen and method != Method.INSURANCE_ACCOUNT:
+        raise DomainError("医保个账支付须使用 insurance_account 支付方式", code="validation_error")
+    cash = amount_fen - points_fen - insurance_fen
+    if method == Method.INSURANCE_ACCOUNT:
+        provider_name = default_insurance_provider_name()
+    elif cash:
+        method, provider_name = Method.WECHAT_PAY, default_provider_name()
+    else:
+        method, provider_name = Method.POINTS, Provider.POINTS
     ttl = ttl if ttl is not None else timedelta(minutes=settings.PAYMENT_INTENT_TTL_MINUTES)
     intent = PaymentIntent.objects.create(
         payer=payer,
         amount_fen=amount_fen,
         points_fen=points_fen,
+        insurance_fen=insurance_fen,
         purpose=purpose,
         reference=str(reference),
         description=description[:127],
-        method=PaymentIntent.Method.WECHAT_PAY if cash else PaymentIntent.Method.POINTS,
-        provider=default_provider_name() if cash else Provider.POINTS,
+        method=method,
+        provider=provider_name,
         out_trade_no=_new_number("LP"),
         expires_at=timezone.now() + ttl,
     )
@@ -134,7 +158,15 @@ def payment_intent_create(
             idempotency_key=f"payment:{intent.out_trade_no}:spend",
             source=intent,
         )
-    if not cash:
+    settled = True
+    if insurance_fen:
+        try:
+            settled = get_provider(provider_name).insurance_settle(intent)
+        except ProviderError as exc:
+            if exc.code == INSURANCE_BALANCE_INSUFFICIENT:
+                raise InsuranceBalanceInsufficient(str(exc)) from None
+            raise _upstream(exc) from None
+    if not cash and settled:
         _succeed(intent, transaction_id="")
     return intent
 
@@ -153,7 +185,7 @@ def payment_intent_prepare(*, intent: PaymentIntent) -> dict:
         return intent.client_params
     provider = get_provider(intent.provider)
     openid = intent.payer.wechat_openid or ""
-    if intent.provider == Provider.WECHAT_PAY and not openid:
+    if intent.provider in (Provider.WECHAT_PAY, Provider.WECHAT_MED_INS) and not openid:
         raise WeChatLoginRequired()
     try:
         prepay_id, params = provider.prepare(intent, openid=openid)
@@ -184,8 +216,14 @@ def _return_points(intent: PaymentIntent) -> None:
         )
 
 
+def _return_insurance(intent: PaymentIntent) -> None:
+    if intent.insurance_fen:
+        get_provider(intent.provider).insurance_release(intent)
+
+
 def _end_unpaid(intent: PaymentIntent, status: str, reason: str) -> None:
     _return_points(intent)
+    _return_insurance(intent)
     intent.status = status
     intent.closed_at = timezone.now()
     intent.failure_reason = reason[:200]
@@ -297,7 +335,7 @@ def payment_sandbox_complete(*, intent: PaymentIntent, succeed: bool = True) -> 
     """Simulate the sandbox provider's callback (LINLI_SANDBOX only), through the real handler."""
     if not settings.LINLI_SANDBOX:
         raise NotFoundError()
-    if intent.provider != Provider.SANDBOX:
+    if intent.provider not in (Provider.SANDBOX, Provider.MED_INS_SANDBOX):
         raise ConflictError("该支付单不是沙箱支付", code="not_sandbox")
     state = TransactionState(
         out_trade_no=intent.out_trade_no,
@@ -307,7 +345,7 @@ def payment_sandbox_complete(*, intent: PaymentIntent, succeed: bool = True) -> 
         payload={"simulated": True, "out_trade_no": intent.out_trade_no, "amount": {"total": intent.cash_fen}},
     )
     return payment_notification_handle(
-        provider=Provider.SANDBOX,
+        provider=intent.provider,
         event_type="TRANSACTION.SUCCESS" if succeed else "TRANSACTION.PAYERROR",
         state=state,
         notification_id=f"sandbox-{secrets.token_hex(8)}",
@@ -357,7 +395,8 @@ def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNo
 
 @transaction.atomic
 def refund_create(*, intent: PaymentIntent, amount_fen: int, reason: str, requested_by=None) -> Refund:
-    """Give back `amount_fen` of a paid intent (cash first, then points). Never more than is still refundable."""
+    """Give back `amount_fen` of a paid intent: cash first, then the insurance part, then points.
+    Never more than is still refundable, and never more of a part than that part paid."""
     intent = _lock(intent)
     if intent.status != PaymentIntent.Status.SUCCEEDED:
         raise InvalidTransition("只有已支付的款项可以退款")
@@ -366,26 +405,37 @@ def refund_create(*, intent: PaymentIntent, amount_fen: int, reason: str, reques
     refundable = intent.amount_fen - intent.refunded_fen
     if amount_fen > refundable:
         raise RefundExceedsPaid(f"最多可退 {refundable / 100:.2f} 元")
-    cash_taken = intent.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("cash_fen"))["total"] or 0
-    cash = min(amount_fen, intent.cash_fen - cash_taken)
+    taken = intent.refunds.exclude(status=Refund.Status.FAILED).aggregate(
+        cash=Sum("cash_fen"), insurance=Sum("insurance_fen")
+    )
+    cash = min(amount_fen, intent.cash_fen - (taken["cash"] or 0))
+    insurance = min(amount_fen - cash, intent.insurance_fen - (taken["insurance"] or 0))
     return _refund_start(
-        intent, cash=cash, points_fen=amount_fen - cash, reason=reason or "退款", requested_by=requested_by
+        intent,
+        cash=cash,
+        insurance=insurance,
+        points_fen=amount_fen - cash - insurance,
+        reason=reason or "退款",
+        requested_by=requested_by,
     )
 
 
-def _refund_start(intent: PaymentIntent, *, cash: int, points_fen: int, reason: str, requested_by) -> Refund:
+def _refund_start(
+    intent: PaymentIntent, *, cash: int, points_fen: int, reason: str, requested_by, insurance: int = 0
+) -> Refund:
     refund = Refund.objects.create(
         intent=intent,
-        amount_fen=cash + points_fen,
+        amount_fen=cash + points_fen + insurance,
         cash_fen=cash,
         points_fen=points_fen,
+        insurance_fen=insurance,
         reason=reason[:80],
         out_refund_no=_new_number("LR"),
         requested_by=requested_by,
     )
     intent.refunded_fen += refund.amount_fen
     intent.save(update_fields=["refunded_fen", "updated_at"])
-    if not cash:
+    if not cash and not insurance:
         _refund_succeed(refund, intent)
         return refund
     try:

@@ -112,3 +112,58 @@ def measure(client, kiosk, **values) -> None:
     token = KioskSession.objects.get(pk=response.json()["id"]).token
     response = post_event(kiosk, "kiosk.measurement", {"session_token": token, **values})
     assert response.status_code in (200, 201), response.content
+
+
+def make_drug_machine(community=None, *, online: bool = True, **kw) -> Device:
+    """A registered drug vending machine (its secret on `device.secret`), online after a heartbeat."""
+    from linli.devices.services import device_heartbeat
+
+    n = next(_seq)
+    defaults = {"kind": Device.Kind.DRUG_VENDING, "code": f"drug-{n}", "name": f"自助售药机{n}"}
+    device, secret = device_create(community=community, **{**defaults, **kw})
+    if online:
+        device = device_heartbeat(device=device)
+    device.secret = secret
+    return device
+
+
+def make_prescription(resident, lines=None, *, doctor=None, valid_for=timedelta(days=3), **kw):
+    """An issued prescription; `lines`: [(drug, quantity)], default one covered and one self-paid drug."""
+    from health.models import Prescription, PrescriptionItem
+
+    if lines is None:
+        lines = [
+            (make_drug(coverage=Drug.Coverage.A, price_fen=1250), 2),
+            (make_drug(coverage=Drug.Coverage.C, price_fen=650), 1),
+        ]
+    department = make_department()
+    doctor = doctor or make_doctor(department)
+    consultation = make_consultation(resident, department, doctor=doctor)
+    covered = sum(d.price_fen * q for d, q in lines if d.coverage in (Drug.Coverage.A, Drug.Coverage.B))
+    prescription = Prescription.objects.create(
+        consultation=consultation,
+        resident=resident,
+        doctor=doctor,
+        diagnosis="急性上呼吸道感染",
+        valid_until=timezone.now() + valid_for,
+        total_fen=sum(d.price_fen * q for d, q in lines),
+        covered_fen=covered,
+        **kw,
+    )
+    for drug, quantity in lines:
+        PrescriptionItem.objects.create(
+            prescription=prescription,
+            drug=drug,
+            quantity=quantity,
+            dosage="口服 一次1粒 一日3次",
+            unit_price_fen=drug.price_fen,
+            coverage=drug.coverage,
+        )
+    return prescription
+
+
+def ack(device: Device, command_id: int, status: str = "done"):
+    """The machine acknowledges a command through the signed device API."""
+    return client_for_device(device, device.secret).post(
+        f"/api/v1/devices/commands/{command_id}/ack/", {"status": status, "result": {}}, format="json"
+    )

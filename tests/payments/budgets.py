@@ -42,4 +42,4 @@ DETAIL_BUDGETS = {
 }
 
 PRIVACY_DATA = {"payments": give_payments}
-EXPORT_QUERIES = {"payments": 3}  # intents, their refunds, contracts
+EXPORT_QUERIES = {"payments": 4}  # intents, their refunds, contracts, the sandbox insurance account

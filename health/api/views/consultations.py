@@ -12,6 +12,8 @@ from health.api.serializers import (
     CloseInputSerializer,
     ConsultationInputSerializer,
     ConsultationSerializer,
+    DispenseInputSerializer,
+    DispenseSerializer,
     DoctorConsultationSerializer,
     MessageInputSerializer,
     MessageSerializer,
@@ -21,9 +23,11 @@ from health.api.serializers import (
     VitalReadingSerializer,
 )
 from health.filters import ConsultationFilterSet, PrescriptionFilterSet, VitalReadingFilterSet
-from health.models import VitalReading
+from health.models import Dispense, VitalReading
 from health.services import consultations as services
+from health.services.dispensing import prescription_dispense
 from health.services.vitals import ensure_vitals_shared, vitals_read_for_consultation
+from linli.api.idempotency import idempotent
 
 
 class _MessagesMixin:
@@ -235,3 +239,41 @@ class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(summary="One of my prescriptions", tags=["health"])
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Buy my prescription at a drug vending machine (once; accepts Idempotency-Key)",
+        description=(
+            "`payment_method=insurance_account`: the covered drugs (`covered_fen`) are charged to the "
+            "medical-insurance personal account and the rest to WeChat Pay, in one mixed order "
+            "(cash only, insurance only or both); "
+            "`wechat_pay`: all in cash. The machine must be an online drug vending machine of your community "
+            "(400 `validation_error` on `device`, 409 `device_unavailable` when it is offline).\n\n"
+            "Paid in full at once (insurance only) the answer is `dispensing` and the machine has its `dispense` "
+            "command; otherwise it is `pending_payment` with `pay_params` for the cash part. The machine's ack "
+            "makes it `dispensed`; a failed or unanswered machine refunds both parts (`failed`) and the prescription "
+            "may be bought again while valid.\n\n"
+            "409: `already_dispensed` (being bought or bought already), `prescription_expired`, "
+            "`insurance_balance_insufficient` (the personal account cannot pay the covered part), "
+            "`idempotency_conflict`. A prescription is dispensed at most once."
+        ),
+        request=DispenseInputSerializer,
+        responses={201: DispenseSerializer},
+        tags=["health"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    @idempotent
+    def dispense(self, request, pk=None):
+        data = DispenseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispense = prescription_dispense(
+            prescription=self.get_object(),
+            resident=request.user,
+            device_code=data.validated_data["device"],
+            payment_method=data.validated_data["payment_method"],
+        )
+        dispense = (
+            Dispense.objects.select_related("device", "payment_intent")
+            .prefetch_related("payment_intent__refunds")
+            .get(pk=dispense.pk)
+        )
+        return Response(DispenseSerializer(dispense).data, status=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ class RefundSerializer(serializers.ModelSerializer):
             "amount_fen",
             "cash_fen",
             "points_fen",
+            "insurance_fen",
             "reason",
             "status",
             "created_at",
@@ -21,7 +22,9 @@ class RefundSerializer(serializers.ModelSerializer):
 
 
 class PaymentIntentSerializer(serializers.ModelSerializer):
-    cash_fen = serializers.IntegerField(read_only=True, help_text="Paid through the provider (amount less points)")
+    cash_fen = serializers.IntegerField(
+        read_only=True, help_text="Paid in cash through the provider (amount less points and the insurance part)"
+    )
     refunds = RefundSerializer(many=True, read_only=True)
 
     class Meta:
@@ -34,6 +37,7 @@ class PaymentIntentSerializer(serializers.ModelSerializer):
             "description",
             "amount_fen",
             "points_fen",
+            "insurance_fen",
             "cash_fen",
             "refunded_fen",
             "method",

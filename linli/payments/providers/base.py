@@ -65,3 +65,21 @@ class PaymentProvider(Protocol):
 
     def service_order_cancel(self, service_order, *, reason: str) -> None:
         """Cancel an open service order: nothing is charged."""
+
+
+INSURANCE_BALANCE_INSUFFICIENT = "INSURANCE_BALANCE_INSUFFICIENT"
+
+
+class InsuranceProvider(PaymentProvider, Protocol):
+    """A provider of medical-insurance mixed orders (医保自费混合收款): one order whose
+    `intent.insurance_fen` is paid from the payer's personal account and `intent.cash_fen` by WeChat Pay
+    (cash only, insurance only, or both). `refund()` gives back `refund.cash_fen` and `refund.insurance_fen`."""
+
+    supports_insurance: bool
+
+    def insurance_settle(self, intent) -> bool:
+        """Called once when the intent is created. True when the insurance part is taken now (the sandbox);
+        False when the payer confirms it later in WeChat. Raises ProviderError(code=INSURANCE_BALANCE_INSUFFICIENT)."""
+
+    def insurance_release(self, intent) -> None:
+        """The intent ended unpaid: give back an insurance part `insurance_settle` took."""
