@@ -135,3 +135,17 @@ def test_the_secret_command_issues_a_working_secret(live_server, cabinet, capsys
 
     assert new != old
     assert DeviceClient(live_server.url, device.code, new).heartbeat()["status"] == "online"
+
+
+def test_the_simulator_reads_the_stored_secret_on_the_server_itself(live_server, cabinet, capsys, monkeypatch):
+    device, _ = cabinet
+    monkeypatch.delenv("DEVICE_SECRET", raising=False)
+
+    call_command("device_simulator", "--device", device.code, "--base-url", live_server.url, "heartbeat")
+
+    assert json.loads(capsys.readouterr().out)["status"] == "online"
+
+
+def test_the_simulator_says_when_it_has_no_secret_for_a_device(live_server, db):
+    with pytest.raises(CommandError, match="no device 'nope' with a secret"):
+        call_command("device_simulator", "--device", "nope", "--base-url", live_server.url, "heartbeat")

@@ -6,7 +6,10 @@
     python manage.py device_simulator --device kiosk-1 --secret S event kiosk.measurement '{"session_token": "…"}'
 
 The secret may come from the DEVICE_SECRET environment variable instead of --secret (keeps it out of
-the shell history). Prints the JSON answer; a 4xx/5xx answer is printed and the command fails.
+the shell history). Without either, the command reads the device's stored secret from this
+installation's database (an operator on the server, e.g. trying the demo: `python manage.py
+device_simulator --device baiyun-boai-drug heartbeat`).
+Prints the JSON answer; a 4xx/5xx answer is printed and the command fails.
 """
 
 import json
@@ -25,6 +28,19 @@ def _json_object(raw: str) -> dict:
     if not isinstance(value, dict):
         raise CommandError("the JSON must be an object, e.g. '{\"weight_g\": 1000}'")
     return value
+
+
+def _stored_secret(code: str) -> str:
+    from linli.devices.crypto import SecretUnreadable, decrypt_secret
+    from linli.devices.models import Device
+
+    device = Device.objects.filter(code=code).first()
+    if device is None or not device.secret_encrypted:
+        raise CommandError(f"no device {code!r} with a secret here: give it with --secret or $DEVICE_SECRET")
+    try:
+        return decrypt_secret(device.secret_encrypted)
+    except SecretUnreadable:
+        raise CommandError(f"the stored secret of {code!r} cannot be read (DEVICE_SECRET_KEY changed?)") from None
 
 
 class Command(BaseCommand):
@@ -49,9 +65,8 @@ class Command(BaseCommand):
         event.add_argument("--event-id", help="reuse an id to resend the same event (default: random)")
 
     def handle(self, *args, **options):
-        if not options["secret"]:
-            raise CommandError("give the device secret with --secret or $DEVICE_SECRET")
-        client = DeviceClient(options["base_url"], options["device"], options["secret"])
+        secret = options["secret"] or _stored_secret(options["device"])
+        client = DeviceClient(options["base_url"], options["device"], secret)
         action = options["action"]
         try:
             if action == "heartbeat":
