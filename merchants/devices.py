@@ -113,6 +113,8 @@ def rice_mill_dispense(order: Order) -> DeviceCommand:
 
 @on_command_ack("dispense")
 def rice_mill_dispensed(command: DeviceCommand) -> None:
+    if command.device.kind != Device.Kind.RICE_MILL:
+        return  # "dispense" is also the drug machine's command (health)
     order = Order.objects.filter(
         pk=(command.payload or {}).get("order"), kind=Order.Kind.RICE_MILL, device_id=command.device_id
     ).first()
