@@ -9,8 +9,9 @@ Cryptography comes from the `cryptography` package only:
 * callback resources are decrypted with the APIv3 key (AEAD_AES_256_GCM);
 * `wx.requestPayment` gets paySign = RSA-SHA256 over "APPID\\nTIMESTAMP\\nNONCE\\nPACKAGE\\n".
 
-Pay Score (支付分) service orders are not implemented for the real provider
-(`supports_service_orders = False`): the unmanned cabinet needs them, and works in the sandbox.
+Pay Score (支付分) contracts and service orders live in `wechat_payscore.py`
+(`WeChatPayScoreProvider`, used when WECHATPAY_PAYSCORE_SERVICE_ID is set); this provider alone
+has `supports_service_orders = False`.
 """
 
 import base64
