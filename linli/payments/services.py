@@ -149,6 +149,8 @@ def payment_intent_prepare(*, intent: PaymentIntent) -> dict:
         raise InvalidTransition("支付单已关闭，请重新下单")
     if intent.expires_at and intent.expires_at <= timezone.now():
         raise PaymentExpired()
+    if ServiceOrder.objects.filter(intent=intent).exists():
+        raise ConflictError("该笔费用由支付分自动扣款，无需再次支付", code="collected_by_payscore")
     if intent.client_params:
         return intent.client_params
     provider = get_provider(intent.provider)

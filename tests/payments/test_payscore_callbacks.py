@@ -302,3 +302,28 @@ def test_other_pay_score_events_are_recorded_and_ignored(api, keys, payscore):
     body, headers = payscore_callback(keys, "PAYSCORE.USER_CONFIRM", {"out_order_no": "LS1"})
     assert post_callback(api, body, headers).status_code == 204
     assert PaymentNotification.objects.get().outcome == "ignored"
+
+
+def test_a_pay_score_charge_cannot_be_paid_again_by_hand(api, keys, payscore, payer):
+    _, intent = completed_service_order(api, keys, payscore, payer)
+    with pytest.raises(services.ConflictError) as caught:
+        services.payment_intent_prepare(intent=intent)
+    assert caught.value.code == "collected_by_payscore"
+    assert not any(r.path == "/v3/pay/transactions/jsapi" for r in payscore.stub.requests)
+
+
+def test_a_pay_score_charge_is_refunded_by_its_transaction_id(api, keys, payscore, stub, payer):
+    service_order, intent = completed_service_order(api, keys, payscore, payer)
+    resource = payscore.collect(service_order.out_order_no, transaction_id="4200000321")
+    post_callback(api, *payscore_callback(keys, "PAYSCORE.USER_PAID", resource))
+    stub.route(
+        "POST",
+        "/v3/refund/domestic/refunds",
+        lambda req: keys.answer(200, {"refund_id": "5000000001", "status": "PROCESSING"}),
+    )
+    intent.refresh_from_db()
+    refund = services.refund_create(intent=intent, amount_fen=450, reason="苹果有损伤")
+    sent = stub.requests[-1].json
+    assert sent["transaction_id"] == "4200000321" and "out_trade_no" not in sent
+    assert sent["out_refund_no"] == refund.out_refund_no
+    assert sent["amount"] == {"refund": 450, "total": 1440, "currency": "CNY"}

@@ -260,12 +260,16 @@ class WeChatPayProvider:
             body={"mchid": self.client.mch_id},
         )
 
+    def refund_target(self, intent) -> dict:
+        """How the refund API names the payment: our out_trade_no (Pay Score charges use transaction_id)."""
+        return {"out_trade_no": intent.out_trade_no}
+
     def refund(self, refund) -> RefundState:
         data = self.client.request(
             "POST",
             "/v3/refund/domestic/refunds",
             body={
-                "out_trade_no": refund.intent.out_trade_no,
+                **self.refund_target(refund.intent),
                 "out_refund_no": refund.out_refund_no,
                 "reason": refund.reason[:80],
                 "notify_url": f"{self.notify_base}/api/v1/payments/wechat/refund-notify/",

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
+from linli.payments.models import ServiceOrder
 from linli.payments.providers.base import ProviderError, ServiceOrderStep, TransactionState
 from linli.payments.providers.wechat import WeChatPayClient, WeChatPayProvider
 
@@ -70,6 +71,12 @@ class WeChatPayScoreProvider(WeChatPayProvider):
     @property
     def notify_url(self) -> str:
         return f"{self.notify_base}{NOTIFY_PATH}"
+
+    def refund_target(self, intent) -> dict:
+        # WeChat Pay never saw the out_trade_no of a Pay Score charge: it knows the deduction's transaction_id.
+        if intent.provider_transaction_id and ServiceOrder.objects.filter(intent_id=intent.pk).exists():
+            return {"transaction_id": intent.provider_transaction_id}
+        return super().refund_target(intent)
 
     # --- authorisation (the PaymentContract) -------------------------------------------------
 
