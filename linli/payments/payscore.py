@@ -110,7 +110,7 @@ def _user_paid(resource: dict, *, event_type: str, notification_id: str) -> Paym
     out_order_no = str(resource.get("out_order_no", ""))
     # Locking the service order waits for a completion still in flight (its intent is not committed yet).
     service_order = (
-        ServiceOrder.objects.select_for_update()
+        ServiceOrder.objects.select_for_update(of=("self",))
         .filter(out_order_no=out_order_no, provider=Provider.WECHAT_PAY)
         .select_related("intent")
         .first()
