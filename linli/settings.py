@@ -6,6 +6,7 @@ CELERY_BROKER_URL, REDIS_URL, WECHAT_APP_ID, … switches each part to the real 
 With DEBUG=0 the app refuses to start without SECRET_KEY and passes `check --deploy`.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -353,6 +354,13 @@ if WECHATPAY_MCH_ID:
     ]
     if _missing:
         raise ImproperlyConfigured(f"WECHATPAY_MCH_ID is set but {', '.join(_missing)} are not")
+# Pay Score (支付分, 免确认模式) service of the merchant: needed by the unmanned cabinet in real mode.
+WECHATPAY_PAYSCORE_SERVICE_ID = env_str("WECHATPAY_PAYSCORE_SERVICE_ID")
+if WECHATPAY_PAYSCORE_SERVICE_ID:
+    if not WECHATPAY_MCH_ID:
+        raise ImproperlyConfigured("WECHATPAY_PAYSCORE_SERVICE_ID is set but WECHATPAY_MCH_ID is not")
+    if not re.fullmatch(r"[0-9A-Za-z]{1,32}", WECHATPAY_PAYSCORE_SERVICE_ID):
+        raise ImproperlyConfigured("WECHATPAY_PAYSCORE_SERVICE_ID must be the service id (1-32 letters or digits)")
 
 # Device gateway (linli.devices; defaults and meaning in linli/devices/conf.py). DEVICE_SECRET_KEY encrypts
 # device secrets at rest (comma-separated while rotating); unset, it is derived from SECRET_KEY.

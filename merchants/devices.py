@@ -154,6 +154,8 @@ def cabinet_session_open(*, user: User, device: Device) -> CabinetSession:
                 user=user, device=device, merchant=merchant, service_order=service_order
             )
     except IntegrityError:
+        # Someone else opened it meanwhile: the provider's service order must not stay open.
+        payments.service_order_cancel(service_order=service_order, reason="柜门正被他人使用")
         raise CabinetBusy() from None
     device_command_create(
         device=device,

@@ -181,6 +181,8 @@ def payment_intent_prepare(*, intent: PaymentIntent) -> dict:
         raise InvalidTransition("支付单已关闭，请重新下单")
     if intent.expires_at and intent.expires_at <= timezone.now():
         raise PaymentExpired()
+    if ServiceOrder.objects.filter(intent=intent).exists():
+        raise ConflictError("该笔费用由支付分自动扣款，无需再次支付", code="collected_by_payscore")
     if intent.client_params:
         return intent.client_params
     provider = get_provider(intent.provider)
@@ -528,6 +530,15 @@ def refund_notification_handle(
 
 
 # --- Pay Score (支付分): contracts and two-step service orders ------------------------------
+# (starting the real authorisation and WeChat Pay's Pay Score callbacks: linli.payments.payscore)
+
+
+def _payscore_error(exc: ProviderError) -> DomainError:
+    """A Pay Score refusal is 400 `payscore_rejected` with WeChat Pay's reason; an outage is 502."""
+    if exc.transient:
+        return _upstream(exc)
+    logger.warning("pay score refused: %s (%s)", exc, exc.code)
+    return DomainError(f"微信支付分未受理：{exc}", code="payscore_rejected")
 
 
 @transaction.atomic
@@ -549,6 +560,13 @@ def contract_sign_sandbox(*, user) -> PaymentContract:
 def contract_terminate(*, contract: PaymentContract) -> PaymentContract:
     contract = PaymentContract.objects.select_for_update().get(pk=contract.pk)
     if contract.status == PaymentContract.Status.ACTIVE:
+        if contract.provider != Provider.SANDBOX:
+            provider = get_provider(contract.provider)
+            if provider.supports_service_orders:
+                try:
+                    provider.contract_terminate(contract, reason="用户在邻礼通解除授权")
+                except ProviderError as exc:
+                    raise _payscore_error(exc) from None
         contract.status = PaymentContract.Status.TERMINATED
         contract.terminated_at = timezone.now()
         contract.save(update_fields=["status", "terminated_at", "updated_at"])
@@ -567,6 +585,8 @@ def service_order_create(
     contract = PaymentContract.objects.filter(user=payer, provider=name, status=PaymentContract.Status.ACTIVE).first()
     if contract is None:
         raise ContractRequired()
+    if name == Provider.WECHAT_PAY and not payer.wechat_openid:
+        raise WeChatLoginRequired()
     service_order = ServiceOrder.objects.create(
         payer=payer,
         contract=contract,
@@ -580,7 +600,7 @@ def service_order_create(
     try:
         provider.service_order_create(service_order, openid=payer.wechat_openid or "")
     except ProviderError as exc:
-        raise _upstream(exc) from None
+        raise _payscore_error(exc) from None
     return service_order
 
 
@@ -618,7 +638,7 @@ def service_order_complete(
     try:
         step = provider.service_order_complete(service_order, intent=intent)
     except ProviderError as exc:
-        raise _upstream(exc) from None
+        raise _payscore_error(exc) from None
     if step.collected:
         payment_notification_handle(
             provider=service_order.provider,
@@ -644,7 +664,7 @@ def service_order_cancel(*, service_order: ServiceOrder, reason: str) -> Service
     try:
         get_provider(service_order.provider).service_order_cancel(service_order, reason=reason)
     except ProviderError as exc:
-        raise _upstream(exc) from None
+        raise _payscore_error(exc) from None
     service_order.status = ServiceOrder.Status.CANCELLED
     service_order.finished_at = timezone.now()
     service_order.save(update_fields=["status", "finished_at", "updated_at"])

@@ -236,13 +236,21 @@ class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(
         summary="Open an unmanned cabinet (send an Idempotency-Key)",
         description=(
-            "Needs an accepted payment authorisation (WeChat Pay Score; in the sandbox POST "
-            "/api/v1/payments/contracts/sandbox-sign/), else 409 `payment_contract_required`. The door opens; "
-            "when it closes, the weighed items are charged and the receipt appears in my orders. "
-            "409 `cabinet_busy` while someone else is shopping."
+            "Needs an accepted payment authorisation (WeChat Pay Score: POST /api/v1/payments/contracts/authorize/), "
+            "else 409 `payment_contract_required`. The door opens with a Pay Score service order; when it closes, "
+            "the weighed items are charged through it and the receipt appears in my orders. "
+            "409 `cabinet_busy` while someone else is shopping; 400 `payscore_rejected` when WeChat Pay refuses "
+            "the service order (its reason in `message`), 502 `upstream_error` when it cannot be reached."
         ),
         request=s.CabinetSessionCreateSerializer,
-        responses={201: s.CabinetSessionSerializer, 404: NO_DEVICE},
+        responses={
+            201: s.CabinetSessionSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="Invalid input, or WeChat Pay refused (payscore_rejected)"
+            ),
+            404: NO_DEVICE,
+            502: OpenApiResponse(ErrorSerializer, description="WeChat Pay unreachable (upstream_error)"),
+        },
         tags=MARKET,
     )
     @idempotent

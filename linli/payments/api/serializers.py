@@ -77,3 +77,30 @@ class PaymentContractSerializer(serializers.ModelSerializer):
         model = PaymentContract
         fields = ["id", "provider", "status", "contract_id", "created_at", "terminated_at"]
         read_only_fields = fields
+
+
+class MiniProgramJumpSerializer(serializers.Serializer):
+    """Arguments of wx.navigateToMiniProgram (to WeChat Pay's Pay Score mini-program)."""
+
+    appId = serializers.CharField()
+    path = serializers.CharField()
+    extraData = serializers.DictField(child=serializers.CharField())
+
+
+class BusinessViewSerializer(serializers.Serializer):
+    """Arguments of wx.openBusinessView."""
+
+    businessType = serializers.CharField()
+    extraData = serializers.DictField(child=serializers.CharField())
+
+
+class ContractAuthorizationSerializer(serializers.Serializer):
+    """Either the contract already in force (`contract`), or how to open WeChat Pay's authorisation page:
+    the contract appears once WeChat Pay tells us the user accepted (PAYSCORE.USER_OPEN_SERVICE)."""
+
+    provider = serializers.CharField()
+    contract = PaymentContractSerializer(allow_null=True)
+    authorization_code = serializers.CharField(allow_blank=True, help_text="Our number for this authorisation")
+    apply_permissions_token = serializers.CharField(allow_blank=True, help_text="Valid for 1 hour")
+    navigate_to_mini_program = MiniProgramJumpSerializer(allow_null=True)
+    open_business_view = BusinessViewSerializer(allow_null=True)

@@ -5,6 +5,7 @@ from linli.payments.api.views import (
     PaymentContractViewSet,
     PaymentIntentViewSet,
     WeChatPaymentNotifyView,
+    WeChatPayScoreNotifyView,
     WeChatRefundNotifyView,
 )
 
@@ -14,5 +15,6 @@ router.register("payments", PaymentIntentViewSet, basename="payment")
 urlpatterns = [
     path("payments/wechat/notify/", WeChatPaymentNotifyView.as_view(), name="wechatpay-notify"),
     path("payments/wechat/refund-notify/", WeChatRefundNotifyView.as_view(), name="wechatpay-refund-notify"),
+    path("payments/wechat/payscore-notify/", WeChatPayScoreNotifyView.as_view(), name="wechatpay-payscore-notify"),
     *router.urls,
 ]

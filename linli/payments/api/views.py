@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from linli.api.errors import NotFoundError
 from linli.api.schema import ErrorSerializer
-from linli.payments import selectors, services
+from linli.payments import payscore, selectors, services
 from linli.payments.api.serializers import (
+    ContractAuthorizationSerializer,
     PaymentContractSerializer,
     PaymentIntentSerializer,
     SandboxCompleteSerializer,
@@ -82,6 +83,29 @@ class PaymentContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(PaymentContractSerializer(contract).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="Start the Pay Score (支付分) authorisation",
+        description=(
+            "免确认模式: the unmanned cabinet charges after the visit without asking again. With WeChat Pay, open "
+            "`navigate_to_mini_program` (wx.navigateToMiniProgram) or `open_business_view` (wx.openBusinessView); "
+            "the contract becomes active when WeChat Pay confirms (poll the list). An active contract is returned "
+            "as is; the sandbox signs at once. 409 `wechat_login_required` without a WeChat login, 409 "
+            "`payscore_unavailable` when Pay Score is not set up, 502 `upstream_error` when WeChat Pay is down."
+        ),
+        request=None,
+        responses={
+            200: ContractAuthorizationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="WeChat Pay refused (payscore_rejected)"),
+            409: OpenApiResponse(ErrorSerializer, description="wechat_login_required / payscore_unavailable"),
+            502: OpenApiResponse(ErrorSerializer, description="WeChat Pay unreachable (upstream_error)"),
+        },
+        tags=["payments"],
+    )
+    @action(detail=False, methods=["post"])
+    def authorize(self, request):
+        answer = payscore.contract_authorize_start(user=request.user)
+        return Response(ContractAuthorizationSerializer(answer).data)
+
+    @extend_schema(
         summary="End a payment authorisation",
         request=None,
         responses={200: PaymentContractSerializer},
@@ -144,3 +168,29 @@ class WeChatRefundNotifyView(WeChatNotifyView):
     )
     def post(self, request):
         return super().post(request)
+
+
+class WeChatPayScoreNotifyView(WeChatNotifyView):
+    @extend_schema(
+        summary="WeChat Pay callback: Pay Score (PAYSCORE.USER_OPEN_SERVICE / USER_CLOSE_SERVICE / USER_PAID)",
+        description=(
+            "Authorisation accepted or ended, and service-order payments. 503 `notification_not_ready` asks "
+            "WeChat Pay to call again (a payment for a service order whose completion is not recorded yet)."
+        ),
+        request=OpenApiTypes.OBJECT,
+        responses={
+            **_NOTIFY_RESPONSES,
+            503: OpenApiResponse(ErrorSerializer, description="Try again later (notification_not_ready)"),
+        },
+        auth=[],
+        tags=["payments"],
+    )
+    def post(self, request):
+        if not settings.WECHATPAY_MCH_ID:
+            raise NotFoundError()
+        notification = payscore.payscore_notification_receive(headers=request.headers, body=request.body)
+        if notification.outcome == PaymentNotification.Outcome.AMOUNT_MISMATCH:
+            return Response(
+                {"code": "amount_mismatch", "message": "通知金额与订单金额不符"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

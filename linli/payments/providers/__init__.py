@@ -2,7 +2,9 @@
 
 * `sandbox` — the embedded default: nothing leaves the machine; the provider's callback is
   simulated by `POST /api/v1/payments/{id}/sandbox-complete/` (only with LINLI_SANDBOX on).
-* `wechat_pay` — WeChat Pay API v3 (JSAPI for the mini-program), see `wechat.py`.
+* `wechat_pay` — WeChat Pay API v3 (JSAPI for the mini-program), see `wechat.py`; with
+  WECHATPAY_PAYSCORE_SERVICE_ID also Pay Score (支付分) contracts and service orders, see
+  `wechat_payscore.py` (same provider name: contracts and service orders say `wechat_pay`).
 
 Medical-insurance mixed orders (method `insurance_account`) have their own providers:
 
@@ -47,6 +49,10 @@ def get_provider(name: str) -> PaymentProvider:
     if name == Provider.WECHAT_PAY:
         if not settings.WECHATPAY_MCH_ID:
             raise ServiceUnavailable("微信支付尚未配置", code="payments_unavailable")
+        if settings.WECHATPAY_PAYSCORE_SERVICE_ID:
+            from linli.payments.providers.wechat_payscore import WeChatPayScoreProvider
+
+            return WeChatPayScoreProvider.from_settings()
         from linli.payments.providers.wechat import WeChatPayProvider
 
         return WeChatPayProvider.from_settings()

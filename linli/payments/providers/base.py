@@ -66,6 +66,13 @@ class PaymentProvider(Protocol):
     def service_order_cancel(self, service_order, *, reason: str) -> None:
         """Cancel an open service order: nothing is charged."""
 
+    def contract_start(self, *, authorization_code: str) -> dict:
+        """Pay Score authorisation: what the mini-program needs to show the provider's page ({} when
+        there is none, as in the sandbox). The provider's callback activates the contract."""
+
+    def contract_terminate(self, contract, *, reason: str) -> None:
+        """End the payer's authorisation at the provider (ended there already is not an error)."""
+
 
 INSURANCE_BALANCE_INSUFFICIENT = "INSURANCE_BALANCE_INSUFFICIENT"
 

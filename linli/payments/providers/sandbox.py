@@ -46,3 +46,9 @@ class SandboxProvider:
 
     def service_order_cancel(self, service_order, *, reason: str) -> None:
         return None
+
+    def contract_start(self, *, authorization_code: str) -> dict:
+        return {}
+
+    def contract_terminate(self, contract, *, reason: str) -> None:
+        return None

@@ -9,8 +9,9 @@ Cryptography comes from the `cryptography` package only:
 * callback resources are decrypted with the APIv3 key (AEAD_AES_256_GCM);
 * `wx.requestPayment` gets paySign = RSA-SHA256 over "APPID\\nTIMESTAMP\\nNONCE\\nPACKAGE\\n".
 
-Pay Score (支付分) service orders are not implemented for the real provider
-(`supports_service_orders = False`): the unmanned cabinet needs them, and works in the sandbox.
+Pay Score (支付分) contracts and service orders live in `wechat_payscore.py`
+(`WeChatPayScoreProvider`, used when WECHATPAY_PAYSCORE_SERVICE_ID is set); this provider alone
+has `supports_service_orders = False`.
 """
 
 import base64
@@ -259,12 +260,16 @@ class WeChatPayProvider:
             body={"mchid": self.client.mch_id},
         )
 
+    def refund_target(self, intent) -> dict:
+        """How the refund API names the payment: our out_trade_no (Pay Score charges use transaction_id)."""
+        return {"out_trade_no": intent.out_trade_no}
+
     def refund(self, refund) -> RefundState:
         data = self.client.request(
             "POST",
             "/v3/refund/domestic/refunds",
             body={
-                "out_trade_no": refund.intent.out_trade_no,
+                **self.refund_target(refund.intent),
                 "out_refund_no": refund.out_refund_no,
                 "reason": refund.reason[:80],
                 "notify_url": f"{self.notify_base}/api/v1/payments/wechat/refund-notify/",
