@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 
-from linli.accounts.models import Role
-from linli.accounts.selectors import community_ids_for
 from linli.api.errors import DomainError
+from linli.console.admin import CommunityScopedAdmin
 from merchants import services
 from merchants.models import (
     CabinetSession,
@@ -18,26 +17,16 @@ from merchants.models import (
 )
 
 
-class CommunityScopedAdmin(admin.ModelAdmin):
-    """Community staff see their own communities' rows; superusers see everything."""
-
-    community_path = "community_id"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.community_path}__in": community_ids_for(request.user, Role.COMMUNITY_STAFF)})
-
-
 @admin.register(MerchantApplication)
 class MerchantApplicationAdmin(CommunityScopedAdmin):
+    staff_can_add = False  # shops open by approving an application; goods, devices, reviews come from their owners
     list_display = ("name", "community", "category", "applicant", "contact_phone", "status", "created_at")
     list_filter = ("status", "category", "community")
     list_select_related = ("community", "applicant")
     search_fields = ("name", "licence_number", "contact_name", "contact_phone")
     readonly_fields = ("applicant", "status", "reviewed_by", "reviewed_at", "merchant", "created_at")
-    actions = ["approve", "reject"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "approve", "reject"]
 
     @admin.action(description="通过所选申请（开通店铺，申请人成为店主）")
     def approve(self, request, queryset):
@@ -60,6 +49,7 @@ class MerchantApplicationAdmin(CommunityScopedAdmin):
 
 @admin.register(Merchant)
 class MerchantAdmin(CommunityScopedAdmin):
+    staff_can_add = False
     list_display = ("name", "community", "category", "contact_phone", "status", "created_at")
     list_filter = ("status", "category", "community")
     list_select_related = ("community",)
@@ -68,7 +58,8 @@ class MerchantAdmin(CommunityScopedAdmin):
 
 @admin.register(Product)
 class ProductAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    community_field = "merchant__community"
     list_display = ("name", "merchant", "category", "price_fen", "unit", "stock", "points_price", "is_on_shelf")
     list_filter = ("is_on_shelf", "category", "merchant")
     list_select_related = ("merchant",)
@@ -100,7 +91,7 @@ class OrderHistoryInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    community_field = "merchant__community"
     list_display = (
         "number",
         "merchant",
@@ -112,7 +103,7 @@ class OrderAdmin(CommunityScopedAdmin):
         "needs_review",
         "created_at",
     )
-    list_filter = ("status", "kind", "needs_review", "fulfilment")
+    list_filter = ("status", "kind", "needs_review", "fulfilment", "merchant__community")
     list_select_related = ("merchant", "user")
     search_fields = ("number", "merchant__name", "user__display_name")
     date_hierarchy = "created_at"
@@ -128,22 +119,28 @@ class OrderAdmin(CommunityScopedAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    staff_can_change = False
+    community_field = "merchant__community"
     list_display = ("merchant", "user", "rating", "content", "created_at")
-    list_filter = ("rating",)
+    list_filter = ("rating", "merchant__community")
+    date_hierarchy = "created_at"
     list_select_related = ("merchant", "user")
     search_fields = ("content", "merchant__name")
 
 
 @admin.register(MerchantDevice)
 class MerchantDeviceAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    community_field = "merchant__community"
     list_display = ("device", "merchant")
     list_select_related = ("device", "merchant")
 
 
 @admin.register(CabinetSlot)
-class CabinetSlotAdmin(admin.ModelAdmin):
+class CabinetSlotAdmin(CommunityScopedAdmin):
+    staff_can_add = False
+    community_field = "device__community"
     list_display = ("device", "code", "product", "unit_weight_g", "tolerance_g")
     list_select_related = ("device", "product")
     list_filter = ("device",)
@@ -151,9 +148,10 @@ class CabinetSlotAdmin(admin.ModelAdmin):
 
 @admin.register(CabinetSession)
 class CabinetSessionAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    community_field = "merchant__community"
     list_display = ("device", "user", "status", "order", "created_at", "closed_at")
-    list_filter = ("status",)
+    list_filter = ("status", "merchant__community")
+    date_hierarchy = "created_at"
     list_select_related = ("device", "user", "order")
     readonly_fields = [f.name for f in CabinetSession._meta.fields]
 
