@@ -37,7 +37,7 @@ from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 
 
 class TeamScopedAdmin(admin.ModelAdmin):
@@ -181,21 +181,16 @@ class ProblemReportAdmin(TeamScopedAdmin):
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")
     def dispatch(self, request, queryset):
-        done = 0
-        waiting = queryset.filter(status=ProblemReport.Status.REPORTED).select_related("matter__domain")
-        for report in waiting:
+        def dispatch_one(report):
             team = selectors.responsible_team(
                 matter=report.matter, street_id=report.street_id, day=timezone.localdate(report.created_at)
             )
             if team is None:
-                self.message_user(request, f"#{report.pk}：没有对应的承办队伍，请在调度台人工派遣", messages.WARNING)
-                continue
-            try:
-                report_services.report_dispatch(report=report, actor=request.user, team=team)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"#{report.pk}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已派遣 {done} 条线索")
+                raise DomainError("没有对应的承办队伍，请在调度台人工派遣", code="no_team")
+            report_services.report_dispatch(report=report, actor=request.user, team=team)
+
+        waiting = queryset.filter(status=ProblemReport.Status.REPORTED).select_related("matter__domain")
+        apply_service(self, request, waiting, "派遣", dispatch_one)
 
     @admin.action(description="立即检查超期并升级（每级一次）")
     def escalate_now(self, request, queryset):

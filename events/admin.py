@@ -1,7 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 
 from . import services
 from .models import (
@@ -19,17 +18,7 @@ from .models import (
     WaitlistDecision,
 )
 
-
-def _run(modeladmin, request, queryset, label: str, apply) -> None:
-    """Apply a service to each selected row; a refusal is shown next to the row's name, never a 500."""
-    done = 0
-    for obj in queryset:
-        try:
-            apply(obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}：{exc.message}", messages.ERROR)
-    modeladmin.message_user(request, f"已{label} {done} 项")
+_run = apply_service  # a refusal is shown next to the row's name, never a 500; each success is logged
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -28,7 +28,7 @@ from health.models import (
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
 from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 
 
 class DepartmentInline(admin.TabularInline):
@@ -200,16 +200,15 @@ class InsuranceApplicationAdmin(CommunityScopedAdmin):
         return False
 
     def _review(self, request, queryset, action: str, note: str, label: str):
-        done = 0
-        for application in queryset:
-            try:
-                insurance_services.application_review(
-                    application=application, reviewer=request.user, action=action, note=note
-                )
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"#{application.pk}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已{label} {done} 件申请")
+        apply_service(
+            self,
+            request,
+            queryset,
+            label,
+            lambda a: insurance_services.application_review(
+                application=a, reviewer=request.user, action=action, note=note
+            ),
+        )
 
     @admin.action(description="审核通过所选申请")
     def approve(self, request, queryset):

@@ -1,7 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 from merchants import services
 from merchants.models import (
     CabinetSession,
@@ -30,21 +29,20 @@ class MerchantApplicationAdmin(CommunityScopedAdmin):
 
     @admin.action(description="通过所选申请（开通店铺，申请人成为店主）")
     def approve(self, request, queryset):
-        self._decide(request, queryset, services.merchant_application_approve, note="后台审核通过")
+        self._decide(request, queryset, services.merchant_application_approve, "通过", note="后台审核通过")
 
     @admin.action(description="驳回所选申请")
     def reject(self, request, queryset):
-        self._decide(request, queryset, services.merchant_application_reject, note="资料不全，请补充后重新申请")
+        self._decide(request, queryset, services.merchant_application_reject, "驳回", note="资料不全，请补充后重新申请")
 
-    def _decide(self, request, queryset, service, note):
-        done = 0
-        for application in queryset.filter(status=MerchantApplication.Status.PENDING):
-            try:
-                service(application=application, reviewer=request.user, note=note)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{application.name}：{exc.message}", messages.ERROR)
-        self.message_user(request, f"已处理 {done} 份申请")
+    def _decide(self, request, queryset, service, label, note):
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=MerchantApplication.Status.PENDING),
+            label,
+            lambda application: service(application=application, reviewer=request.user, note=note),
+        )
 
 
 @admin.register(Merchant)

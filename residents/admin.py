@@ -4,10 +4,10 @@ Every list is scoped to the staff member's communities (`CommunityScopedAdmin`),
 Admin actions call the same services as the API, so the rules (and notifications) are the same.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 from residents import selectors, services
 from residents.models import (
     Announcement,
@@ -26,18 +26,6 @@ class BuildingInline(admin.TabularInline):
     extra = 0
     fields = ("name", "unit")
     show_change_link = True
-
-
-def _run(modeladmin, request, queryset, done_label: str, apply) -> None:
-    """Apply a service to each selected row; a refusal is shown next to the row, never a 500."""
-    done = 0
-    for obj in queryset:
-        try:
-            apply(obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}：{exc.message}", messages.ERROR)
-    modeladmin.message_user(request, f"已{done_label} {done} 项")
 
 
 @admin.register(Estate)
@@ -103,18 +91,17 @@ class VerificationAdmin(CommunityScopedAdmin):
 
     @admin.action(description="批量通过所选的待审核申请")
     def approve_selected(self, request, queryset):
-        approved = 0
-        for verification in queryset.filter(status=Verification.Status.PENDING):
-            try:
-                services.verification_approve(verification=verification, reviewer=request.user)
-                approved += 1
-            except DomainError as exc:
-                self.message_user(request, f"{verification}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已通过 {approved} 份申请")
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Verification.Status.PENDING),
+            "通过",
+            lambda v: services.verification_approve(verification=v, reviewer=request.user),
+        )
 
     @admin.action(description="驳回所选的待审核申请（请居民核对房屋信息后重新提交）")
     def reject_selected(self, request, queryset):
-        _run(
+        apply_service(
             self,
             request,
             queryset.filter(status=Verification.Status.PENDING),
@@ -186,7 +173,7 @@ class WorkOrderAdmin(CommunityScopedAdmin):
                 raise DomainError("本社区没有物业人员", code="no_property_manager")
             services.work_order_assign(work_order=work_order, actor=request.user, assignee=assignee)
 
-        _run(self, request, pending, "派单", assign)
+        apply_service(self, request, pending, "派单", assign)
 
     @admin.action(description="将所选的超时工单上报社区（每单一次）")
     def escalate_overdue(self, request, queryset):
