@@ -4,7 +4,7 @@ GET /api/v1/staff/enforcement/stats/, so the numbers agree.
 
 Enforcement is organised by team and township, not by community: the district view (a superuser
 with no community picked) shows every team, as a dispatcher's stats do; a community's view shows
-the teams of its township (usually none outside the empowered townships).
+the teams of its township, and no widget at all where its township has none.
 """
 
 from enforcement import stats
@@ -21,14 +21,12 @@ def _team_ids(scope: Scope) -> set[int] | None:
 
 
 @widget("enforcement", "联合执法", order=50)
-def enforcement(scope: Scope) -> WidgetData:
+def enforcement(scope: Scope) -> WidgetData | None:
     team_ids = _team_ids(scope)
     if team_ids is not None and not team_ids:
-        result = stats.Stats(start=scope.start, end=scope.end)
-        rows = []
-    else:
-        result = stats.enforcement_stats(start=scope.start, end=scope.end, team_ids=team_ids)  # 9 queries
-        rows = stats.reports_by_day(start=scope.start, end=scope.end, team_ids=team_ids)  # 1 query
+        return None  # no enforcement team works in these communities' townships
+    result = stats.enforcement_stats(start=scope.start, end=scope.end, team_ids=team_ids)  # 9 queries
+    rows = stats.reports_by_day(start=scope.start, end=scope.end, team_ids=team_ids)  # 1 query
     labels = dict(ProblemReport.Channel.choices)
     volume: dict[str, int] = {}
     for row in rows:

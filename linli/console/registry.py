@@ -11,6 +11,8 @@
     def response(scope):               # → {community_id: 0–100 score, or None without data}
         ...
 
+A widget returns None when its kind of data does not exist for the scope's communities (no
+enforcement team in their township, say): the dashboard then leaves it out rather than show zeros.
 A widget must use a fixed number of aggregate queries whatever the data (one per chart,
 grouped by community or day) — never one per row.
 """
@@ -78,7 +80,7 @@ class Widget:
     key: str
     title: str
     order: int
-    compute: Callable[[Scope], WidgetData]
+    compute: Callable[[Scope], WidgetData | None]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ def build_dashboard(
     labels = [d.strftime("%m-%d") for d in scope.dates()]
     out_widgets = []
     for w in widgets():
-        data: WidgetData = w.compute(scope)
+        data: WidgetData | None = w.compute(scope)
+        if data is None:  # nothing of this kind in these communities (e.g. no enforcement team)
+            continue
         item = {
             "key": w.key,
             "title": w.title,
