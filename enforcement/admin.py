@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
+from enforcement import selectors
 from enforcement.models import (
     Case,
     CaseEvent,
@@ -35,6 +37,25 @@ from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
+from linli.console.admin import CommunityScopedAdmin, apply_service
+
+
+class TeamScopedAdmin(admin.ModelAdmin):
+    """Scoped like the enforcement API: the district command centre (and superusers) see every row,
+    an officer or grid worker only their teams' rows. Community staff have no enforcement rights, so
+    the changelists, search, autocomplete and export stay closed to them (Django model permissions).
+    """
+
+    team_field = "team"
+    actions = ["export_csv"]
+    export_csv = CommunityScopedAdmin.export_csv
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if selectors.is_dispatcher(request.user):
+            return queryset
+        teams = selectors.team_memberships().filter(user=request.user).values("scope_id")
+        return queryset.filter(**{f"{self.team_field}__in": teams}).distinct()
 
 
 @admin.register(Domain)
@@ -134,7 +155,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
+class ProblemReportAdmin(TeamScopedAdmin):
     list_display = ("id", "category", "channel", "street", "team", "status", "outcome", "deadline_at", "created_at")
     list_filter = ("status", "channel", "outcome", "category", "team__kind", "escalation_level")
     list_select_related = ("category", "street", "team")
@@ -156,7 +177,20 @@ class ProblemReportAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [ReportEventInline]
-    actions = ["escalate_now"]
+    actions = ["export_csv", "dispatch", "escalate_now"]
+
+    @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")
+    def dispatch(self, request, queryset):
+        def dispatch_one(report):
+            team = selectors.responsible_team(
+                matter=report.matter, street_id=report.street_id, day=timezone.localdate(report.created_at)
+            )
+            if team is None:
+                raise DomainError("没有对应的承办队伍，请在调度台人工派遣", code="no_team")
+            report_services.report_dispatch(report=report, actor=request.user, team=team)
+
+        waiting = queryset.filter(status=ProblemReport.Status.REPORTED).select_related("matter__domain")
+        apply_service(self, request, waiting, "派遣", dispatch_one)
 
     @admin.action(description="立即检查超期并升级（每级一次）")
     def escalate_now(self, request, queryset):
@@ -165,12 +199,13 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportRequest)
-class ReportRequestAdmin(admin.ModelAdmin):
+class ReportRequestAdmin(TeamScopedAdmin):
     list_display = ("report", "kind", "status", "team", "reason", "requested_by", "created_at", "decided_by")
     list_filter = ("kind", "status", "team")
     list_select_related = ("report__category", "team", "requested_by", "decided_by")
     readonly_fields = [f.name for f in ReportRequest._meta.fields]
-    actions = ["approve", "reject"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "approve", "reject"]
 
     def _decide(self, request, queryset, approve):
         done = 0
@@ -220,7 +255,8 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(TeamScopedAdmin):
+    team_field = "teams"
     list_display = ("target", "kind", "status", "planned_at", "lead_team", "completed_at")
     list_filter = ("status", "kind", "lead_team")
     list_select_related = ("target", "lead_team")
@@ -229,6 +265,7 @@ class InspectionAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "started_at", "completed_at", "created_by")
     filter_horizontal = ("matters", "teams")
     inlines = [FindingInline]
+    actions = ["export_csv"]
 
 
 class CaseEventInline(admin.TabularInline):
@@ -243,7 +280,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TeamScopedAdmin):
     list_display = ("number", "matter", "team", "party_name", "status", "push_status", "external_id", "platform_status")
     list_filter = ("status", "push_status", "team", "year")
     list_select_related = ("matter", "team")
@@ -266,7 +303,7 @@ class CaseAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("report", "finding")
     inlines = [CaseEventInline]
-    actions = ["push_again"]
+    actions = ["export_csv", "push_again"]
 
     def has_add_permission(self, request):
         return False  # cases are filed through the API (numbering, push)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from enforcement.models import Case, Finding, Inspection, ProblemReport, Team
@@ -132,3 +133,22 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     """The last 365 days up to today."""
     today = today or timezone.localdate()
     return today - timedelta(days=364), today
+
+
+def reports_by_day(*, start: date, end: date, team_ids: set[int] | None = None) -> list[dict]:
+    """One GROUP BY (day, channel) query: reports received each day of [start, end] by channel, counted
+    like enforcement_stats counts `reports` (merged duplicates excluded), for the same teams."""
+    low, high = _bounds(start, end)
+    reports = ProblemReport.objects.filter(created_at__gte=low, created_at__lt=high).exclude(
+        status=ProblemReport.Status.MERGED
+    )
+    if team_ids is not None:
+        reports = reports.filter(team_id__in=team_ids)
+    return list(
+        reports.annotate(day=TruncDate("created_at")).values("day", "channel").annotate(n=Count("pk")).order_by("day")
+    )
+
+
+def team_ids_for_streets(street_ids) -> set[int]:
+    """The teams a community dashboard shows: those of the communities' streets (township teams)."""
+    return set(Team.objects.filter(street_id__in=street_ids).values_list("pk", flat=True))

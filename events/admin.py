@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from linli.api.errors import DomainError
+from linli.console.admin import CommunityScopedAdmin, apply_service
 
 from . import services
 from .models import (
@@ -18,17 +18,7 @@ from .models import (
     WaitlistDecision,
 )
 
-
-def _run(modeladmin, request, queryset, label: str, apply) -> None:
-    """Apply a service to each selected row; a refusal is shown next to the row's name, never a 500."""
-    done = 0
-    for obj in queryset:
-        try:
-            apply(obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}：{exc.message}", messages.ERROR)
-    modeladmin.message_user(request, f"已{label} {done} 项")
+_run = apply_service  # a refusal is shown next to the row's name, never a 500; each success is logged
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -51,7 +41,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(CommunityScopedAdmin):
     list_display = ("name", "location", "community", "capacity", "residents_may_book", "is_active")
     list_filter = ("community", "residents_may_book", "is_active")
     list_select_related = ("community",)
@@ -60,14 +50,15 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(VenueBooking)
-class VenueBookingAdmin(admin.ModelAdmin):
+class VenueBookingAdmin(CommunityScopedAdmin):
+    community_field = "venue__community"
     list_display = ("venue", "starts_at", "ends_at", "purpose", "booked_by", "session", "status")
     list_filter = ("status", "venue__community", "venue")
     list_select_related = ("venue", "booked_by", "session__event")
     search_fields = ("purpose", "venue__name", "booked_by__display_name", "booked_by__username")
     date_hierarchy = "starts_at"
     readonly_fields = ("venue", "session", "booked_by", "starts_at", "ends_at", "status", "cancelled_at")
-    actions = ["cancel_bookings"]
+    actions = ["export_csv", "cancel_bookings"]
 
     def has_add_permission(self, request):
         return False  # bookings go through the booking service (opening hours, overlaps)
@@ -100,7 +91,7 @@ class EventStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(CommunityScopedAdmin):
     """Staff create and edit events through the staff API (which books the venue); the console shows them,
     publishes, cancels and lists registrations."""
 
@@ -111,7 +102,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = [f.name for f in Event._meta.concrete_fields if f.name != "id"] + ["communities"]
     inlines = [SessionInline, RegistrationInline, EventStatusChangeInline]
-    actions = ["publish", "cancel"]
+    actions = ["export_csv", "publish", "cancel"]
 
     def has_add_permission(self, request):
         return False
@@ -144,14 +135,16 @@ class WaitlistDecisionInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(CommunityScopedAdmin):
+    community_field = "event__community"
     list_display = ("event", "user", "attendees", "status", "created_at", "checked_in_at")
-    list_filter = ("status", "event__community")
+    list_filter = ("status", "event__community", "event__category")
     list_select_related = ("event", "user")
     search_fields = ("event__title", "user__display_name", "user__username", "user__phone")
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Registration._meta.concrete_fields if f.name != "id"]
     inlines = [RegistrationStatusChangeInline, WaitlistDecisionInline]
-    actions = ["cancel_registrations"]
+    actions = ["export_csv", "cancel_registrations"]
 
     def has_add_permission(self, request):
         return False
@@ -168,9 +161,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeatRelease)
-class SeatReleaseAdmin(admin.ModelAdmin):
+class SeatReleaseAdmin(CommunityScopedAdmin):
+    community_field = "event__community"
     list_display = ("event", "cause", "seats_freed", "seats_available", "created_at")
-    list_filter = ("cause",)
+    list_filter = ("cause", "event__community")
+    date_hierarchy = "created_at"
     list_select_related = ("event",)
     search_fields = ("event__title",)
     readonly_fields = ("event", "cause", "cancelled_registration", "seats_freed", "seats_available", "created_at")
@@ -181,9 +176,11 @@ class SeatReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckInScan)
-class CheckInScanAdmin(admin.ModelAdmin):
+class CheckInScanAdmin(CommunityScopedAdmin):
+    community_field = "event__community"
     list_display = ("event", "registration", "outcome", "points_awarded", "scanned_by", "created_at")
-    list_filter = ("outcome",)
+    list_filter = ("outcome", "event__community")
+    date_hierarchy = "created_at"
     list_select_related = ("event", "registration__user", "scanned_by")
     search_fields = ("event__title", "registration__user__display_name", "nonce")
     readonly_fields = [f.name for f in CheckInScan._meta.concrete_fields if f.name != "id"]
@@ -196,9 +193,11 @@ class CheckInScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(CommunityScopedAdmin):
+    community_field = "event__community"
     list_display = ("event", "rating", "comment", "created_at")
     list_filter = ("rating", "event__community")
+    date_hierarchy = "created_at"
     list_select_related = ("event",)
     search_fields = ("event__title", "comment")
     readonly_fields = ("registration", "event", "rating", "comment")

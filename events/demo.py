@@ -3,6 +3,9 @@
 Dates are relative to the day of seeding, so a fresh database always shows upcoming events. Running
 the seed again changes nothing while the demo events are still upcoming or running; once one has
 ended, the next seed adds a new one like it.
+
+For the staff console, each community also gets a month of past activities its neighbours
+(residents/demo.py) joined and checked in to, and a few registrations made today.
 """
 
 from contextlib import suppress
@@ -10,12 +13,20 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from linli.accounts.models import User
+from linli.accounts.models import Membership, Role, User
 from linli.api.errors import DomainError
 from linli.regions.models import Community
 
 from . import services
-from .models import Event, Registration, Venue, VenueOpeningHours
+from .models import (
+    Event,
+    EventSession,
+    EventStatusChange,
+    Registration,
+    RegistrationStatusChange,
+    Venue,
+    VenueOpeningHours,
+)
 
 EVERY_DAY, WEEKDAYS = range(7), range(5)
 
@@ -224,9 +235,86 @@ def _seed_registrations(events: list[Event]) -> None:
             services.registration_create(event=event, user=demo)
 
 
+# A month of past activities: (communities, days ago, title, category, of the neighbours: came, absent).
+# 斗潭 (幸福学堂, 邻礼中心) is the busiest; 回龙 the quietest, so 参与度 differs between them.
+PAST_EVENTS = [
+    ({"doutan", "baiyun"}, 24, "重阳节包饺子", Event.Category.CULTURE, 4, 1),
+    ({"doutan"}, 17, "垃圾分类志愿宣传", Event.Category.VOLUNTEER, 3, 0),
+    ({"doutan", "huilong"}, 10, "健康讲座：秋冬季防跌倒", Event.Category.HEALTH_TALK, 2, 1),
+    ({"doutan"}, 4, "幸福学堂·书法体验课", Event.Category.CLASS, 3, 1),
+]
+
+
+def _neighbours(community) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__role=Role.RESIDENT,
+            memberships__community=community,
+            wechat_openid__startswith=f"demo-{community.code}-",
+        ).order_by("wechat_openid")
+    )
+
+
+def _shift(event: Event, by: timedelta) -> None:
+    """Move a just-run event and everything that happened in it `by` into the past."""
+    for model, fields, lookup in [
+        (Event, ["starts_at", "ends_at", "final_ends_at", "published_at", "created_at"], {"pk": event.pk}),
+        (EventSession, ["starts_at", "ends_at"], {"event": event}),
+        (Registration, ["created_at", "confirmed_at", "checked_in_at"], {"event": event}),
+        (EventStatusChange, ["created_at"], {"event": event}),
+        (RegistrationStatusChange, ["created_at"], {"registration__event": event}),
+    ]:
+        for row in model.objects.filter(**lookup):
+            changes = {f: getattr(row, f) - by for f in fields if getattr(row, f) is not None}
+            model.objects.filter(pk=row.pk).update(**changes)
+
+
+def _past_events() -> None:
+    now = timezone.now().replace(second=0, microsecond=0)
+    for community in Community.objects.filter(code__in=["doutan", "baiyun", "huilong"]):
+        people = _neighbours(community)
+        staff = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).first()
+        for codes, days_ago, title, category, came, absent in PAST_EVENTS:
+            if (
+                community.code not in codes
+                or not people
+                or Event.objects.filter(community=community, title=title).exists()
+            ):
+                continue
+            starts = now + timedelta(minutes=5)
+            event = services.event_create(
+                community=community,
+                created_by=staff.user if staff else None,
+                title=title,
+                category=category,
+                location="社区广场",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                capacity=30,
+            )
+            event = services.event_publish(event=event, actor=event.created_by)
+            joined = [services.registration_create(event=event, user=u) for u in people[: came + absent]]
+            for registration in joined[:came]:
+                services.registration_check_in(event=event, ticket=registration.ticket, staff=event.created_by)
+            _shift(event, timedelta(days=days_ago, hours=3))
+            services.event_finish(event_id=event.pk)
+
+
+def _registrations_today(events: list[Event]) -> None:
+    """A couple of neighbours signed up today for what is coming up in their community."""
+    for event in events:
+        for user in _neighbours(event.community)[:2]:
+            if Registration.objects.filter(event=event, user=user).exists():
+                continue
+            with suppress(DomainError):
+                services.registration_create(event=event, user=user)
+
+
 def seed(log):
     venues = _seed_venues()
     events = _seed_events(venues)
     _seed_registrations(events)
+    _past_events()
+    _registrations_today(events)
     counts = (Venue.objects.count(), Event.objects.count(), Registration.objects.count())
     log("events: {} venues, {} events, {} registrations".format(*counts))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from linli.accounts.models import Membership, Role
@@ -261,3 +261,48 @@ def venue_availability(venue: Venue, day: date) -> dict:
     now = timezone.now()
     free = [Slot(starts_at=max(s.starts_at, now), ends_at=s.ends_at) for s in free if s.ends_at > now]
     return {"venue": venue, "date": day, "opening_hours": opening, "busy": busy, "free": free}
+
+
+# --- the staff console's dashboard (linli/console) -------------------------------------------------
+
+
+def registrations_by_day(*, community_ids, start: datetime, end: datetime) -> QuerySet:
+    """One GROUP BY day query: registrations made each day for the communities' events (any status)."""
+    return (
+        Registration.objects.filter(event__community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(registrations=Count("pk"), people=Sum("attendees"))
+        .order_by("day")
+    )
+
+
+def attendance_by_day(*, community_ids, start: datetime, end: datetime) -> QuerySet:
+    """One GROUP BY day query: check-ins each day (registrations and the people they brought)."""
+    return (
+        Registration.objects.filter(
+            event__community_id__in=community_ids,
+            status=R.ATTENDED,
+            checked_in_at__gte=start,
+            checked_in_at__lt=end,
+        )
+        .annotate(day=TruncDate("checked_in_at"))
+        .values("day")
+        .annotate(attended=Count("pk"), people=Sum("attendees"))
+        .order_by("day")
+    )
+
+
+def attendances_by_community(*, community_ids, start: datetime, end: datetime) -> dict[int, int]:
+    """参与度's numerator: registrations checked in during [start, end), per organising community."""
+    rows = (
+        Registration.objects.filter(
+            event__community_id__in=community_ids,
+            status=R.ATTENDED,
+            checked_in_at__gte=start,
+            checked_in_at__lt=end,
+        )
+        .values("event__community_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["event__community_id"]: row["n"] for row in rows}

@@ -28,6 +28,7 @@ from health.models import (
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
 from linli.api.errors import DomainError
+from linli.console.admin import CommunityScopedAdmin, apply_service
 
 
 class DepartmentInline(admin.TabularInline):
@@ -184,39 +185,62 @@ class InsuranceApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(InsuranceApplication)
-class InsuranceApplicationAdmin(admin.ModelAdmin):
-    list_display = ("id", "type", "applicant", "community", "status", "reviewer", "created_at")
+class InsuranceApplicationAdmin(CommunityScopedAdmin):
+    list_display = ("id", "type", "applicant", "community", "status", "reviewer", "created_at", "decided_at")
     list_filter = ("status", "type", "community")
     list_select_related = ("applicant", "community", "reviewer")
-    search_fields = ("applicant__display_name", "details")
+    search_fields = ("=id", "applicant__display_name", "applicant__username", "details")
+    date_hierarchy = "created_at"
     readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
     exclude = ("attachments",)
     inlines = [InsuranceApplicationEventInline]
-    actions = ["approve"]
+    actions = ["export_csv", "approve", "request_info", "reject"]
 
     def has_add_permission(self, request):
         return False
 
+    def _review(self, request, queryset, action: str, note: str, label: str):
+        apply_service(
+            self,
+            request,
+            queryset,
+            label,
+            lambda a: insurance_services.application_review(
+                application=a, reviewer=request.user, action=action, note=note
+            ),
+        )
+
     @admin.action(description="审核通过所选申请")
     def approve(self, request, queryset):
-        done = 0
-        for application in queryset:
-            try:
-                insurance_services.application_review(application=application, reviewer=request.user, action="approve")
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"#{application.pk}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已通过 {done} 件申请")
+        self._review(request, queryset, "approve", "", "通过")
+
+    @admin.action(description="退回补充材料（请申请人补充证明材料）")
+    def request_info(self, request, queryset):
+        self._review(request, queryset, "request_info", "材料不全，请补充相关证明材料后重新提交", "退回")
+
+    @admin.action(description="驳回所选申请（不符合办理条件）")
+    def reject(self, request, queryset):
+        self._review(request, queryset, "reject", "经审核不符合办理条件", "驳回")
 
 
 @admin.register(PolicyArticle)
-class PolicyArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "community", "condition", "min_age", "max_age", "status", "published_at")
+class PolicyArticleAdmin(CommunityScopedAdmin):
+    """Community staff see and write their communities' articles; district-wide ones (no community)
+    stay with the district (superusers)."""
+
+    list_display = ("title", "community", "condition", "min_age", "max_age", "status", "published_at", "pushed_at")
     list_filter = ("status", "community", "condition")
     list_select_related = ("community",)
     search_fields = ("title", "summary")
+    date_hierarchy = "published_at"
     readonly_fields = ("status", "published_at", "pushed_at", "author")
-    actions = ["publish"]
+    actions = ["export_csv", "publish"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "community" in form.base_fields:
+            form.base_fields["community"].required = True  # else it would leave their sight
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

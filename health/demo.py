@@ -1,4 +1,8 @@
-"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站 (DESIGN.md §5). Idempotent; dates are relative to today."""
+"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站 (DESIGN.md §5). Idempotent; dates are relative to today.
+
+For the staff console, each community also gets a month of 到家办 insurance applications from its
+neighbours (residents/demo.py), some still waiting for review, and 到家推 policy pushes; 斗潭's
+居家养老服务中心 gets a health kiosk of its own."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -14,6 +18,8 @@ from health.models import (
     Drug,
     HealthCondition,
     HealthProfile,
+    InsuranceApplication,
+    InsuranceApplicationEvent,
     PolicyArticle,
     Slot,
     VitalReading,
@@ -188,11 +194,98 @@ def seed(log):
                 "pushed_at": timezone.now(),  # the demo does not push to anyone
             },
         )
+    _console_history()
     log(
         f"health: {Department.objects.count()} departments, {Drug.objects.count()} drugs, "
         f"{Slot.objects.filter(date__gt=today).count()} upcoming slots, "
         f"{VitalReading.objects.count()} vital readings"
     )
+
+
+# (days ago, type, details, status): the month of 到家办 applications of each community.
+APPLICATIONS = [
+    (26, InsuranceApplication.Type.CHRONIC_DISEASE, "高血压慢特病待遇认定，附近三个月门诊病历。", "approved"),
+    (19, InsuranceApplication.Type.OUT_OF_AREA_CARE, "去杭州女儿家长住，办理异地就医备案。", "approved"),
+    (11, InsuranceApplication.Type.REIMBURSEMENT, "外地急诊费用零星报销。", "needs_info"),
+    (6, InsuranceApplication.Type.CARD_REPLACEMENT, "社保卡遗失，申请补办。", "approved"),
+    (2, InsuranceApplication.Type.CHRONIC_DISEASE, "糖尿病慢特病待遇认定。", "submitted"),
+    (0, InsuranceApplication.Type.REIMBURSEMENT, "住院自费部分票据报销咨询。", "submitted"),
+]
+# (community, days ago, title, summary): 到家推 pushes the console counts.
+PUSHES = [
+    ("doutan", 20, "斗潭社区老年人免费体检通知", "65 岁以上老人可到居家养老服务中心免费体检。"),
+    ("doutan", 7, "冬季流感疫苗接种安排", "社区卫生服务站本周起接种流感疫苗。"),
+    ("huilong", 13, "回龙社区家庭医生签约服务", "家庭医生每周三上午到回龙市集旁服务点坐诊。"),
+    ("huilong", 3, "慢病长处方政策解读", "高血压、糖尿病患者可一次开具 12 周用量。"),
+]
+
+
+def _console_history():
+    now = timezone.now()
+    for code, days_ago, title, summary in PUSHES:
+        community = Community.objects.get(code=code)
+        at = now - timedelta(days=days_ago, hours=2)
+        PolicyArticle.objects.get_or_create(
+            title=title,
+            defaults={
+                "summary": summary,
+                "body": summary,
+                "community": community,
+                "status": PolicyArticle.Status.PUBLISHED,
+                "published_at": at,
+                "pushed_at": at,
+            },
+        )
+    for community in Community.objects.filter(code__in=["doutan", "baiyun", "huilong"]):
+        applicants = list(
+            User.objects.filter(
+                memberships__role=Role.RESIDENT,
+                memberships__community=community,
+                wechat_openid__startswith=f"demo-{community.code}-",
+            ).order_by("wechat_openid")
+        )
+        if not applicants or InsuranceApplication.objects.filter(applicant__in=applicants).exists():
+            continue
+        reviewer = User.objects.filter(memberships__role=Role.COMMUNITY_STAFF, memberships__community=community).first()
+        for i, (days_ago, kind, details, status) in enumerate(APPLICATIONS):
+            filed = now - timedelta(days=days_ago, hours=3)
+            decided = filed + timedelta(days=1) if status in ("approved", "rejected") else None
+            application = InsuranceApplication.objects.create(
+                applicant=applicants[i % len(applicants)],
+                community=community,
+                type=kind,
+                details=details,
+                status=status,
+                reviewer=reviewer if status != "submitted" else None,
+                decided_at=decided,
+            )
+            InsuranceApplication.objects.filter(pk=application.pk).update(created_at=filed, updated_at=decided or filed)
+            InsuranceApplicationEvent.objects.create(
+                application=application, action="submit", to_status="submitted", actor=application.applicant, at=filed
+            )
+            if status != "submitted":
+                note = "请补充外地医院的费用明细清单" if status == "needs_info" else ""
+                action = "request_info" if status == "needs_info" else "approve"
+                InsuranceApplicationEvent.objects.create(
+                    application=application,
+                    action=action,
+                    from_status="submitted",
+                    to_status=status,
+                    actor=reviewer,
+                    note=note,
+                    at=filed + timedelta(days=1),
+                )
+    doutan = Community.objects.get(code="doutan")
+    if not Device.objects.filter(code="doutan-care-kiosk").exists():
+        device_create(
+            kind=Device.Kind.HEALTH_KIOSK,
+            code="doutan-care-kiosk",
+            name="居家养老服务中心健康自助机",
+            community=doutan,
+            street=doutan.street,
+            location="斗潭社区 居家养老服务中心 1 楼",
+            config={"measures": ["temperature", "blood_pressure", "heart_rate", "glucose"]},
+        )
 
 
 def _seed_week(user, kiosk, today):

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from health.models import (
@@ -268,3 +269,41 @@ def vitals_trends(readings: QuerySet[VitalReading]) -> list[dict]:
             if row[key] is not None:
                 row[key] = round(float(row[key]), 1)
     return rows
+
+
+# --- the staff console's dashboard (linli/console) ------------------------------------------
+
+
+def policy_pushes_by_day(*, community_ids, start, end) -> QuerySet:
+    """到家推: articles pushed each day in [start, end) to these communities (or to every community)."""
+    return (
+        PolicyArticle.objects.filter(
+            Q(community_id__in=community_ids) | Q(community__isnull=True),
+            pushed_at__gte=start,
+            pushed_at__lt=end,
+        )
+        .annotate(day=TruncDate("pushed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+
+
+def insurance_applications_by_day(*, community_ids, start, end) -> QuerySet:
+    """到家办: applications filed each day in [start, end), and how many of them were approved."""
+    return (
+        InsuranceApplication.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(filed=Count("pk"), approved=Count("pk", filter=Q(status=InsuranceApplication.Status.APPROVED)))
+        .order_by("day")
+    )
+
+
+def insurance_queue(*, community_ids) -> dict[str, int]:
+    """Applications waiting now: for staff to review, and for the applicant to complete. One query."""
+    s = InsuranceApplication.Status
+    return InsuranceApplication.objects.filter(community_id__in=community_ids).aggregate(
+        submitted=Count("pk", filter=Q(status=s.SUBMITTED)),
+        needs_info=Count("pk", filter=Q(status=s.NEEDS_INFO)),
+    )

@@ -1,8 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from linli.accounts.models import Role
-from linli.accounts.selectors import community_ids_for
-from linli.api.errors import DomainError
+from linli.console.admin import CommunityScopedAdmin, apply_service
 from merchants import services
 from merchants.models import (
     CabinetSession,
@@ -18,48 +16,38 @@ from merchants.models import (
 )
 
 
-class CommunityScopedAdmin(admin.ModelAdmin):
-    """Community staff see their own communities' rows; superusers see everything."""
-
-    community_path = "community_id"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.community_path}__in": community_ids_for(request.user, Role.COMMUNITY_STAFF)})
-
-
 @admin.register(MerchantApplication)
 class MerchantApplicationAdmin(CommunityScopedAdmin):
+    staff_can_add = False  # shops open by approving an application; goods, devices, reviews come from their owners
     list_display = ("name", "community", "category", "applicant", "contact_phone", "status", "created_at")
     list_filter = ("status", "category", "community")
     list_select_related = ("community", "applicant")
     search_fields = ("name", "licence_number", "contact_name", "contact_phone")
     readonly_fields = ("applicant", "status", "reviewed_by", "reviewed_at", "merchant", "created_at")
-    actions = ["approve", "reject"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "approve", "reject"]
 
     @admin.action(description="通过所选申请（开通店铺，申请人成为店主）")
     def approve(self, request, queryset):
-        self._decide(request, queryset, services.merchant_application_approve, note="后台审核通过")
+        self._decide(request, queryset, services.merchant_application_approve, "通过", note="后台审核通过")
 
     @admin.action(description="驳回所选申请")
     def reject(self, request, queryset):
-        self._decide(request, queryset, services.merchant_application_reject, note="资料不全，请补充后重新申请")
+        self._decide(request, queryset, services.merchant_application_reject, "驳回", note="资料不全，请补充后重新申请")
 
-    def _decide(self, request, queryset, service, note):
-        done = 0
-        for application in queryset.filter(status=MerchantApplication.Status.PENDING):
-            try:
-                service(application=application, reviewer=request.user, note=note)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{application.name}：{exc.message}", messages.ERROR)
-        self.message_user(request, f"已处理 {done} 份申请")
+    def _decide(self, request, queryset, service, label, note):
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=MerchantApplication.Status.PENDING),
+            label,
+            lambda application: service(application=application, reviewer=request.user, note=note),
+        )
 
 
 @admin.register(Merchant)
 class MerchantAdmin(CommunityScopedAdmin):
+    staff_can_add = False
     list_display = ("name", "community", "category", "contact_phone", "status", "created_at")
     list_filter = ("status", "category", "community")
     list_select_related = ("community",)
@@ -68,7 +56,8 @@ class MerchantAdmin(CommunityScopedAdmin):
 
 @admin.register(Product)
 class ProductAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    community_field = "merchant__community"
     list_display = ("name", "merchant", "category", "price_fen", "unit", "stock", "points_price", "is_on_shelf")
     list_filter = ("is_on_shelf", "category", "merchant")
     list_select_related = ("merchant",)
@@ -100,7 +89,7 @@ class OrderHistoryInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    community_field = "merchant__community"
     list_display = (
         "number",
         "merchant",
@@ -112,7 +101,7 @@ class OrderAdmin(CommunityScopedAdmin):
         "needs_review",
         "created_at",
     )
-    list_filter = ("status", "kind", "needs_review", "fulfilment")
+    list_filter = ("status", "kind", "needs_review", "fulfilment", "merchant__community")
     list_select_related = ("merchant", "user")
     search_fields = ("number", "merchant__name", "user__display_name")
     date_hierarchy = "created_at"
@@ -128,22 +117,28 @@ class OrderAdmin(CommunityScopedAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    staff_can_change = False
+    community_field = "merchant__community"
     list_display = ("merchant", "user", "rating", "content", "created_at")
-    list_filter = ("rating",)
+    list_filter = ("rating", "merchant__community")
+    date_hierarchy = "created_at"
     list_select_related = ("merchant", "user")
     search_fields = ("content", "merchant__name")
 
 
 @admin.register(MerchantDevice)
 class MerchantDeviceAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    staff_can_add = False
+    community_field = "merchant__community"
     list_display = ("device", "merchant")
     list_select_related = ("device", "merchant")
 
 
 @admin.register(CabinetSlot)
-class CabinetSlotAdmin(admin.ModelAdmin):
+class CabinetSlotAdmin(CommunityScopedAdmin):
+    staff_can_add = False
+    community_field = "device__community"
     list_display = ("device", "code", "product", "unit_weight_g", "tolerance_g")
     list_select_related = ("device", "product")
     list_filter = ("device",)
@@ -151,9 +146,10 @@ class CabinetSlotAdmin(admin.ModelAdmin):
 
 @admin.register(CabinetSession)
 class CabinetSessionAdmin(CommunityScopedAdmin):
-    community_path = "merchant__community_id"
+    community_field = "merchant__community"
     list_display = ("device", "user", "status", "order", "created_at", "closed_at")
-    list_filter = ("status",)
+    list_filter = ("status", "merchant__community")
+    date_hierarchy = "created_at"
     list_select_related = ("device", "user", "order")
     readonly_fields = [f.name for f in CabinetSession._meta.fields]
 

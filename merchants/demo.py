@@ -1,5 +1,7 @@
 """Demo market: 回龙市集 (回龙社区) run by `merchant_huilong`, its products, the rice mill in 白云社区
 春江月小区 and the unmanned cabinet at 回龙市集, plus a few past orders of the resident 张大爷 (dev-demo).
+For the staff console every community has a shop of its own (斗潭 邻礼中心便民小铺, 白云 春江月邻里小铺)
+and a month of its neighbours' orders (residents/demo.py), so the market widget and 共富度 have data.
 Idempotent: everything is found by a natural key first."""
 
 from datetime import timedelta
@@ -106,6 +108,94 @@ def _past_orders(merchant, products) -> int:
     return made
 
 
+NEIGHBOUR_SHOPS = [
+    # community, name, licence, address, products (name, category, price_fen, unit)
+    (
+        "doutan",
+        "邻礼中心便民小铺",
+        "92330802MA2DTLL01X",
+        "柯城区信安街道斗潭未来社区 邻礼中心 1 楼",
+        [
+            ("老年营养麦片", "grain_oil", 2680, "袋"),
+            ("本地青菜", "fruit_veg", 300, "斤"),
+            ("手工年糕", "pastry", 1200, "袋"),
+        ],
+    ),
+    (
+        "baiyun",
+        "春江月邻里小铺",
+        "92330802MA2BYLL02Y",
+        "柯城区白云街道春江月小区 5 幢底商",
+        [
+            ("农家菜籽油", "grain_oil", 6800, "5升"),
+            ("白云土豆", "fruit_veg", 250, "斤"),
+            ("桂花糕", "pastry", 1500, "盒"),
+        ],
+    ),
+]
+
+
+def _neighbour_shop(code, name, licence, address, products) -> tuple[Merchant, list[Product]]:
+    merchant, _ = Merchant.objects.get_or_create(
+        community=Community.objects.get(code=code),
+        name=name,
+        defaults={
+            "category": Category.FARM,
+            "licence_number": licence,
+            "contact_phone": "0570-3000000",
+            "address": address,
+        },
+    )
+    return merchant, [_product(merchant, n, c, price, unit, 500, None) for n, c, price, unit in products]
+
+
+def _month_of_orders(merchant: Merchant, products: list[Product]) -> int:
+    """Every other day one of the community's neighbours bought something; today's order waits to be picked up."""
+    buyers = list(
+        User.objects.filter(
+            memberships__role=Role.RESIDENT,
+            memberships__community=merchant.community,
+            wechat_openid__startswith="demo-",
+        ).order_by("wechat_openid")
+    )
+    if not buyers or Order.objects.filter(merchant=merchant, number__startswith="MOMONTH").exists():
+        return 0
+    now = timezone.now()
+    made = 0
+    for days_ago in range(28, -1, -2):
+        product = products[days_ago % len(products)]
+        quantity = 1 + days_ago % 3
+        buyer = buyers[days_ago % len(buyers)]
+        when = now - timedelta(days=days_ago, hours=1)
+        status = Order.Status.COMPLETED if days_ago else Order.Status.PAID
+        order = Order.objects.create(
+            number=f"MOMONTH{merchant.pk:03d}{days_ago:02d}",
+            user=buyer,
+            merchant=merchant,
+            status=status,
+            total_fen=product.price_fen * quantity,
+            pickup_code=f"{135790 + days_ago}",
+            paid_at=when,
+            completed_at=when + timedelta(hours=3) if days_ago else None,
+        )
+        Order.objects.filter(pk=order.pk).update(created_at=when, updated_at=when)
+        OrderItem.objects.create(
+            order=order,
+            product=product,
+            name=product.name,
+            unit=product.unit,
+            unit_price_fen=product.price_fen,
+            quantity=quantity,
+            subtotal_fen=product.price_fen * quantity,
+        )
+        for from_status, to_status in [("", "pending_payment"), ("pending_payment", "paid")] + (
+            [("paid", "completed")] if days_ago else []
+        ):
+            OrderHistory.objects.create(order=order, from_status=from_status, to_status=to_status)
+        made += 1
+    return made
+
+
 def seed(log):
     huilong = Community.objects.get(code="huilong")
     baiyun = Community.objects.get(code="baiyun")
@@ -163,6 +253,9 @@ def seed(log):
             defaults={"product": product, "unit_weight_g": unit_weight, "tolerance_g": tolerance},
         )
     past = _past_orders(merchant, products)
+    _month_of_orders(merchant, list(products.values())[:4])
+    for row in NEIGHBOUR_SHOPS:
+        _month_of_orders(*_neighbour_shop(*row))
     log(
         f"merchants: {Merchant.objects.count()} shops, {Product.objects.count()} products, "
         f"rice mill {mill.code}, cabinet {cabinet.code} ({CabinetSlot.objects.filter(device=cabinet).count()} slots)"

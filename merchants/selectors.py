@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from linli.accounts.models import Membership, Role
@@ -183,3 +183,46 @@ def sales_stats(*, merchant: Merchant, date_from: date, date_to: date) -> dict:
             for row in top
         ],
     }
+
+
+# --- the staff console's dashboard (linli/console) -------------------------------------------------
+
+
+def _sold_in(*, community_ids, date_from: date, date_to: date) -> QuerySet[Order]:
+    """sales_stats' definition of a sale (paid in the period, whatever happened next), for communities."""
+    return Order.objects.filter(
+        merchant__community_id__in=community_ids,
+        status__in=SOLD_STATUSES,
+        paid_at__date__gte=date_from,
+        paid_at__date__lte=date_to,
+    )
+
+
+def market_sales_by_day(*, community_ids, date_from: date, date_to: date) -> QuerySet:
+    """One GROUP BY day query: orders paid each day, their gross and refunded fen."""
+    return (
+        _sold_in(community_ids=community_ids, date_from=date_from, date_to=date_to)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day")
+        .annotate(orders=Count("id"), gross_fen=Sum("total_fen"), refunded_fen=Sum("refunded_fen"))
+        .order_by("day")
+    )
+
+
+def market_sales_by_community(*, community_ids, date_from: date, date_to: date) -> dict[int, int]:
+    """Net sales (gross − refunded, fen) per community of the selling merchant: one grouped query."""
+    rows = (
+        _sold_in(community_ids=community_ids, date_from=date_from, date_to=date_to)
+        .values("merchant__community_id")
+        .annotate(gross=Sum("total_fen"), refunded=Sum("refunded_fen"))
+    )
+    return {row["merchant__community_id"]: (row["gross"] or 0) - (row["refunded"] or 0) for row in rows}
+
+
+def orders_waiting(*, community_ids) -> dict[str, int]:
+    """Orders staff and merchants still have to act on now: to fulfil, and to check by hand."""
+    open_statuses = [Order.Status.PAID, Order.Status.ACCEPTED, Order.Status.READY]
+    return Order.objects.filter(merchant__community_id__in=community_ids).aggregate(
+        to_fulfil=Count("id", filter=Q(status__in=open_statuses)),
+        under_review=Count("id", filter=Q(status=Order.Status.UNDER_REVIEW)),
+    )

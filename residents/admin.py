@@ -1,12 +1,14 @@
 """The community staff's console: places, verifications (bulk approve), work orders, SLA, announcements.
 
+Every list is scoped to the staff member's communities (`CommunityScopedAdmin`), with CSV export.
 Admin actions call the same services as the API, so the rules (and notifications) are the same.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from linli.api.errors import DomainError
-from residents import services
+from linli.console.admin import CommunityScopedAdmin, apply_service
+from residents import selectors, services
 from residents.models import (
     Announcement,
     Building,
@@ -27,7 +29,7 @@ class BuildingInline(admin.TabularInline):
 
 
 @admin.register(Estate)
-class EstateAdmin(admin.ModelAdmin):
+class EstateAdmin(CommunityScopedAdmin):
     list_display = ("name", "community", "address")
     list_filter = ("community",)
     list_select_related = ("community",)
@@ -42,16 +44,19 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(CommunityScopedAdmin):
+    community_field = "estate__community"
     list_display = ("__str__", "estate", "name", "unit")
     list_filter = ("estate__community",)
     list_select_related = ("estate",)
     search_fields = ("name", "estate__name")
+    autocomplete_fields = ("estate",)
     inlines = [RoomInline]
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(CommunityScopedAdmin):
+    community_field = "building__estate__community"
     list_display = ("__str__", "number", "floor")
     list_filter = ("building__estate__community", "building__estate")
     search_fields = ("number", "building__name", "building__estate__name")
@@ -59,7 +64,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):
+class VerificationAdmin(CommunityScopedAdmin):
     list_display = ("real_name", "room", "relation", "phone", "community", "status", "created_at", "reviewed_by")
     list_filter = ("status", "relation", "community")
     list_select_related = ("room__building__estate", "community", "reviewed_by")
@@ -79,21 +84,32 @@ class VerificationAdmin(admin.ModelAdmin):
         "reviewed_at",
         "created_at",
     )
-    actions = ["approve_selected"]
+    actions = ["export_csv", "approve_selected", "reject_selected"]
 
     def has_add_permission(self, request):
         return False  # residents apply in the mini-program
 
     @admin.action(description="批量通过所选的待审核申请")
     def approve_selected(self, request, queryset):
-        approved = 0
-        for verification in queryset.filter(status=Verification.Status.PENDING):
-            try:
-                services.verification_approve(verification=verification, reviewer=request.user)
-                approved += 1
-            except DomainError as exc:
-                self.message_user(request, f"{verification}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已通过 {approved} 份申请")
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Verification.Status.PENDING),
+            "通过",
+            lambda v: services.verification_approve(verification=v, reviewer=request.user),
+        )
+
+    @admin.action(description="驳回所选的待审核申请（请居民核对房屋信息后重新提交）")
+    def reject_selected(self, request, queryset):
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Verification.Status.PENDING),
+            "驳回",
+            lambda v: services.verification_reject(
+                verification=v, reviewer=request.user, reason="房屋或身份信息与登记不符，请核对后重新提交"
+            ),
+        )
 
 
 @admin.register(WorkOrderCategory)
@@ -115,7 +131,7 @@ class WorkOrderEventInline(admin.TabularInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):
+class WorkOrderAdmin(CommunityScopedAdmin):
     list_display = (
         "id",
         "kind",
@@ -134,8 +150,8 @@ class WorkOrderAdmin(admin.ModelAdmin):
     search_fields = ("=id", "description", "location", "reporter__display_name", "reporter__phone")
     date_hierarchy = "created_at"
     inlines = [WorkOrderEventInline]
-    actions = ["escalate_overdue"]
-    # State changes go through the services (the staff API); the console reads and escalates.
+    actions = ["export_csv", "assign_to_property", "escalate_overdue"]
+    # State changes go through the services (the same as the staff API's): assign and escalate here.
     readonly_fields = [f.name for f in WorkOrder._meta.fields]
 
     def has_add_permission(self, request):
@@ -144,6 +160,21 @@ class WorkOrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.action(description="派单给本社区物业（待受理的工单）")
+    def assign_to_property(self, request, queryset):
+        pending = queryset.filter(status=WorkOrder.Status.SUBMITTED).select_related("category")
+        managers: dict[int, object] = {}
+
+        def assign(work_order):
+            if work_order.community_id not in managers:
+                managers[work_order.community_id] = selectors.property_managers_of(work_order.community_id).first()
+            assignee = managers[work_order.community_id]
+            if assignee is None:
+                raise DomainError("本社区没有物业人员", code="no_property_manager")
+            services.work_order_assign(work_order=work_order, actor=request.user, assignee=assignee)
+
+        apply_service(self, request, pending, "派单", assign)
+
     @admin.action(description="将所选的超时工单上报社区（每单一次）")
     def escalate_overdue(self, request, queryset):
         escalated = sum(services.work_order_escalate(work_order_id=pk) for pk in queryset.values_list("pk", flat=True))
@@ -151,7 +182,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(CommunityScopedAdmin):
     list_display = ("title", "community", "pinned", "publish_at", "expires_at", "created_by")
     list_filter = ("community", "pinned")
     list_select_related = ("community", "created_by")
@@ -160,6 +191,21 @@ class AnnouncementAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by",)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            services.announcement_update(announcement=obj, **{name: getattr(obj, name) for name in form.changed_data})
+            return
+        created = services.announcement_create(
+            author=request.user,
+            community=obj.community,
+            title=obj.title,
+            body=obj.body,
+            pinned=obj.pinned,
+            publish_at=obj.publish_at,
+            expires_at=obj.expires_at,
+        )
+        obj.pk, obj.created_by, obj.created_at, obj.updated_at = (
+            created.pk,
+            created.created_by,
+            created.created_at,
+            created.updated_at,
+        )

@@ -1,5 +1,7 @@
 """Demo data: estates, buildings and rooms of the three communities, the SLA categories, 张大爷
 (dev-demo) verified in 白云 春江月小区 with points and a history of work orders, and announcements.
+For the staff console, each community also gets a few neighbours (households) with a month of work
+orders and points, so its dashboard and 服务力指数 have something to show.
 Idempotent: a second run changes nothing."""
 
 from datetime import timedelta
@@ -7,8 +9,10 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
-from linli.points.services import award
+from linli.points.models import PointsEntry
+from linli.points.services import award, spend
 from linli.regions.models import Community
 from residents import services
 from residents.models import (
@@ -167,6 +171,110 @@ def _work_orders(user: User, room: Room, handler: User) -> None:
     )
 
 
+# The neighbours each community's console shows (wechat openid demo-<code>-<n>).
+NEIGHBOURS = {
+    "doutan": ["王阿婆", "陈大伯", "刘阿姨", "赵师傅", "孙奶奶", "周老师"],
+    "baiyun": ["吴阿姨", "郑大爷", "钱师傅", "冯奶奶", "何老师"],
+    "huilong": ["徐大伯", "朱阿姨", "马师傅", "胡奶奶"],
+}
+# A month of orders: (days ago, category, description, how far it got, hours to each step, rating).
+# Steps are submit, assign, start, resolve, confirm; a resolve later than the category's
+# resolution time is late, which the response index counts.
+HISTORY = [
+    (27, "水电维修", "卫生间下水慢，疑似堵塞。", "closed", [0, 0.5, 2, 6, 30], 5),
+    (22, "公共设施", "单元门门禁刷卡没反应。", "closed", [0, 1, 4, 20, 40], 4),
+    (18, "环境卫生", "楼道堆放杂物，影响通行。", "closed", [0, 2, 6, 30, 50], 3),
+    (12, "门窗维修", "阳台窗户关不严，漏风。", "closed", [0, 1, 3, 24, 48], 5),
+    (8, "噪音投诉", "夜间广场舞音响声音过大。", "closed", [0, 0.5, 1, 4, 20], 4),
+    (5, "电梯故障", "电梯运行时有异响。", "resolved", [0, 0.5, 1, 5], None),
+    (3, "绿化养护", "楼下树枝太长挡住窗户。", "in_progress", [0, 4, 8], None),
+    (1, "停车管理", "有车辆长期占用消防通道。", "assigned", [0, 1], None),
+    (0, "其他", "建议在健身区增加遮阳棚。", "submitted", [0], None),
+]
+STEPS = ["submitted", "assigned", "in_progress", "resolved", "closed"]
+POINTS_MONTH = [(25, 30, "志愿服务：楼道清扫"), (15, 20, "参加社区活动"), (4, -15, "市集积分抵扣")]
+# How quickly each community's property service works (× the hours above), and how residents rate it.
+PACE = {"doutan": (1.0, 0), "baiyun": (0.7, 0), "huilong": (1.6, -1)}
+PROPERTY_MANAGERS = {"doutan": "property_doutan", "baiyun": "property_baiyun", "huilong": "property_huilong"}
+
+
+def _neighbours(code: str) -> list[tuple[User, Room]]:
+    community = Community.objects.get(code=code)
+    rooms = list(Room.objects.filter(building__estate__community=community).order_by("building_id", "number"))
+    room_type = ContentType.objects.get_for_model(Room)
+    out = []
+    for n, name in enumerate(NEIGHBOURS[code], start=1):
+        room = rooms[(n * 5) % len(rooms)]
+        user, _ = User.objects.get_or_create(
+            wechat_openid=f"demo-{code}-{n}", defaults={"username": f"wx_demo-{code}-{n}", "display_name": name}
+        )
+        Membership.objects.get_or_create(
+            user=user,
+            role=Role.RESIDENT,
+            scope_type=room_type,
+            scope_id=room.pk,
+            defaults={"community": community, "position": Relation.OWNER},
+        )
+        out.append((user, room))
+    return out
+
+
+def _handler(code: str) -> User:
+    community = Community.objects.get(code=code)
+    username = PROPERTY_MANAGERS[code]
+    user = ensure_staff_user(username, f"{community.name}物业", is_staff=True)
+    Membership.objects.get_or_create(user=user, role=Role.PROPERTY_MANAGER, community=community)
+    return user
+
+
+def _month_of_work_orders(code: str, households: list[tuple[User, Room]], handler: User) -> int:
+    if WorkOrder.objects.filter(reporter__wechat_openid__startswith=f"demo-{code}-").exists():
+        return 0
+    category = {c.name: c for c in WorkOrderCategory.objects.all()}
+    pace, rating_shift = PACE[code]
+    made = 0
+    for i, (days_ago, name, description, upto, hours, rating) in enumerate(HISTORY):
+        hours = [h * pace for h in hours]
+        user, room = households[i % len(households)]
+        order = services.work_order_submit(
+            reporter=user, kind=WorkOrder.Kind.REPAIR, category=category[name], description=description, room=room
+        )
+        steps = STEPS[: STEPS.index(upto) + 1]  # one timeline offset in `hours` per step
+        if "assigned" in steps:
+            services.work_order_assign(work_order=order, actor=handler, assignee=handler)
+        if "in_progress" in steps:
+            services.work_order_start(work_order=order, actor=handler)
+        if "resolved" in steps:
+            services.work_order_resolve(work_order=order, actor=handler, note="已处理完毕。")
+        if "closed" in steps:
+            services.work_order_confirm(work_order=order, actor=user, rating=max(1, rating + rating_shift))
+        _shift_history(order, hours, started=timedelta(days=days_ago, hours=2))
+        made += 1
+    return made
+
+
+def _month_of_points(code: str, households: list[tuple[User, Room]]) -> None:
+    """Points earned in volunteering and spent at the market, spread over the month."""
+    now = timezone.now()
+    for n, (user, _room) in enumerate(households, start=1):
+        for days_ago, amount, reason in POINTS_MONTH:
+            key = f"demo:{code}:{n}:{days_ago}"
+            if PointsEntry.objects.filter(idempotency_key=key).exists():
+                continue
+            move = award if amount > 0 else spend
+            entry = move(user=user, amount=abs(amount), reason=reason, idempotency_key=key)
+            PointsEntry.objects.filter(pk=entry.pk).update(created_at=now - timedelta(days=days_ago - n % 3))
+
+
+def _console_history() -> int:
+    made = 0
+    for code in NEIGHBOURS:
+        households = _neighbours(code)
+        made += _month_of_work_orders(code, households, _handler(code))
+        _month_of_points(code, households)
+    return made
+
+
 def seed(log):
     for order, (name, response, resolution) in enumerate(CATEGORIES):
         WorkOrderCategory.objects.get_or_create(
@@ -202,6 +310,7 @@ def seed(log):
                 "created_by": author.user if author else None,
             },
         )
+    _console_history()
     log(
         f"residents: {Estate.objects.count()} estates, {Room.objects.count()} rooms, "
         f"{WorkOrder.objects.count()} work orders, {Announcement.objects.count()} announcements"

@@ -110,7 +110,12 @@ class CaseEvent(models.Model):
     from_status = models.CharField("原状态", max_length=14, choices=Case.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=14, choices=Case.Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
     )
     note = models.CharField("备注", max_length=500, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)

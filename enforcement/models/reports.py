@@ -178,7 +178,9 @@ class ReportEvent(models.Model):
         verbose_name="操作人",
         help_text="空表示系统",
     )
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="相关队伍"
+    )
     note = models.CharField("备注（内部）", max_length=500, blank=True)
     internal = models.BooleanField("仅内部可见", default=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)

@@ -8,16 +8,20 @@
         return WidgetData(metrics=[...], trend=Trend(...), breakdown=[...])
 
     @index_component("response")
-    def response(scope, community_id): # → a 0–100 score, or None without data
+    def response(scope):               # → {community_id: 0–100 score, or None without data}
         ...
 
+A widget returns None when its kind of data does not exist for the scope's communities (no
+enforcement team in their township, say): the dashboard then leaves it out rather than show zeros.
 A widget must use a fixed number of aggregate queries whatever the data (one per chart,
 grouped by community or day) — never one per row.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from linli.lib.discovery import app_modules
 
@@ -27,6 +31,9 @@ class Scope:
     community_ids: list[int]  # the communities this dashboard covers (already resolved)
     end: date  # inclusive, usually today
     days: int = 30
+    # True when the dashboard covers the whole district (a superuser looking at every community):
+    # apps whose data is not tied to a community (enforcement is per team and township) show it all.
+    district: bool = False
 
     @property
     def start(self) -> date:
@@ -36,7 +43,12 @@ class Scope:
         return [self.start + timedelta(days=i) for i in range(self.days)]
 
     def previous(self) -> "Scope":
-        return Scope(self.community_ids, self.start - timedelta(days=1), self.days)
+        return Scope(self.community_ids, self.start - timedelta(days=1), self.days, self.district)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware datetimes at local midnight: what a `created_at` range filter needs."""
+        tz = timezone.get_current_timezone()
+        return datetime.combine(self.start, time.min, tz), datetime.combine(self.end + timedelta(days=1), time.min, tz)
 
 
 @dataclass
@@ -68,13 +80,13 @@ class Widget:
     key: str
     title: str
     order: int
-    compute: Callable[[Scope], WidgetData]
+    compute: Callable[[Scope], WidgetData | None]
 
 
 @dataclass(frozen=True)
 class IndexComponent:
     key: str
-    compute: Callable[[Scope, int], float | None]
+    compute: Callable[[Scope], dict[int, float | None]]
 
 
 _widgets: dict[str, Widget] = {}

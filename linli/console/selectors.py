@@ -38,13 +38,18 @@ def households_by_community(community_ids) -> dict[int, int]:
     return {row["community_id"]: row["n"] for row in rows}
 
 
-def build_dashboard(*, communities, days: int = 30, today=None, with_charts: bool = False) -> dict:
+def build_dashboard(
+    *, communities, days: int = 30, today=None, with_charts: bool = False, district: bool = False
+) -> dict:
+    """`district`: the viewer sees the whole district (a superuser, no community picked)."""
     communities = list(communities)
-    scope = Scope([c.pk for c in communities], today or timezone.localdate(), days)
+    scope = Scope([c.pk for c in communities], today or timezone.localdate(), days, district)
     labels = [d.strftime("%m-%d") for d in scope.dates()]
     out_widgets = []
     for w in widgets():
-        data: WidgetData = w.compute(scope)
+        data: WidgetData | None = w.compute(scope)
+        if data is None:  # nothing of this kind in these communities (e.g. no enforcement team)
+            continue
         item = {
             "key": w.key,
             "title": w.title,

@@ -14,7 +14,15 @@ class LinliAdminSite(admin.AdminSite):
         selected = request.GET.get("community")
         shown = [c for c in communities if str(c.pk) == selected] or communities
         context = {
-            "dashboard": build_dashboard(communities=shown, with_charts=True) if communities else None,
+            "dashboard": (
+                build_dashboard(
+                    communities=shown,
+                    with_charts=True,
+                    district=request.user.is_superuser and shown == communities,
+                )
+                if communities
+                else None
+            ),
             "dashboard_communities": communities,
             "dashboard_selected": selected if shown != communities else "",
         }

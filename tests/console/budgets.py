@@ -2,7 +2,15 @@ def no_params(persona):
     return {}
 
 
-# 1 token user, 1 communities; widgets: residents 3 (households, residents, points by day),
-# devices 1; service index: prosperity for this and the previous period (households, points) 4.
-# None of it grows with the data (tests/console/test_dashboard.py checks that too).
-DETAIL_BUDGETS = {"/api/v1/staff/dashboard/": ("staff", no_params, 10)}
+# /api/v1/staff/dashboard/ for one community's staff, whatever the data:
+#   2  the token's user, the staff member's communities
+#   2  work orders (totals by status with on-time rate and rating; per day)       residents/dashboard.py
+#   2  event registrations per day, check-ins per day                             events/dashboard.py
+#   2  market sales per day, orders waiting                                       merchants/dashboard.py
+#   3  policy pushes per day, insurance applications per day, insurance queue     health/dashboard.py
+#   1  the enforcement teams of the communities' townships (none here: no stats)  enforcement/dashboard.py
+#   3  households, residents, points per day;  1 devices by kind and status       linli/console/dashboard.py
+#  14  the service index, this period and the previous one (×2): response 1, satisfaction 1,
+#      participation 2 (households, attendances), prosperity 3 (households, points, local sales)
+# None of it grows with the data (tests/console/test_dashboard_numbers.py checks that too).
+DETAIL_BUDGETS = {"/api/v1/staff/dashboard/": ("staff", no_params, 30)}

@@ -42,4 +42,5 @@ def test_it_seeds_the_market_once(api):
     client = api.__class__()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
     assert [m["name"] for m in client.get("/api/v1/merchant/merchants/").json()["results"]] == ["回龙市集"]
-    assert client.get("/api/v1/merchant/orders/").json()["count"] == 2
+    # dev-demo's two past orders and the month of neighbours' orders the console shows
+    assert client.get("/api/v1/merchant/orders/").json()["count"] == Order.objects.filter(merchant=shop).count() > 2

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from linli.accounts.models import User
 from linli.notifications.models import Notification
 from linli.points.models import PointsEntry
+from residents.demo import HISTORY
 from residents.models import Announcement, Room, Verification, WorkOrder, WorkOrderCategory, WorkOrderEvent
 
 pytestmark = pytest.mark.django_db
@@ -59,5 +60,7 @@ def test_zhang_daye_lives_in_chunjiangyue_with_points_orders_and_news(as_user):
 def test_the_property_manager_of_baiyun_sees_the_demo_queue(as_user):
     call_command("seed_demo", stdout=StringIO())
     client = as_user(User.objects.get(username="property_baiyun"))
-    assert client.get("/api/v1/staff/work-orders/").json()["count"] == 4
-    assert as_user(User.objects.get(username="property_doutan")).get("/api/v1/staff/work-orders/").json()["count"] == 0
+    # 张大爷's four orders, and the month of neighbours' orders every community gets for the console
+    assert client.get("/api/v1/staff/work-orders/").json()["count"] == 4 + len(HISTORY)
+    doutan = as_user(User.objects.get(username="property_doutan")).get("/api/v1/staff/work-orders/").json()
+    assert doutan["count"] == len(HISTORY)

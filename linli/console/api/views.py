@@ -104,8 +104,9 @@ class StaffDashboardView(APIView):
         if not communities:
             raise PermissionDenied("仅社区工作人员可查看工作台")
         wanted = query.validated_data.get("community")
+        district = request.user.is_superuser and wanted is None
         if wanted is not None:
             communities = [c for c in communities if c.pk == wanted]
             if not communities:
                 raise NotFound()
-        return Response(build_dashboard(communities=communities, days=query.validated_data["days"]))
+        return Response(build_dashboard(communities=communities, days=query.validated_data["days"], district=district))
