@@ -10,3 +10,4 @@ class PaymentsConfig(AppConfig):
         from linli.celery import register_periodic
 
         register_periodic("payments.close_expired_intents", "linli.payments.tasks.close_expired_intents", 60.0)
+        register_periodic("payments.payscore_catch_up", "linli.payments.tasks.payscore_catch_up", 300.0)
