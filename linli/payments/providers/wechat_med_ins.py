@@ -10,6 +10,10 @@ Creating twice must never make two orders: when `POST /v3/med-ins/orders` times 
 connection drops) we first ask `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`, and only when
 WeChat has never heard of that out_trade_no do we send the creation again (with the same number).
 
+WeChat Pay's result (医保混合收款成功通知) comes to `POST /api/v1/payments/wechat/med-ins-notify/`
+(the order's callback_url), verified and decrypted like the payment callback, the decrypted mixed order
+mapped by `mixed_order_state` into `services.payment_notification_handle`.
+
 Not covered here (see the README): the 医保 platform's own steps before the order (费用明细上传 /
 预结算, which yield `pay_order_id` and the payer's `pay_auth_no`), and the 医保 part of refunds,
 which the 医保 platform performs; this provider refunds the cash part and reports the insurance
