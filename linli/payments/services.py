@@ -390,11 +390,20 @@ def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNo
         )
     amount = resource.get("amount") if isinstance(resource.get("amount"), dict) else {}
     refunded = amount.get("refund")
+    out_refund_no = str(resource.get("out_refund_no", ""))
+    refund_status = str(resource.get("refund_status", ""))
+    refund_provider = Provider.WECHAT_PAY
+    owner = Refund.objects.filter(out_refund_no=out_refund_no).values_list("intent__provider", "insurance_fen").first()
+    if owner and owner[0] == Provider.WECHAT_MED_INS:
+        refund_provider = Provider.WECHAT_MED_INS  # the cash part of a mixed order's refund
+        if owner[1] and refund_status == "SUCCESS":
+            # Only the cash part: the insurance part is the 医保 platform's, med_ins.med_ins_refunds_sync completes it.
+            refund_status = "CASH_PART_SUCCESS"
     return refund_notification_handle(
-        provider=Provider.WECHAT_PAY,
+        provider=refund_provider,
         event_type=event_type,
-        out_refund_no=str(resource.get("out_refund_no", "")),
-        refund_status=str(resource.get("refund_status", "")),
+        out_refund_no=out_refund_no,
+        refund_status=refund_status,
         provider_refund_id=str(resource.get("refund_id", "")),
         amount_fen=refunded if isinstance(refunded, int) and not isinstance(refunded, bool) else None,
         notification_id=notification_id,

@@ -16,3 +16,12 @@ def payscore_catch_up() -> int:
     from linli.payments.payscore import service_orders_catch_up
 
     return service_orders_catch_up()
+
+
+@shared_task(name="linli.payments.tasks.med_ins_refunds_sync")
+def med_ins_refunds_sync() -> int:
+    """Beat, every 5 minutes: pending refunds of WeChat medical-insurance orders (the insurance part is
+    refunded by the 医保 platform) are asked of WeChat and completed or failed through the refund handler."""
+    from linli.payments.med_ins import med_ins_refunds_sync
+
+    return med_ins_refunds_sync()
