@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from linli.api.errors import InvalidTransition
 from linli.celery import app
 from linli.payments import services, tasks
+from linli.payments.med_ins import med_ins_refund_confirm
 from linli.payments.models import PaymentNotification, Refund
 from linli.payments.providers import get_provider
 from tests import factories
@@ -224,3 +226,55 @@ def test_recent_refunds_and_an_unreachable_wechat_are_left_for_the_next_run(keys
     refund.refresh_from_db()
     recent.refresh_from_db()
     assert (refund.status, recent.status) == ("succeeded", "pending")
+
+
+# --- 医保退款通知: we tell WeChat the 医保 platform refunded the insurance part ----------------
+
+
+def accept_report(med_ins):
+    def report(request):
+        order = next(o for o in med_ins.orders.values() if o["mix_trade_no"] == request.query["mix_trade_no"][0])
+        order["med_ins_pay_status"] = "MED_INS_PAY_REFUND"
+        return med_ins.keys.answer(204, None)
+
+    med_ins.stub.route("POST", REPORT, report)
+
+
+REPORT = "/v3/med-ins/refunds/notify"
+
+
+def test_confirming_the_insurance_part_reports_it_to_wechat_and_completes_the_refund(med_ins, payer, heard):
+    intent = paid(med_ins, payer)
+    refund = refunded(intent, 3150, minutes_ago=0)
+    med_ins.refunds[refund.out_refund_no]["status"] = "SUCCESS"
+    accept_report(med_ins)
+
+    refund = med_ins_refund_confirm(refund=refund)
+
+    [report] = med_ins.calls("POST", REPORT)
+    assert report.query == {"mix_trade_no": ["mix-1"]}
+    assert report.json["out_refund_no"] == refund.out_refund_no
+    assert (report.json["med_refund_total_fee"], report.json["med_refund_self_fee"]) == (2500, 2500)
+    assert (report.json["med_refund_gov_fee"], report.json["med_refund_other_fee"]) == (0, 0)
+    assert refund.status == "succeeded"
+    assert refund_events(heard) == [("refund_succeeded", intent.pk, 3150)]
+
+
+def test_confirming_before_the_cash_part_is_done_leaves_it_to_the_job(med_ins, payer, heard):
+    intent = paid(med_ins, payer)
+    refund = refunded(intent, 3150)
+    accept_report(med_ins)
+
+    assert med_ins_refund_confirm(refund=refund).status == "pending"
+
+    med_ins.refunds[refund.out_refund_no]["status"] = "SUCCESS"
+    assert tasks.med_ins_refunds_sync() == 1
+    assert med_ins_refund_confirm(refund=refund).status == "succeeded"
+    assert len(med_ins.calls("POST", REPORT)) == 1 and len(refund_events(heard)) == 1
+
+
+def test_a_refund_without_an_insurance_part_cannot_be_confirmed(med_ins, payer):
+    intent = paid(med_ins, payer)
+    refund = refunded(intent, 100)
+    with pytest.raises(InvalidTransition):
+        med_ins_refund_confirm(refund=refund)
