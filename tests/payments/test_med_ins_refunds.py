@@ -6,6 +6,7 @@ refund notification handler."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from linli.api.errors import InvalidTransition
@@ -278,3 +279,20 @@ def test_a_refund_without_an_insurance_part_cannot_be_confirmed(med_ins, payer):
     refund = refunded(intent, 100)
     with pytest.raises(InvalidTransition):
         med_ins_refund_confirm(refund=refund)
+
+
+def test_staff_confirm_it_from_the_refund_admin(med_ins, payer, heard):
+    intent = paid(med_ins, payer)
+    refund = refunded(intent, 3150)
+    med_ins.refunds[refund.out_refund_no]["status"] = "SUCCESS"
+    accept_report(med_ins)
+    client = Client()
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        "/admin/payments/refund/", {"action": "confirm_insurance_refunded", "_selected_action": [refund.pk]}
+    )
+
+    assert response.status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == "succeeded" and len(med_ins.calls("POST", REPORT)) == 1
