@@ -87,6 +87,20 @@ class RefundAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    actions = ["confirm_insurance_refunded"]
+
+    @admin.action(description="医保个账部分已由医保平台退回（通知微信）")
+    def confirm_insurance_refunded(self, request, queryset):
+        from linli.payments.med_ins import med_ins_refund_confirm
+
+        done = 0
+        for refund in queryset.filter(status=Refund.Status.PENDING):
+            try:
+                done += med_ins_refund_confirm(refund=refund).status == Refund.Status.SUCCEEDED
+            except DomainError as exc:
+                self.message_user(request, f"{refund.out_refund_no}: {exc.message}", messages.ERROR)
+        self.message_user(request, f"已完成 {done} 笔（现金部分未到账的由定时任务完成）")
+
 
 @admin.register(PaymentNotification)
 class PaymentNotificationAdmin(admin.ModelAdmin):

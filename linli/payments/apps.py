@@ -10,3 +10,5 @@ class PaymentsConfig(AppConfig):
         from linli.celery import register_periodic
 
         register_periodic("payments.close_expired_intents", "linli.payments.tasks.close_expired_intents", 60.0)
+        register_periodic("payments.payscore_catch_up", "linli.payments.tasks.payscore_catch_up", 300.0)
+        register_periodic("payments.med_ins_refunds_sync", "linli.payments.tasks.med_ins_refunds_sync", 300.0)

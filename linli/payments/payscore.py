@@ -10,10 +10,14 @@ payment callbacks, all recorded as a `PaymentNotification`, and idempotent:
 * `PAYSCORE.USER_CLOSE_SERVICE` — the user ended it in WeChat: the contract is terminated;
 * `PAYSCORE.USER_PAID` — WeChat Pay collected a completed service order: its charge intent goes
   through `services.payment_notification_handle`, like any other payment result.
+
+A lost USER_PAID is caught up by `service_orders_catch_up` (beat job `payments.payscore_catch_up`):
+completed orders whose charge is still unpaid after a while are queried and applied the same way.
 """
 
 import json
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +25,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.api.errors import DomainError
 from linli.payments import services
-from linli.payments.models import PaymentContract, PaymentNotification, Provider, ServiceOrder
+from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification, Provider, ServiceOrder
 from linli.payments.providers import default_provider_name, get_provider
 from linli.payments.providers.base import ProviderError
 
@@ -168,3 +172,55 @@ def _user_close_service(resource: dict, *, event_type: str, notification_id: str
     contract.terminated_at = timezone.now()
     contract.save(update_fields=["status", "terminated_at", "updated_at"])
     return _record(event_type, notification_id, resource, Outcome.APPLIED, f"授权 {contract.contract_id}")
+
+
+# --- catch-up: USER_PAID callbacks that never arrived -----------------------------------------
+
+CATCH_UP_AFTER = timedelta(minutes=15)
+
+
+def service_orders_catch_up(*, now=None, after: timedelta = CATCH_UP_AFTER, limit: int = 200) -> int:
+    """For WeChat Pay Score orders we completed more than `after` ago whose charge is still unpaid (the
+    USER_PAID callback was lost), ask WeChat Pay and apply a collected order through the same idempotent
+    handler as the callback. Each order is queried outside any transaction and applied in its own;
+    an unreachable WeChat Pay leaves it for the next run. Returns how many charges were marked paid."""
+    now = now or timezone.now()
+    stale = list(
+        ServiceOrder.objects.filter(
+            provider=Provider.WECHAT_PAY,
+            status=ServiceOrder.Status.COMPLETED,
+            intent__status=PaymentIntent.Status.CREATED,
+            finished_at__lte=now - after,
+        )
+        .order_by("finished_at")
+        .values_list("out_order_no", "intent__out_trade_no")[:limit]
+    )
+    if not stale:
+        return 0
+    from linli.payments.providers.wechat_payscore import paid_state
+
+    provider = get_provider(Provider.WECHAT_PAY)
+    if not provider.supports_service_orders:
+        logger.warning("payscore catch-up: %s unpaid service orders but Pay Score is not configured", len(stale))
+        return 0
+    applied = 0
+    for out_order_no, out_trade_no in stale:
+        try:
+            order = provider.service_order_query(out_order_no)
+        except ProviderError as exc:
+            logger.warning("payscore catch-up %s: query failed (%s), next run tries again", out_order_no, exc)
+            continue
+        if order is None:
+            logger.error("payscore catch-up %s: WeChat Pay does not know this completed order", out_order_no)
+            continue
+        state = paid_state(order, out_trade_no=out_trade_no)
+        if state.trade_state != "SUCCESS":
+            continue  # not collected yet (USER_PAYING…): asked again on the next run
+        notification = services.payment_notification_handle(
+            provider=Provider.WECHAT_PAY,
+            event_type="PAYSCORE.QUERY",
+            state=state,
+            notification_id=f"payscore-query-{out_order_no}",
+        )
+        applied += notification.outcome == Outcome.APPLIED
+    return applied

@@ -355,10 +355,13 @@ def payment_sandbox_complete(*, intent: PaymentIntent, succeed: bool = True) -> 
 
 
 def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNotification:
-    """A WeChat Pay callback: verify the signature, decrypt the resource, apply it. `kind`: payment or refund."""
+    """A WeChat Pay callback: verify the signature, decrypt the resource, apply it. `kind`: payment, refund
+    or med_ins (医保混合收款 result: the mixed order, whose mix_pay_status maps onto the payment handler's
+    trade states, its wechat_pay_cash_fee checked against the cash part)."""
     from linli.payments.providers.wechat import transaction_state
+    from linli.payments.providers.wechat_med_ins import mixed_order_state
 
-    provider = get_provider(Provider.WECHAT_PAY)
+    provider = get_provider(Provider.WECHAT_MED_INS if kind == "med_ins" else Provider.WECHAT_PAY)
     client = provider.client
     if not client.verify_headers(headers, body):
         logger.warning("wechatpay %s notification with an invalid signature rejected", kind)
@@ -371,6 +374,13 @@ def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNo
         raise InvalidNotification() from None
     event_type = str(envelope.get("event_type", ""))
     notification_id = str(envelope.get("id", ""))
+    if kind == "med_ins":
+        return payment_notification_handle(
+            provider=Provider.WECHAT_MED_INS,
+            event_type=event_type,
+            state=mixed_order_state(resource, out_trade_no=""),
+            notification_id=notification_id,
+        )
     if kind == "payment":
         return payment_notification_handle(
             provider=Provider.WECHAT_PAY,
@@ -380,11 +390,20 @@ def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNo
         )
     amount = resource.get("amount") if isinstance(resource.get("amount"), dict) else {}
     refunded = amount.get("refund")
+    out_refund_no = str(resource.get("out_refund_no", ""))
+    refund_status = str(resource.get("refund_status", ""))
+    refund_provider = Provider.WECHAT_PAY
+    owner = Refund.objects.filter(out_refund_no=out_refund_no).values_list("intent__provider", "insurance_fen").first()
+    if owner and owner[0] == Provider.WECHAT_MED_INS:
+        refund_provider = Provider.WECHAT_MED_INS  # the cash part of a mixed order's refund
+        if owner[1] and refund_status == "SUCCESS":
+            # Only the cash part: the insurance part is the 医保 platform's, med_ins.med_ins_refunds_sync completes it.
+            refund_status = "CASH_PART_SUCCESS"
     return refund_notification_handle(
-        provider=Provider.WECHAT_PAY,
+        provider=refund_provider,
         event_type=event_type,
-        out_refund_no=str(resource.get("out_refund_no", "")),
-        refund_status=str(resource.get("refund_status", "")),
+        out_refund_no=out_refund_no,
+        refund_status=refund_status,
         provider_refund_id=str(resource.get("refund_id", "")),
         amount_fen=refunded if isinstance(refunded, int) and not isinstance(refunded, bool) else None,
         notification_id=notification_id,

@@ -170,6 +170,27 @@ class WeChatRefundNotifyView(WeChatNotifyView):
         return super().post(request)
 
 
+class WeChatMedInsNotifyView(WeChatNotifyView):
+    kind = "med_ins"
+
+    @extend_schema(
+        summary="WeChat Pay callback: medical-insurance mixed payment result (医保混合收款成功通知)",
+        description=(
+            "The mixed order's `mix_pay_status` (MIX_PAY_SUCCESS / MIX_PAY_FAIL) goes through the same handler as "
+            "the payment callback; its `wechat_pay_cash_fee` must equal the cash part (else 400 `amount_mismatch`, "
+            "logged). 404 unless WeChat Pay and WECHATPAY_MED_INS_CITY_ID are configured."
+        ),
+        request=OpenApiTypes.OBJECT,
+        responses=_NOTIFY_RESPONSES,
+        auth=[],
+        tags=["payments"],
+    )
+    def post(self, request):
+        if not settings.WECHATPAY_MED_INS_CITY_ID:
+            raise NotFoundError()
+        return super().post(request)
+
+
 class WeChatPayScoreNotifyView(WeChatNotifyView):
     @extend_schema(
         summary="WeChat Pay callback: Pay Score (PAYSCORE.USER_OPEN_SERVICE / USER_CLOSE_SERVICE / USER_PAID)",

@@ -281,6 +281,15 @@ class WeChatPayProvider:
             status=status, provider_refund_id=str(data.get("refund_id", "")), detail=data.get("status", "")
         )
 
+    def refund_query(self, out_refund_no: str) -> dict | None:
+        """WeChat Pay's view of a refund (status SUCCESS / PROCESSING / CLOSED / ABNORMAL), None when unknown."""
+        try:
+            return self.client.request("GET", f"/v3/refund/domestic/refunds/{quote(out_refund_no)}")
+        except ProviderError as exc:
+            if exc.status == 404 or exc.code in ("RESOURCE_NOT_EXISTS", "NOT_FOUND"):
+                return None
+            raise
+
 
 def transaction_state(data: dict) -> TransactionState:
     """A v3 transaction (query answer or decrypted TRANSACTION.* resource) → TransactionState."""

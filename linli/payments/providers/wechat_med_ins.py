@@ -10,14 +10,20 @@ Creating twice must never make two orders: when `POST /v3/med-ins/orders` times 
 connection drops) we first ask `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`, and only when
 WeChat has never heard of that out_trade_no do we send the creation again (with the same number).
 
+WeChat Pay's result (医保混合收款成功通知) comes to `POST /api/v1/payments/wechat/med-ins-notify/`
+(the order's callback_url), verified and decrypted like the payment callback, the decrypted mixed order
+mapped by `mixed_order_state` into `services.payment_notification_handle`.
+
 Not covered here (see the README): the 医保 platform's own steps before the order (费用明细上传 /
 预结算, which yield `pay_order_id` and the payer's `pay_auth_no`), and the 医保 part of refunds,
-which the 医保 platform performs; this provider refunds the cash part and reports the insurance
-part as pending until that notification arrives.
+which the 医保 platform performs; this provider refunds the cash part (same out_refund_no, WeChat's
+refund API and callback) and reports the insurance part as pending. The beat job
+`payments.med_ins_refunds_sync` (`linli.payments.med_ins`) then asks WeChat about both parts
+(`refund_state`) and completes or fails the refund through the refund notification handler.
 """
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 CREATE_PATH = "/v3/med-ins/orders"
 QUERY_PATH = "/v3/med-ins/orders/out-trade-no/{out_trade_no}"
+REFUND_NOTIFY_PATH = "/v3/med-ins/refunds/notify"
 
 # mix_pay_status → the trade_state our notification handler understands
 _STATES = {
@@ -157,6 +164,53 @@ class WeChatMedInsProvider:
         # JSAPI order can be closed.
         if intent.cash_fen:
             self.cash.close(intent)
+
+    def refund_state(self, refund) -> tuple[str, int, str]:
+        """Where both parts of a pending refund stand: (refund_status, cash refunded, WeChat's refund id).
+
+        refund_status is what the refund notification handler understands: SUCCESS once the cash part
+        (if any) is refunded *and* the mixed order shows the insurance part refunded (the 医保 refund was
+        reported to WeChat: med_ins_pay_status MED_INS_PAY_REFUND or mix_pay_status MIX_PAY_REFUND);
+        CLOSED / ABNORMAL when the cash refund failed; PROCESSING otherwise."""
+        cash_status, cash_refunded, refund_id = "SUCCESS", 0, ""
+        if refund.cash_fen:
+            data = self.cash.refund_query(refund.out_refund_no)
+            if data is None:
+                return "PROCESSING", 0, ""
+            cash_status = str(data.get("status", ""))
+            amount = data.get("amount") if isinstance(data.get("amount"), dict) else {}
+            refunded = amount.get("refund")
+            cash_refunded = refunded if isinstance(refunded, int) and not isinstance(refunded, bool) else None
+            refund_id = str(data.get("refund_id", ""))
+        if cash_status in ("CLOSED", "ABNORMAL"):
+            return cash_status, cash_refunded, refund_id
+        if cash_status != "SUCCESS":
+            return "PROCESSING", cash_refunded, refund_id
+        if refund.insurance_fen:
+            order = self.query_order(refund.intent.out_trade_no) or {}
+            refunded = (
+                order.get("med_ins_pay_status") == "MED_INS_PAY_REFUND"
+                or order.get("mix_pay_status") == "MIX_PAY_REFUND"
+            )
+            if not refunded:
+                return "PROCESSING", cash_refunded, refund_id
+        return "SUCCESS", cash_refunded, refund_id
+
+    def insurance_refund_report(self, refund, *, refund_time) -> None:
+        """医保退款通知: tell WeChat the 医保 platform refunded the insurance part of `refund` (same
+        out_refund_no as its cash part). Afterwards the mixed order shows it refunded."""
+        self.client.request(
+            "POST",
+            f"{REFUND_NOTIFY_PATH}?{urlencode({'mix_trade_no': refund.intent.prepay_id})}",
+            body={
+                "med_refund_total_fee": refund.insurance_fen,
+                "med_refund_gov_fee": 0,
+                "med_refund_self_fee": refund.insurance_fen,
+                "med_refund_other_fee": 0,
+                "refund_time": timezone.localtime(refund_time).isoformat(timespec="seconds"),
+                "out_refund_no": refund.out_refund_no,
+            },
+        )
 
     def refund(self, refund) -> RefundState:
         state = RefundState(status="succeeded", provider_refund_id="")
