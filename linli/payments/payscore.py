@@ -113,16 +113,15 @@ def _user_paid(resource: dict, *, event_type: str, notification_id: str) -> Paym
 
     out_order_no = str(resource.get("out_order_no", ""))
     # Locking the service order waits for a completion still in flight (its intent is not committed yet).
+    # No select_related: after the wait PostgreSQL re-reads the locked row but not a joined one, so a
+    # joined intent would still look absent; the intent is read afterwards, in a fresh statement.
     service_order = (
-        ServiceOrder.objects.select_for_update(of=("self",))
-        .filter(out_order_no=out_order_no, provider=Provider.WECHAT_PAY)
-        .select_related("intent")
-        .first()
+        ServiceOrder.objects.select_for_update().filter(out_order_no=out_order_no, provider=Provider.WECHAT_PAY).first()
     )
     if service_order is None:
         logger.warning("payscore USER_PAID for unknown out_order_no %r", out_order_no)
         return _record(event_type, notification_id, resource, Outcome.UNKNOWN, out_trade_no=out_order_no)
-    if service_order.intent is None:
+    if service_order.intent_id is None:
         logger.error("payscore USER_PAID for %s, which we have not completed: asking WeChat Pay to retry", out_order_no)
         raise NotificationNotReady()
     return services.payment_notification_handle(
