@@ -1,31 +1,10 @@
-from datetime import UTC
-
 import django_filters
 from django import forms
 from django.db.models import Q
-from django_filters.fields import IsoDateTimeField
+
+from linli.api.filters import MomentFilter
 
 from .models import Event, Feedback, Registration, Venue, VenueBooking
-
-
-class MomentField(IsoDateTimeField):
-    """An ISO 8601 moment between 1900 and 2100: outside that, 400 instead of an overflow in the database."""
-
-    def to_python(self, value):
-        moment = super().to_python(value)
-        if moment is None:
-            return None
-        try:
-            in_range = 1900 <= moment.astimezone(UTC).year <= 2100
-        except OverflowError:
-            in_range = False
-        if not in_range:
-            raise forms.ValidationError("时间超出范围（1900–2100 年）")
-        return moment
-
-
-class MomentFilter(django_filters.IsoDateTimeFilter):
-    field_class = MomentField
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -15,6 +15,7 @@ from health.models import (
     VitalReading,
     VitalType,
 )
+from linli.api.filters import MomentFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -93,9 +94,7 @@ class AppointmentFilterSet(django_filters.FilterSet):
 
 class VitalReadingFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=VitalType.choices)
-    to = django_filters.IsoDateTimeFilter(
-        field_name="measured_at", lookup_expr="lte", help_text="Measured at or before (ISO 8601)"
-    )
+    to = MomentFilter(field_name="measured_at", lookup_expr="lte", help_text="Measured at or before (ISO 8601)")
 
     class Meta:
         model = VitalReading
@@ -103,7 +102,7 @@ class VitalReadingFilterSet(django_filters.FilterSet):
 
 
 # `from` is a Python keyword, so it cannot be declared in the class body.
-VitalReadingFilterSet.base_filters["from"] = django_filters.IsoDateTimeFilter(
+VitalReadingFilterSet.base_filters["from"] = MomentFilter(
     field_name="measured_at", lookup_expr="gte", help_text="Measured at or after (ISO 8601)"
 )
 
