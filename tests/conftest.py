@@ -10,6 +10,14 @@ from linli.accounts.models import Role
 from tests import factories
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The production hasher (PBKDF2) costs ~0.3–1.4 s per password on this machine; tests check
+    # that passwords work, not how slowly they are hashed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and nonces live in the cache; each test starts from zero.

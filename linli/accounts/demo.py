@@ -1,6 +1,9 @@
 from datetime import date
 
+from functools import cache
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from linli.accounts.models import Membership, Role, User
 from linli.regions.models import Community
@@ -16,12 +19,18 @@ STAFF = [
 ]
 
 
+@cache
+def demo_password_hash() -> str:
+    """The demo password hashed once per process: every demo account shares it, and each hash costs
+    a fraction of a second with the production hasher."""
+    return make_password(DEMO_PASSWORD)
+
+
 def ensure_staff_user(username: str, display_name: str, **extra) -> User:
     """Create a password-login account once; a second run leaves it (and its password) alone."""
-    user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name, **extra})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"display_name": display_name, "password": demo_password_hash(), **extra}
+    )
     return user
 
 
