@@ -17,9 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts.models import Membership, Role, User
+from linli.accounts.tokens import RefreshToken
 from residents.models import (
     Building,
     Estate,

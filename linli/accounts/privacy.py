@@ -169,3 +169,32 @@ def _export_admin_log(user: User) -> dict:
 # The change log is the audit trail of what staff did in the console: it stays, pointing at the
 # anonymised user row, like ledgers and cases do.
 register("admin", export=_export_admin_log, anonymise=None)
+
+
+# --- simplejwt's token_blacklist: one row per refresh token issued (linli.accounts.tokens) --------
+
+
+def _export_sessions(user: User) -> dict:
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    tokens = OutstandingToken.objects.filter(user=user).select_related("blacklistedtoken").order_by("created_at")
+    return {
+        "sessions": [
+            {
+                "issued_at": timezone.localtime(token.created_at).isoformat() if token.created_at else None,
+                "expires_at": timezone.localtime(token.expires_at).isoformat(),
+                "used": hasattr(token, "blacklistedtoken"),
+            }
+            for token in tokens
+        ]
+    }
+
+
+def _forget_sessions(user: User) -> None:
+    # The rows hold the tokens themselves; an erased account has no session to keep.
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    OutstandingToken.objects.filter(user=user).delete()
+
+
+register("token_blacklist", export=_export_sessions, anonymise=_forget_sessions)

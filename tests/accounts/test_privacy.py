@@ -7,10 +7,10 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts import privacy
 from linli.accounts.models import Membership, Role, User
+from linli.accounts.tokens import RefreshToken
 from linli.uploads.models import Upload
 from tests import factories
 from tests.quality.query_budget import count_queries, format_queries
