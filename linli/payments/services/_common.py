@@ -36,6 +36,7 @@ def lock_intent(intent: PaymentIntent) -> PaymentIntent:
 
 
 def intent_succeed(intent: PaymentIntent, *, transaction_id: str) -> None:
+    """The locked `intent` is paid in full: payment_succeeded."""
     intent.status = PaymentIntent.Status.SUCCEEDED
     intent.paid_at = timezone.now()
     intent.provider_transaction_id = transaction_id
@@ -60,6 +61,7 @@ def _return_insurance(intent: PaymentIntent) -> None:
 
 
 def intent_end_unpaid(intent: PaymentIntent, status: str, reason: str) -> None:
+    """The locked `intent` ends unpaid (`failed` or `closed`): points and insurance go back, then the signal."""
     _return_points(intent)
     _return_insurance(intent)
     intent.status = status
@@ -76,6 +78,8 @@ def intent_end_unpaid(intent: PaymentIntent, status: str, reason: str) -> None:
 def refund_start(
     intent: PaymentIntent, *, cash: int, points_fen: int, reason: str, requested_by, insurance: int = 0
 ) -> Refund:
+    """A refund of these parts of the locked, paid `intent`: points-only ones succeed at once, the others go to
+    the provider, which may answer at once or later (through `refunds.refund_notification_handle`)."""
     refund = Refund.objects.create(
         intent=intent,
         amount_fen=cash + points_fen + insurance,
@@ -105,6 +109,7 @@ def refund_start(
 
 
 def refund_succeed(refund: Refund, intent: PaymentIntent) -> None:
+    """The refund reached the payer (its points part is given back now): refund_succeeded."""
     if refund.points_fen:
         points.refund(
             user=intent.payer,
@@ -120,6 +125,7 @@ def refund_succeed(refund: Refund, intent: PaymentIntent) -> None:
 
 
 def refund_fail(refund: Refund, intent: PaymentIntent, reason: str) -> None:
+    """The provider could not refund: the amount is refundable again; refund_failed."""
     logger.error("refund %s failed at the provider: %s", refund.out_refund_no, reason)
     refund.status = Refund.Status.FAILED
     refund.save(update_fields=["status", "updated_at"])

@@ -54,6 +54,9 @@ def refund_notification_handle(
     notification_id: str = "",
     payload: dict | None = None,
 ) -> PaymentNotification:
+    """Apply what a provider says about a refund (its callback, or a query's answer) to the refund's cash
+    part. Idempotent: a repeated notification changes nothing."""
+
     def record(outcome: str, detail: str = "", out_trade_no: str = "") -> PaymentNotification:
         return PaymentNotification.objects.create(
             provider=provider,
