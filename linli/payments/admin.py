@@ -91,7 +91,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     @admin.action(description="医保个账部分已由医保平台退回（通知微信）")
     def confirm_insurance_refunded(self, request, queryset):
-        from linli.payments.med_ins import med_ins_refund_confirm
+        from linli.payments.services import med_ins_refund_confirm
 
         done = 0
         for refund in queryset.filter(status=Refund.Status.PENDING):

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from linli.api.errors import NotFoundError
 from linli.api.schema import ErrorSerializer
-from linli.payments import payscore, selectors, services
+from linli.payments import selectors, services
 from linli.payments.api.serializers import (
     ContractAuthorizationSerializer,
     PaymentContractSerializer,
@@ -17,6 +17,7 @@ from linli.payments.api.serializers import (
 )
 from linli.payments.filters import PaymentIntentFilterSet
 from linli.payments.models import PaymentNotification
+from linli.payments.services import payscore
 
 
 class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
