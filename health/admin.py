@@ -4,7 +4,7 @@ Actions call the same services as the API. Vitals are deliberately not browsable
 is read by the resident, or by their doctor in a consultation where every read is logged.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from health.models import (
     AbnormalEpisode,
@@ -27,7 +27,6 @@ from health.models import (
 )
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
-from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
 
 
@@ -194,7 +193,7 @@ class InsuranceApplicationAdmin(CommunityScopedAdmin):
     readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
     exclude = ("attachments",)
     inlines = [InsuranceApplicationEventInline]
-    actions = ["export_csv", "approve", "request_info", "reject"]
+    actions = ["approve", "request_info", "reject"]
 
     def has_add_permission(self, request):
         return False
@@ -234,7 +233,7 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
     search_fields = ("title", "summary")
     date_hierarchy = "published_at"
     readonly_fields = ("status", "published_at", "pushed_at", "author")
-    actions = ["export_csv", "publish"]
+    actions = ["publish"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -249,14 +248,14 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
 
     @admin.action(description="发布并推送所选文章")
     def publish(self, request, queryset):
-        done = 0
-        for article in queryset:
-            try:
-                policy_services.policy_publish(article=article, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{article.title}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已发布 {done} 篇")
+        apply_service(
+            self,
+            request,
+            queryset,
+            "发布",
+            lambda article: policy_services.policy_publish(article=article, actor=request.user),
+            unit="篇",
+        )
 
 
 @admin.register(AbnormalEpisode)

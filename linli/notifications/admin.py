@@ -6,7 +6,7 @@ the one write is the retry action, which calls `delivery_retry`.
 
 from django.contrib import admin, messages
 
-from linli.api.errors import DomainError
+from linli.console.admin import apply_service
 from linli.notifications import services
 from linli.notifications.models import Delivery, Notification, NotificationPreference, SubscriptionQuota
 
@@ -80,15 +80,15 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description="重新发送所选的失败推送", permissions=["retry"])
     def retry(self, request, queryset):
-        retried, refused = 0, 0
-        for delivery in queryset.filter(status=Delivery.Status.FAILED):
-            try:
-                services.delivery_retry(delivery=delivery)
-                retried += 1
-            except DomainError:
-                refused += 1
-        skipped = queryset.exclude(status=Delivery.Status.FAILED).count() + refused
-        self.message_user(request, f"已重新排队 {retried} 条推送。", messages.SUCCESS)
+        skipped = queryset.exclude(status=Delivery.Status.FAILED).count()
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Delivery.Status.FAILED),
+            "重新排队",
+            lambda delivery: services.delivery_retry(delivery=delivery),
+            unit="条推送",
+        )
         if skipped:
             self.message_user(request, f"{skipped} 条不是「发送失败」状态，未处理。", messages.WARNING)
 

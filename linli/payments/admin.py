@@ -1,6 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from linli.api.errors import DomainError
+from linli.console.admin import apply_service
 from linli.payments import services
 from linli.payments.models import (
     PaymentContract,
@@ -64,13 +65,12 @@ class PaymentIntentAdmin(admin.ModelAdmin):
 
     @admin.action(description="关闭所选的待支付单（退回积分）")
     def close_unpaid(self, request, queryset):
-        closed = 0
-        for intent in queryset.filter(status=PaymentIntent.Status.CREATED):
-            try:
-                closed += services.payment_intent_close(intent=intent, reason="closed_by_staff").status == "closed"
-            except DomainError as exc:
-                self.message_user(request, f"{intent.out_trade_no}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已关闭 {closed} 笔")
+        def close(intent):
+            intent = services.payment_intent_close(intent=intent, reason="closed_by_staff")
+            if intent.status != PaymentIntent.Status.CLOSED:  # it was paid meanwhile: the provider said so
+                raise DomainError(f"未关闭：{intent.get_status_display()}", code="not_closed")
+
+        apply_service(self, request, queryset.filter(status=PaymentIntent.Status.CREATED), "关闭", close, unit="笔")
 
 
 @admin.register(Refund)
@@ -93,13 +93,14 @@ class RefundAdmin(admin.ModelAdmin):
     def confirm_insurance_refunded(self, request, queryset):
         from linli.payments.med_ins import med_ins_refund_confirm
 
-        done = 0
-        for refund in queryset.filter(status=Refund.Status.PENDING):
-            try:
-                done += med_ins_refund_confirm(refund=refund).status == Refund.Status.SUCCEEDED
-            except DomainError as exc:
-                self.message_user(request, f"{refund.out_refund_no}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已完成 {done} 笔（现金部分未到账的由定时任务完成）")
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Refund.Status.PENDING),
+            "确认医保退回",
+            lambda refund: med_ins_refund_confirm(refund=refund),
+            unit="笔（现金部分未到账的由定时任务完成）",
+        )
 
 
 @admin.register(PaymentNotification)
