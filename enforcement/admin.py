@@ -58,7 +58,7 @@ class TeamScopedAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "department", "sort_order")
     list_select_related = ("department",)
     search_fields = ("name", "code")
@@ -66,7 +66,7 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Matter)
-class MatterAdmin(admin.ModelAdmin):
+class MatterAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "domain", "deadline_hours", "is_active")
     list_filter = ("domain", "is_active")
     list_select_related = ("domain",)
@@ -74,7 +74,7 @@ class MatterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "matter", "is_public", "sort_order")
     list_filter = ("is_public", "matter__domain")
     list_select_related = ("matter",)
@@ -83,14 +83,14 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "place_kind")
     search_fields = ("name",)
     filter_horizontal = ("matters",)
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "kind", "street", "phone", "is_active")
     list_filter = ("kind", "is_active")
     list_select_related = ("street",)
@@ -102,7 +102,7 @@ class EmpowermentImportForm(forms.Form):
 
 
 @admin.register(Empowerment)
-class EmpowermentAdmin(admin.ModelAdmin):
+class EmpowermentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("street", "matter", "since", "until", "document")
     list_filter = ("street", "matter__domain")
     list_select_related = ("street", "matter")
@@ -234,7 +234,7 @@ class ReportRequestAdmin(TeamScopedAdmin):
 
 
 @admin.register(SensorEpisode)
-class SensorEpisodeAdmin(admin.ModelAdmin):
+class SensorEpisodeAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("device", "metric", "threshold", "peak_value", "opened_at", "closed_at", "readings", "report")
     list_filter = ("metric",)
     list_select_related = ("device", "report")
@@ -242,7 +242,7 @@ class SensorEpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "street", "credit_code", "whitelisted", "whitelist_until")
     list_filter = ("kind", "street", "whitelisted")
     list_select_related = ("street",)
@@ -325,7 +325,7 @@ class CaseAdmin(TeamScopedAdmin):
 
 
 @admin.register(PlatformUpdate)
-class PlatformUpdateAdmin(admin.ModelAdmin):
+class PlatformUpdateAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("update_id", "external_id", "case", "status", "occurred_at", "applied", "received_at")
     list_filter = ("applied", "status")
     search_fields = ("update_id", "external_id")

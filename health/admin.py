@@ -28,6 +28,7 @@ from health.models import (
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.export import ExportMixin
 
 
 class DepartmentInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "community", "street", "phone")
     list_filter = ("kind", "street")
     list_select_related = ("community", "street")
@@ -46,7 +47,7 @@ class ClinicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "clinic", "is_active")
     list_filter = ("is_active", "clinic")
     list_select_related = ("clinic",)
@@ -54,7 +55,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
+class DrugAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "specification", "coverage", "price_fen", "is_prescription", "is_active")
     list_filter = ("coverage", "is_prescription", "is_active")
     search_fields = ("name", "manufacturer")
@@ -75,7 +76,7 @@ class HealthProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("department", "date", "start_time", "end_time", "doctor", "capacity", "booked")
     list_filter = ("department__clinic", "department", "date")
     list_select_related = ("department__clinic", "doctor")
@@ -85,7 +86,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "slot", "status", "reminded_at", "created_at")
     list_filter = ("status", "slot__department")
     list_select_related = ("resident", "slot__department__clinic")
@@ -117,7 +118,7 @@ class ConsultationMessageInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "department", "doctor", "status", "rating", "created_at")
     list_filter = ("status", "department")
     list_select_related = ("resident", "department__clinic", "doctor")
@@ -152,7 +153,7 @@ class PrescriptionItemInline(admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "doctor", "diagnosis", "status", "total_fen", "covered_fen", "valid_until")
     list_filter = ("status",)
     list_select_related = ("resident", "doctor")

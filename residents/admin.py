@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.export import ExportMixin
 from residents import selectors, services
 from residents.models import (
     Announcement,
@@ -114,7 +115,7 @@ class VerificationAdmin(CommunityScopedAdmin):
 
 
 @admin.register(WorkOrderCategory)
-class WorkOrderCategoryAdmin(admin.ModelAdmin):
+class WorkOrderCategoryAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "response_hours", "resolution_hours", "is_active", "sort_order")
     list_editable = ("response_hours", "resolution_hours", "is_active", "sort_order")
     search_fields = ("name",)

@@ -7,6 +7,7 @@ the one write is the retry action, which calls `delivery_retry`.
 from django.contrib import admin, messages
 
 from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 from linli.notifications import services
 from linli.notifications.models import Delivery, Notification, NotificationPreference, SubscriptionQuota
 
@@ -35,7 +36,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "kind", "title", "is_read", "dispatch_pending")
     list_select_related = ("recipient",)
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter), "dispatch_pending")
@@ -51,7 +52,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = (
         "updated_at",
         "recipient",
@@ -94,7 +95,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SubscriptionQuota)
-class SubscriptionQuotaAdmin(ReadOnlyAdmin):
+class SubscriptionQuotaAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("user", "template_id", "remaining", "accepted_total", "updated_at")
     list_select_related = ("user",)
     list_filter = ("template_id",)
@@ -102,7 +103,7 @@ class SubscriptionQuotaAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(ReadOnlyAdmin):
+class NotificationPreferenceAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("user", "kind", "enabled", "updated_at")
     list_select_related = ("user",)
     list_filter = ("kind", "enabled")

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from linli.api.errors import DomainError
 from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 from linli.payments import services
 from linli.payments.models import (
     PaymentContract,
@@ -35,7 +36,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(PaymentIntent)
-class PaymentIntentAdmin(admin.ModelAdmin):
+class PaymentIntentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = (
         "out_trade_no",
         "payer",
@@ -74,7 +75,7 @@ class PaymentIntentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("out_refund_no", "intent", "amount_fen", "cash_fen", "points_fen", "reason", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("intent",)
@@ -104,7 +105,7 @@ class RefundAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentNotification)
-class PaymentNotificationAdmin(admin.ModelAdmin):
+class PaymentNotificationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("received_at", "provider", "event_type", "out_trade_no", "out_refund_no", "outcome", "detail")
     list_filter = ("outcome", "provider", "event_type")
     search_fields = ("out_trade_no", "out_refund_no", "notification_id")
@@ -118,7 +119,7 @@ class PaymentNotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentContract)
-class PaymentContractAdmin(admin.ModelAdmin):
+class PaymentContractAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("user", "provider", "status", "contract_id", "created_at", "terminated_at")
     list_filter = ("status", "provider")
     list_select_related = ("user",)
@@ -130,7 +131,7 @@ class PaymentContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceOrder)
-class ServiceOrderAdmin(admin.ModelAdmin):
+class ServiceOrderAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("out_order_no", "payer", "description", "risk_amount_fen", "status", "intent", "created_at")
     list_filter = ("status", "provider", "purpose")
     list_select_related = ("payer", "intent")

@@ -9,11 +9,13 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from enforcement.models import ProblemReport
+from linli.accounts.models import User
 from merchants.models import Order
 from residents.admin import WorkOrderAdmin
 from residents.models import WorkOrder
@@ -222,3 +224,34 @@ def test_the_file_is_named_in_chinese_with_the_day(staff, community):
         assert disposition.startswith("attachment; ")
         assert f'filename="residents-workorder-{day}.{fmt}"' in disposition  # ASCII for old clients
         assert f"filename*=UTF-8''{quote(f'工单-{day}.{fmt}')}" in disposition  # RFC 6266
+
+
+# --- every changelist ----------------------------------------------------------------------------
+
+
+def exporting_admins():
+    from django.contrib import admin
+
+    from linli.console.export import ExportMixin
+
+    return [model_admin for model_admin in admin.site._registry.values() if isinstance(model_admin, ExportMixin)]
+
+
+def test_every_changelist_of_the_demo_world_exports_in_both_formats():
+    call_command("seed_demo", stdout=io.StringIO())
+    root = console(factories.make_user(is_staff=True, is_superuser=True))
+    doutan = console(User.objects.get(username="staff_doutan"))
+    admins = exporting_admins()
+    assert len(admins) > 40  # the community, team and operator changelists
+
+    for model_admin in admins:
+        opts = model_admin.model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/"
+        shown = root.get(url, {"all": ""}).context["cl"].result_count
+        rows = read_xlsx(root.get(f"{url}export/xlsx/"))
+        lines = read_csv(root.get(f"{url}export/csv/"))
+        assert len(rows) == len(lines) == shown + 1, url
+        assert rows[0] == tuple(lines[0]) and all(rows[0]), url  # every column has a (Chinese) header
+        if doutan.get(url).status_code == 200:  # the changelists a community worker may open
+            text = doutan.get(f"{url}export/csv/").content.decode("utf-8-sig")
+            assert "白云社区" not in text and "回龙社区" not in text, url
