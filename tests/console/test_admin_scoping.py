@@ -311,6 +311,8 @@ def test_a_resident_or_property_manager_cannot_open_the_console(community):
 def test_community_staff_see_no_enforcement_rows(url, staff):
     # Enforcement is scoped by team, not community: community staff are no member of any team.
     assert logged_in(staff).get(url).status_code == 403
+    assert logged_in(staff).get(f"{url}export/xlsx/").status_code == 403
+    assert logged_in(staff).get(f"{url}export/csv/").status_code == 403
 
 
 def _console_user(user, *codenames):
