@@ -58,7 +58,7 @@ class VenueBookingAdmin(CommunityScopedAdmin):
     search_fields = ("purpose", "venue__name", "booked_by__display_name", "booked_by__username")
     date_hierarchy = "starts_at"
     readonly_fields = ("venue", "session", "booked_by", "starts_at", "ends_at", "status", "cancelled_at")
-    actions = ["export_csv", "cancel_bookings"]
+    actions = ["cancel_bookings"]
 
     def has_add_permission(self, request):
         return False  # bookings go through the booking service (opening hours, overlaps)
@@ -102,7 +102,7 @@ class EventAdmin(CommunityScopedAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = [f.name for f in Event._meta.concrete_fields if f.name != "id"] + ["communities"]
     inlines = [SessionInline, RegistrationInline, EventStatusChangeInline]
-    actions = ["export_csv", "publish", "cancel"]
+    actions = ["publish", "cancel"]
 
     def has_add_permission(self, request):
         return False
@@ -144,7 +144,7 @@ class RegistrationAdmin(CommunityScopedAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Registration._meta.concrete_fields if f.name != "id"]
     inlines = [RegistrationStatusChangeInline, WaitlistDecisionInline]
-    actions = ["export_csv", "cancel_registrations"]
+    actions = ["cancel_registrations"]
 
     def has_add_permission(self, request):
         return False

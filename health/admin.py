@@ -4,7 +4,7 @@ Actions call the same services as the API. Vitals are deliberately not browsable
 is read by the resident, or by their doctor in a consultation where every read is logged.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from health.models import (
     AbnormalEpisode,
@@ -27,8 +27,8 @@ from health.models import (
 )
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
-from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.export import ExportMixin
 
 
 class DepartmentInline(admin.TabularInline):
@@ -38,7 +38,7 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "community", "street", "phone")
     list_filter = ("kind", "street")
     list_select_related = ("community", "street")
@@ -47,7 +47,7 @@ class ClinicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "clinic", "is_active")
     list_filter = ("is_active", "clinic")
     list_select_related = ("clinic",)
@@ -55,7 +55,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
+class DrugAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "specification", "coverage", "price_fen", "is_prescription", "is_active")
     list_filter = ("coverage", "is_prescription", "is_active")
     search_fields = ("name", "manufacturer")
@@ -76,7 +76,7 @@ class HealthProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("department", "date", "start_time", "end_time", "doctor", "capacity", "booked")
     list_filter = ("department__clinic", "department", "date")
     list_select_related = ("department__clinic", "doctor")
@@ -86,7 +86,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "slot", "status", "reminded_at", "created_at")
     list_filter = ("status", "slot__department")
     list_select_related = ("resident", "slot__department__clinic")
@@ -118,7 +118,7 @@ class ConsultationMessageInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "department", "doctor", "status", "rating", "created_at")
     list_filter = ("status", "department")
     list_select_related = ("resident", "department__clinic", "doctor")
@@ -153,7 +153,7 @@ class PrescriptionItemInline(admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "doctor", "diagnosis", "status", "total_fen", "covered_fen", "valid_until")
     list_filter = ("status",)
     list_select_related = ("resident", "doctor")
@@ -194,7 +194,7 @@ class InsuranceApplicationAdmin(CommunityScopedAdmin):
     readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
     exclude = ("attachments",)
     inlines = [InsuranceApplicationEventInline]
-    actions = ["export_csv", "approve", "request_info", "reject"]
+    actions = ["approve", "request_info", "reject"]
 
     def has_add_permission(self, request):
         return False
@@ -234,7 +234,7 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
     search_fields = ("title", "summary")
     date_hierarchy = "published_at"
     readonly_fields = ("status", "published_at", "pushed_at", "author")
-    actions = ["export_csv", "publish"]
+    actions = ["publish"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -249,14 +249,14 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
 
     @admin.action(description="发布并推送所选文章")
     def publish(self, request, queryset):
-        done = 0
-        for article in queryset:
-            try:
-                policy_services.policy_publish(article=article, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{article.title}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已发布 {done} 篇")
+        apply_service(
+            self,
+            request,
+            queryset,
+            "发布",
+            lambda article: policy_services.policy_publish(article=article, actor=request.user),
+            unit="篇",
+        )
 
 
 @admin.register(AbnormalEpisode)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from linli.accounts import lockout, services
 from linli.accounts.models import Membership, User
 from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -61,7 +62,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("user", "role", "community", "street", "scope_type", "scope_id", "position", "created_at")
     list_filter = ("role", "community", "street")
     list_select_related = ("user", "community", "street", "scope_type")
