@@ -399,3 +399,8 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process (the embedded default): no per-task "succeeded" INFO line while seeding or
+    # serving, and no "no hostname" warning about a broker that is never used. A real worker (a
+    # broker is set, so tasks are not eager) keeps its logs.
+    LOGGING["loggers"].update({"celery": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}})
