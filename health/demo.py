@@ -1,4 +1,4 @@
-"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站 (DESIGN.md §5). Idempotent; dates are relative to today.
+"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站. Idempotent; dates are relative to today.
 
 张大爷 (dev-demo) has also paid a prescription at the drug vending machine, so the machine has one
 `dispense` command waiting (the README's `device_simulator … ack next done` hands the drugs out).

@@ -29,7 +29,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
-# Sandbox integrations (WeChat login with `dev-<name>` codes, sandbox payments, console SMS).
+# Sandbox integrations (WeChat login with `dev-<name>` codes as user `wx_dev-<name>`, sandbox payments, console SMS).
 # On by default only in the embedded default; production must opt in explicitly.
 LINLI_SANDBOX = env_bool("LINLI_SANDBOX", DEBUG)
 
