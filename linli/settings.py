@@ -29,7 +29,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
-# Sandbox integrations (WeChat login with `dev-<name>` codes, sandbox payments, console SMS).
+# Sandbox integrations (WeChat login with `dev-<name>` codes as user `wx_dev-<name>`, sandbox payments, console SMS).
 # On by default only in the embedded default; production must opt in explicitly.
 LINLI_SANDBOX = env_bool("LINLI_SANDBOX", DEBUG)
 
@@ -403,3 +403,8 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process (the embedded default): no per-task "succeeded" INFO line while seeding or
+    # serving, and no "no hostname" warning about a broker that is never used. A real worker (a
+    # broker is set, so tasks are not eager) keeps its logs.
+    LOGGING["loggers"].update({"celery": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}})

@@ -107,7 +107,9 @@ class ProfileUpdateSerializer(serializers.Serializer):
 
 
 class WeChatLoginSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=128, help_text="wx.login() code; in sandbox mode `dev-<name>`")
+    code = serializers.CharField(
+        max_length=128, help_text="wx.login() code; in sandbox mode `dev-<name>` (user `wx_dev-<name>`)"
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):

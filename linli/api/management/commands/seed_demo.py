@@ -1,4 +1,4 @@
-"""`python manage.py seed_demo`: the demo data of DESIGN.md §5. Idempotent.
+"""`python manage.py seed_demo`: the demo data of docs/demo.md. Idempotent.
 
 Runs the seeders the apps registered (`linli.api.demo`) in INSTALLED_APPS order (platform first),
 inside one transaction, so a failed seed leaves nothing half-made.
