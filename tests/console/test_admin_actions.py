@@ -14,7 +14,7 @@ from health.models import InsuranceApplication, InsuranceApplicationEvent
 from linli.accounts.models import Membership, Role
 from linli.notifications.models import Notification
 from merchants.models import Merchant, MerchantApplication
-from residents.models import Verification, WorkOrder, WorkOrderEvent
+from residents.models import Verification, WorkOrder, WorkOrderHistory
 from tests import factories
 from tests.enforcement.factories import make_report, make_world
 from tests.events.factories import make_event, make_verified, register
@@ -92,7 +92,7 @@ def test_assigning_work_orders_goes_through_the_assign_service(staff, community)
 
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ASSIGNED and order.assignee == manager
-    assert WorkOrderEvent.objects.filter(work_order=order, action="assign", actor=staff).exists()
+    assert WorkOrderHistory.objects.filter(work_order=order, action="assign", actor=staff).exists()
     assert Notification.objects.filter(recipient=manager, kind__startswith="work_order").exists()
     assert Notification.objects.filter(recipient=reporter, kind__startswith="work_order").exists()
     assert logged(order)
