@@ -232,7 +232,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderStatusEnum": "residents.models.WorkOrder.Status",
         "WorkOrderKindEnum": "residents.models.WorkOrder.Kind",
         "WorkOrderChannelEnum": "residents.models.WorkOrder.Channel",
-        "WorkOrderActionEnum": "residents.models.WorkOrderEvent.Action",
+        "WorkOrderActionEnum": "residents.models.WorkOrderHistory.Action",
         "VerificationStatusEnum": "residents.models.Verification.Status",
         "RelationEnum": "residents.models.Relation",
         # payments, merchants

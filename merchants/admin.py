@@ -80,7 +80,7 @@ class OrderHistoryInline(admin.TabularInline):
     model = OrderHistory
     extra = 0
     can_delete = False
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -19,7 +19,7 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 
@@ -121,8 +121,8 @@ class WorkOrderCategoryAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class WorkOrderEventInline(admin.TabularInline):
-    model = WorkOrderEvent
+class WorkOrderHistoryInline(admin.TabularInline):
+    model = WorkOrderHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "duration_seconds")
@@ -151,7 +151,7 @@ class WorkOrderAdmin(CommunityScopedAdmin):
     list_select_related = ("category", "community", "reporter", "assignee")
     search_fields = ("=id", "description", "location", "reporter__display_name", "reporter__phone")
     date_hierarchy = "created_at"
-    inlines = [WorkOrderEventInline]
+    inlines = [WorkOrderHistoryInline]
     actions = ["assign_to_property", "escalate_overdue"]
     # State changes go through the services (the same as the staff API's): assign and escalate here.
     readonly_fields = [f.name for f in WorkOrder._meta.fields]

@@ -24,7 +24,7 @@ from residents.models import (
     Room,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 CATEGORIES = [
@@ -139,11 +139,11 @@ def _residents() -> None:
 def _shift_history(order: WorkOrder, offsets_hours: list[float], started: timedelta) -> None:
     """Spread the order's timeline over the past: step i happens offsets_hours[i] after filing."""
     base = timezone.now() - started
-    events = list(order.events.order_by("created_at", "id"))
+    events = list(order.history.order_by("created_at", "id"))
     previous = base
     for event, hours in zip(events, offsets_hours, strict=True):
         at = base + timedelta(hours=hours)
-        WorkOrderEvent.objects.filter(pk=event.pk).update(
+        WorkOrderHistory.objects.filter(pk=event.pk).update(
             created_at=at, duration_seconds=int((at - previous).total_seconds())
         )
         previous = at
@@ -153,9 +153,9 @@ def _shift_history(order: WorkOrder, offsets_hours: list[float], started: timede
         created_at=base,
         response_due_at=base + category.response_time,
         resolution_due_at=base + category.resolution_time,
-        responded_at=times.get(WorkOrderEvent.Action.ASSIGN),
-        resolved_at=times.get(WorkOrderEvent.Action.RESOLVE),
-        closed_at=times.get(WorkOrderEvent.Action.CONFIRM),
+        responded_at=times.get(WorkOrderHistory.Action.ASSIGN),
+        resolved_at=times.get(WorkOrderHistory.Action.RESOLVE),
+        closed_at=times.get(WorkOrderHistory.Action.CONFIRM),
     )
 
 

@@ -22,7 +22,7 @@ from linli.notifications.models import Delivery, Notification
 from linli.payments import services as payment_services
 from linli.payments.models import PaymentIntent
 from merchants.models import Merchant, MerchantApplication
-from residents.models import Verification, WorkOrder, WorkOrderEvent
+from residents.models import Verification, WorkOrder, WorkOrderHistory
 from tests import factories
 from tests.devices.factories import make_device
 from tests.enforcement.factories import make_report, make_world
@@ -101,7 +101,7 @@ def test_assigning_work_orders_goes_through_the_assign_service(staff, community)
 
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ASSIGNED and order.assignee == manager
-    assert WorkOrderEvent.objects.filter(work_order=order, action="assign", actor=staff).exists()
+    assert WorkOrderHistory.objects.filter(work_order=order, action="assign", actor=staff).exists()
     assert Notification.objects.filter(recipient=manager, kind__startswith="work_order").exists()
     assert Notification.objects.filter(recipient=reporter, kind__startswith="work_order").exists()
     assert logged(order)

@@ -9,7 +9,7 @@ from linli.accounts.models import User
 from linli.notifications.models import Notification
 from linli.points.models import PointsEntry
 from residents.demo import HISTORY
-from residents.models import Announcement, Room, Verification, WorkOrder, WorkOrderCategory, WorkOrderEvent
+from residents.models import Announcement, Room, Verification, WorkOrder, WorkOrderCategory, WorkOrderHistory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def snapshot():
         list(Room.objects.order_by("pk").values_list("pk", "number")),
         list(Verification.objects.values_list("pk", "status")),
         list(WorkOrder.objects.order_by("pk").values_list("pk", "status", "created_at", "rating")),
-        WorkOrderEvent.objects.count(),
+        WorkOrderHistory.objects.count(),
         list(PointsEntry.objects.values_list("idempotency_key", "amount")),
         list(Announcement.objects.values_list("pk", "title")),
         list(WorkOrderCategory.objects.values_list("name", "response_hours", "resolution_hours")),
