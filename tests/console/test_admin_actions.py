@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from enforcement.models import Category, Domain, Empowerment, Matter, ProblemReport, ReportEvent
-from events.models import Event, EventStatusChange
+from events.models import Event, EventHistory
 from health.models import InsuranceApplication, InsuranceApplicationEvent
 from linli.accounts.models import Membership, Role
 from linli.notifications.models import Notification
@@ -114,13 +114,13 @@ def test_publishing_and_cancelling_events_record_history_and_tell_registrants(st
     act(staff, "/admin/events/event/", "publish", draft)
     draft.refresh_from_db()
     assert draft.status == Event.Status.PUBLISHED
-    assert EventStatusChange.objects.filter(event=draft, to_status="published", actor=staff).exists()
+    assert EventHistory.objects.filter(event=draft, to_status="published", actor=staff).exists()
 
     registration = register(draft, make_verified(community))
     act(staff, "/admin/events/event/", "cancel", draft)
     draft.refresh_from_db()
     assert draft.status == Event.Status.CANCELLED
-    assert EventStatusChange.objects.filter(event=draft, to_status="cancelled", actor=staff).exists()
+    assert EventHistory.objects.filter(event=draft, to_status="cancelled", actor=staff).exists()
     assert Notification.objects.filter(recipient=registration.user, kind="events.cancelled").exists()
     assert logged(draft)
 
