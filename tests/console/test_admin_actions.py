@@ -10,7 +10,7 @@ from django.test import Client
 
 from enforcement.models import Category, Domain, Empowerment, Matter, ProblemReport, ReportEvent
 from events.models import Event, EventHistory
-from health.models import InsuranceApplication, InsuranceApplicationEvent
+from health.models import InsuranceApplication, InsuranceApplicationHistory
 from linli.accounts.models import Membership, Role
 from linli.notifications.models import Notification
 from merchants.models import Merchant, MerchantApplication
@@ -157,7 +157,7 @@ def test_reviewing_insurance_applications_records_and_notifies(staff, community,
 
     application.refresh_from_db()
     assert application.status == status and application.reviewer == staff
-    assert InsuranceApplicationEvent.objects.filter(application=application, action=action, actor=staff).exists()
+    assert InsuranceApplicationHistory.objects.filter(application=application, action=action, actor=staff).exists()
     assert Notification.objects.filter(recipient=applicant, kind=f"health.insurance.{action}").exists()
     assert logged(application)
 
