@@ -9,18 +9,20 @@ from django.contrib import admin
 from health.models import (
     AbnormalEpisode,
     Appointment,
+    AppointmentHistory,
     Clinic,
     Consultation,
-    ConsultationEvent,
+    ConsultationHistory,
     ConsultationMessage,
     Department,
     Drug,
     HealthCondition,
     HealthProfile,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
     Prescription,
+    PrescriptionHistory,
     PrescriptionItem,
     Slot,
     VitalAccessLog,
@@ -85,6 +87,16 @@ class SlotAdmin(ExportMixin, admin.ModelAdmin):
     readonly_fields = ("booked",)
 
 
+class AppointmentHistoryInline(admin.TabularInline):
+    model = AppointmentHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "slot", "status", "reminded_at", "created_at")
@@ -92,16 +104,17 @@ class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ("resident", "slot__department__clinic")
     search_fields = ("resident__display_name",)
     readonly_fields = ("slot", "resident", "status", "cancelled_at", "reminded_at", "created_at")
+    inlines = [AppointmentHistoryInline]
 
     def has_add_permission(self, request):
         return False  # booked through the API, which guards the capacity
 
 
-class ConsultationEventInline(admin.TabularInline):
-    model = ConsultationEvent
+class ConsultationHistoryInline(admin.TabularInline):
+    model = ConsultationHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -136,7 +149,7 @@ class ConsultationAdmin(ExportMixin, admin.ModelAdmin):
         "rating_comment",
     )
     exclude = ("photos",)
-    inlines = [ConsultationEventInline, ConsultationMessageInline]
+    inlines = [ConsultationHistoryInline, ConsultationMessageInline]
 
     def has_add_permission(self, request):
         return False
@@ -147,6 +160,16 @@ class PrescriptionItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ("drug", "quantity", "dosage", "unit_price_fen", "coverage")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PrescriptionHistoryInline(admin.TabularInline):
+    model = PrescriptionHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -168,17 +191,17 @@ class PrescriptionAdmin(ExportMixin, admin.ModelAdmin):
         "total_fen",
         "covered_fen",
     )
-    inlines = [PrescriptionItemInline]
+    inlines = [PrescriptionItemInline, PrescriptionHistoryInline]
 
     def has_add_permission(self, request):
         return False
 
 
-class InsuranceApplicationEventInline(admin.TabularInline):
-    model = InsuranceApplicationEvent
+class InsuranceApplicationHistoryInline(admin.TabularInline):
+    model = InsuranceApplicationHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -193,7 +216,7 @@ class InsuranceApplicationAdmin(CommunityScopedAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
     exclude = ("attachments",)
-    inlines = [InsuranceApplicationEventInline]
+    inlines = [InsuranceApplicationHistoryInline]
     actions = ["approve", "request_info", "reject"]
 
     def has_add_permission(self, request):

@@ -25,7 +25,7 @@ from health.models import (
     HealthCondition,
     HealthProfile,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
     Prescription,
     Slot,
@@ -337,20 +337,24 @@ def _console_history():
                 decided_at=decided,
             )
             InsuranceApplication.objects.filter(pk=application.pk).update(created_at=filed, updated_at=decided or filed)
-            InsuranceApplicationEvent.objects.create(
-                application=application, action="submit", to_status="submitted", actor=application.applicant, at=filed
+            InsuranceApplicationHistory.objects.create(
+                application=application,
+                action="submit",
+                to_status="submitted",
+                actor=application.applicant,
+                created_at=filed,
             )
             if status != "submitted":
                 note = "请补充外地医院的费用明细清单" if status == "needs_info" else ""
                 action = "request_info" if status == "needs_info" else "approve"
-                InsuranceApplicationEvent.objects.create(
+                InsuranceApplicationHistory.objects.create(
                     application=application,
                     action=action,
                     from_status="submitted",
                     to_status=status,
                     actor=reviewer,
                     note=note,
-                    at=filed + timedelta(days=1),
+                    created_at=filed + timedelta(days=1),
                 )
     doutan = Community.objects.get(code="doutan")
     if not Device.objects.filter(code="doutan-care-kiosk").exists():

@@ -14,8 +14,8 @@ from enforcement.models import Case, Category, Domain, Empowerment, Matter, Prob
 from enforcement.services import cases as case_services
 from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
-from events.models import Event, EventStatusChange
-from health.models import InsuranceApplication, InsuranceApplicationEvent, PolicyArticle
+from events.models import Event, EventHistory
+from health.models import InsuranceApplication, InsuranceApplicationHistory, PolicyArticle
 from linli.accounts.models import Membership, Role
 from linli.devices.models import Device
 from linli.notifications.models import Delivery, Notification
@@ -123,13 +123,13 @@ def test_publishing_and_cancelling_events_record_history_and_tell_registrants(st
     act(staff, "/admin/events/event/", "publish", draft)
     draft.refresh_from_db()
     assert draft.status == Event.Status.PUBLISHED
-    assert EventStatusChange.objects.filter(event=draft, to_status="published", actor=staff).exists()
+    assert EventHistory.objects.filter(event=draft, to_status="published", actor=staff).exists()
 
     registration = register(draft, make_verified(community))
     act(staff, "/admin/events/event/", "cancel", draft)
     draft.refresh_from_db()
     assert draft.status == Event.Status.CANCELLED
-    assert EventStatusChange.objects.filter(event=draft, to_status="cancelled", actor=staff).exists()
+    assert EventHistory.objects.filter(event=draft, to_status="cancelled", actor=staff).exists()
     assert Notification.objects.filter(recipient=registration.user, kind="events.cancelled").exists()
     assert logged(draft)
 
@@ -166,7 +166,7 @@ def test_reviewing_insurance_applications_records_and_notifies(staff, community,
 
     application.refresh_from_db()
     assert application.status == status and application.reviewer == staff
-    assert InsuranceApplicationEvent.objects.filter(application=application, action=action, actor=staff).exists()
+    assert InsuranceApplicationHistory.objects.filter(application=application, action=action, actor=staff).exists()
     assert Notification.objects.filter(recipient=applicant, kind=f"health.insurance.{action}").exists()
     assert logged(application)
 
@@ -217,11 +217,11 @@ def test_escalating_overdue_work_orders_is_logged_once(staff, community):
     assert "已上报 1 张超时工单" in response.content.decode()
     late.refresh_from_db()
     assert late.escalated_at is not None
-    assert WorkOrderEvent.objects.filter(work_order=late, action="escalate").count() == 1
+    assert WorkOrderHistory.objects.filter(work_order=late, action="escalate").count() == 1
     assert logged(late) and not logged(on_time)
     # Once is enough: a second escalation changes nothing and fails nothing.
     assert "已上报 0 张超时工单" in act(staff, "/admin/residents/workorder/", "escalate_overdue", late).content.decode()
-    assert WorkOrderEvent.objects.filter(work_order=late, action="escalate").count() == 1
+    assert WorkOrderHistory.objects.filter(work_order=late, action="escalate").count() == 1
 
 
 def test_escalating_an_overdue_report_is_logged(community):
