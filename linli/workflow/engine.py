@@ -90,10 +90,17 @@ def available_actions(obj) -> list[str]:
     return [action for action, (sources, _) in workflow.transitions.items() if status in sources]
 
 
-def _check(obj, workflow: Workflow, action: str) -> None:
-    if getattr(obj, workflow.field) not in workflow.sources(action):
+def check(obj, action: str) -> None:
+    """Raise `InvalidTransition` unless the table allows `action` from `obj`'s status (as loaded).
+
+    For services that must refuse on the status before they look at the rest of the request;
+    `transition()` checks again under the lock."""
+    workflow = _workflow(obj)
+    status = getattr(obj, workflow.field)
+    if status not in workflow.sources(action):
         raise InvalidTransition(
-            f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{workflow.label(action)}"
+            f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{workflow.label(action)}",
+            extra={"status": status},
         )
 
 
@@ -124,7 +131,7 @@ def transition(
         raise RuntimeError("transition() must run inside transaction.atomic()")
     if not locked:
         lock(obj)
-    _check(obj, workflow, action)
+    check(obj, action)
     from_status = getattr(obj, workflow.field)
     setattr(obj, workflow.field, workflow.target(action))
     for name, value in changes.items():
@@ -136,8 +143,13 @@ def transition(
     return _history_row(obj, workflow, action=action, from_status=from_status, actor=actor, note=note, record=record)
 
 
-def record_step(obj, action: str, *, actor=None, note: str = "", record: dict | None = None):
-    """A history row for a step that leaves the status as it is (a note, an escalation)."""
+def record_step(
+    obj, action: str, *, actor=None, note: str = "", record: dict | None = None, from_status: str | None = None
+):
+    """A history row for a step that leaves the status as it is (a note, an escalation).
+
+    The first step of an object's life (created, submitted) passes `from_status=""`: it came from nothing."""
     workflow = _workflow(obj)
-    status = getattr(obj, workflow.field)
-    return _history_row(obj, workflow, action=action, from_status=status, actor=actor, note=note, record=record)
+    if from_status is None:
+        from_status = getattr(obj, workflow.field)
+    return _history_row(obj, workflow, action=action, from_status=from_status, actor=actor, note=note, record=record)
