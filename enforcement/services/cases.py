@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enforcement import platform, selectors
+from enforcement import provincial, selectors
 from enforcement.models import Case, CaseEvent, CaseNumberCounter, Matter, PlatformCursor, PlatformUpdate, Team
 from enforcement.services._common import field_error
 from linli.accounts.models import Role, User
@@ -177,13 +177,13 @@ def case_push(*, case_id: int, final: bool = False) -> bool:
     if case.external_id:
         return False
     try:
-        external_id = platform.client().push_case(case_payload(case), idempotency_key=push_key(case))
-    except platform.PlatformUnavailable as exc:
+        external_id = provincial.client().push_case(case_payload(case), idempotency_key=push_key(case))
+    except provincial.ProvincialUnavailable as exc:
         _push_failed(case_id, str(exc), final=final)
         if final:
             return False
         raise
-    except platform.PlatformRejected as exc:
+    except provincial.ProvincialRejected as exc:
         _push_failed(case_id, str(exc), final=True)
         return False
     return _push_succeeded(case_id, external_id)
@@ -248,7 +248,7 @@ def cases_stuck_in_push(now=None) -> list[int]:
 
 
 @transaction.atomic
-def platform_update_apply(update: platform.Update) -> bool:
+def platform_update_apply(update: provincial.CaseUpdate) -> bool:
     """Apply a pulled status update once (by its id), and never an older one over a newer one."""
     if PlatformUpdate.objects.filter(update_id=update.update_id).exists():
         return False
@@ -280,7 +280,7 @@ def platform_update_apply(update: platform.Update) -> bool:
 def platform_updates_pull() -> int:
     """Beat: fetch updates since the saved cursor, apply each once, then move the cursor."""
     cursor_row, _ = PlatformCursor.objects.get_or_create(name=UPDATES_FEED)
-    updates, cursor = platform.client().fetch_updates(cursor_row.cursor)
+    updates, cursor = provincial.client().fetch_updates(cursor_row.cursor)
     applied = sum(platform_update_apply(update) for update in updates)
     if cursor and cursor != cursor_row.cursor:
         PlatformCursor.objects.filter(name=UPDATES_FEED).update(cursor=cursor, updated_at=timezone.now())

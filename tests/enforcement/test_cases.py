@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from enforcement import platform
+from enforcement import provincial
 from enforcement.models import Case, PlatformCursor, PlatformUpdate
 from enforcement.services import cases as case_services
 from enforcement.tasks import pull_platform_updates, push_case
@@ -185,10 +185,10 @@ def test_a_broken_updates_feed_changes_nothing(world, platform_stub):
 
 
 def test_the_client_signs_what_it_sends():
-    body = platform.encode({"b": 1, "a": "乙"})
+    body = provincial.encode({"b": 1, "a": "乙"})
     assert body == '{"a":"乙","b":1}'.encode()
     assert (
-        platform.sign("k", "1700000000", body)
+        provincial.sign("k", "1700000000", body)
         == "sha256=" + hmac.new(b"k", b"1700000000." + body, hashlib.sha256).hexdigest()
     )
 
@@ -219,9 +219,9 @@ def test_concurrent_filings_get_distinct_consecutive_numbers():
 
 
 def test_a_platform_url_without_a_secret_fails_the_system_check(settings):
-    from enforcement.checks import platform_secret_configured
+    from enforcement.checks import provincial_secret_configured
 
     settings.ENFORCEMENT_PLATFORM_URL, settings.ENFORCEMENT_PLATFORM_SECRET = "https://zj.example.gov.cn/api", ""
-    assert [e.id for e in platform_secret_configured(None)] == ["enforcement.E001"]
+    assert [e.id for e in provincial_secret_configured(None)] == ["enforcement.E001"]
     settings.ENFORCEMENT_PLATFORM_SECRET = "s3cret"
-    assert platform_secret_configured(None) == []
+    assert provincial_secret_configured(None) == []
