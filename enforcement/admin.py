@@ -24,7 +24,7 @@ from enforcement.models import (
     Open311Client,
     PlatformUpdate,
     ProblemReport,
-    ReportEvent,
+    ReportHistory,
     ReportRequest,
     SandboxPush,
     Scenario,
@@ -142,8 +142,8 @@ class EmpowermentAdmin(ExportMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/enforcement/empowerment/import.html", context)
 
 
-class ReportEventInline(admin.TabularInline):
-    model = ReportEvent
+class ReportHistoryInline(admin.TabularInline):
+    model = ReportHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "team", "note", "internal")
@@ -175,7 +175,7 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "created_at",
         "updated_at",
     )
-    inlines = [ReportEventInline]
+    inlines = [ReportHistoryInline]
     actions = ["dispatch", "escalate_now"]
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")

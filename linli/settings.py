@@ -273,7 +273,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemReportStatusEnum": "enforcement.models.ProblemReport.Status",
         "ProblemReportChannelEnum": "enforcement.models.ProblemReport.Channel",
         "ProblemReportOutcomeEnum": "enforcement.models.ProblemReport.Outcome",
-        "ProblemReportActionEnum": "enforcement.models.ReportEvent.Action",
+        "ProblemReportActionEnum": "enforcement.models.ReportHistory.Action",
         "StaffReportChannelEnum": "enforcement.api.serializers.STAFF_CHANNELS",
         "ReportRequestKindEnum": "enforcement.models.ReportRequest.Kind",
         "ReportRequestStatusEnum": "enforcement.models.ReportRequest.Status",

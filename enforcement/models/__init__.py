@@ -2,7 +2,14 @@ from enforcement.models.cases import Case, CaseEvent, CaseNumberCounter, Platfor
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
 from enforcement.models.inspections import Finding, Inspection, Target
 from enforcement.models.open311 import Open311Client
-from enforcement.models.reports import ProblemReport, ReportEvent, ReportFollower, ReportRequest, SensorEpisode
+from enforcement.models.reports import (
+    ProblemReport,
+    ReportAction,
+    ReportFollower,
+    ReportHistory,
+    ReportRequest,
+    SensorEpisode,
+)
 
 __all__ = [
     "Case",
@@ -18,8 +25,9 @@ __all__ = [
     "PlatformCursor",
     "PlatformUpdate",
     "ProblemReport",
-    "ReportEvent",
+    "ReportAction",
     "ReportFollower",
+    "ReportHistory",
     "ReportRequest",
     "SandboxPush",
     "Scenario",

@@ -1,0 +1,63 @@
+"""The history renames keep their rows: migrate back before a rename, write a row the old way,
+migrate forward and find it in the new history (Django's own migration-test pattern)."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from enforcement.models import ReportHistory
+from tests.enforcement.factories import make_report
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP = "enforcement"
+
+
+def migrate_to(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([(APP, target)])
+    return executor.loader.project_state([(APP, target)]).apps
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def migrator():
+    yield migrate_to
+    migrate_to_latest()
+
+
+def test_it_keeps_report_events_as_report_history(world, reporter, migrator):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    old = migrator("0002_chinese_labels_on_history_actor_and_team")
+    ReportEvent = old.get_model(APP, "ReportEvent")
+    assert ReportEvent.objects.filter(report_id=report.pk).count() == 2  # report, dispatch
+    ReportEvent.objects.create(
+        report_id=report.pk,
+        action="note",
+        from_status="dispatched",
+        to_status="dispatched",
+        actor_id=world.officer_taoyan.pk,
+        team_id=world.taoyan_team.pk,
+        note="旧表里写的备注",
+        internal=True,
+    )
+
+    migrate_to_latest()
+    rows = list(ReportHistory.objects.filter(report_id=report.pk).order_by("id"))
+    assert [(r.action, r.from_status, r.to_status) for r in rows] == [
+        ("report", "", "reported"),
+        ("dispatch", "reported", "dispatched"),
+        ("note", "dispatched", "dispatched"),
+    ]
+    assert (rows[-1].actor, rows[-1].team, rows[-1].note, rows[-1].internal) == (
+        world.officer_taoyan,
+        world.taoyan_team,
+        "旧表里写的备注",
+        True,
+    )
+    assert list(report.history.order_by("id")) == rows

@@ -1,0 +1,57 @@
+"""Every enforcement status flow goes through the platform workflow: a step its status does not
+allow is 409 invalid_transition naming the current status, and each step leaves a history row."""
+
+import pytest
+
+from enforcement.models import ProblemReport
+from tests.enforcement.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+STAFF = "/api/v1/staff/enforcement/"
+
+
+def steps(history):
+    return [(h.action, h.from_status, h.to_status, h.actor) for h in history]
+
+
+# --- problem reports -----------------------------------------------------------------------------
+
+
+def test_it_refuses_a_report_step_its_status_does_not_allow(world, reporter, as_user):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    answer = as_user(world.officer_taoyan).post(f"{STAFF}reports/{report.pk}/close/", {})
+    assert answer.status_code == 409
+    assert answer.json() == {"code": "invalid_transition", "message": "问题线索当前为「已派遣」，不能办结"}
+    assert ProblemReport.objects.get(pk=report.pk).status == "dispatched"
+
+
+def test_it_writes_a_report_history_row_for_each_step(world, reporter, as_user):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    officer = world.officer_taoyan
+    assert as_user(officer).post(f"{STAFF}reports/{report.pk}/accept/", {"note": "收到"}).status_code == 200
+    assert steps(report.history.all()) == [
+        ("report", "", "reported", reporter),
+        ("dispatch", "reported", "dispatched", None),
+        ("accept", "dispatched", "accepted", officer),
+    ]
+    assert [h.team for h in report.history.all()] == [None, world.taoyan_team, world.taoyan_team]
+    assert report.history.last().note == "收到"
+
+
+def test_it_records_steps_that_keep_the_status_as_internal_history(world, reporter, as_user):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    asked = as_user(world.officer_taoyan).post(
+        f"{STAFF}reports/{report.pk}/extension/", {"reason": "需要夜间蹲守", "extra_hours": 12}
+    )
+    assert asked.status_code == 201
+    step = report.history.last()
+    assert (step.action, step.from_status, step.to_status, step.actor, step.internal) == (
+        "request_extension",
+        "dispatched",
+        "dispatched",
+        world.officer_taoyan,
+        True,
+    )
+    timeline = as_user(reporter).get(f"/api/v1/enforcement/reports/{report.pk}/").json()["timeline"]
+    assert [t["action"] for t in timeline] == ["report", "dispatch"]
