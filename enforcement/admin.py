@@ -26,6 +26,7 @@ from enforcement.models import (
     ProblemReport,
     ReportHistory,
     ReportRequest,
+    ReportRequestHistory,
     SandboxPush,
     Scenario,
     SensorEpisode,
@@ -203,6 +204,17 @@ class ProblemReportAdmin(TeamScopedAdmin):
         apply_service(self, request, overdue, "升级", escalate, unit="条线索")
 
 
+class ReportRequestHistoryInline(admin.TabularInline):
+    model = ReportRequestHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReportRequest)
 class ReportRequestAdmin(TeamScopedAdmin):
     list_display = ("report", "kind", "status", "team", "reason", "requested_by", "created_at", "decided_by")
@@ -210,6 +222,7 @@ class ReportRequestAdmin(TeamScopedAdmin):
     list_select_related = ("report__category", "team", "requested_by", "decided_by")
     readonly_fields = [f.name for f in ReportRequest._meta.fields]
     date_hierarchy = "created_at"
+    inlines = [ReportRequestHistoryInline]
     actions = ["approve", "reject"]
 
     def _decide(self, request, queryset, approve: bool, label: str):

@@ -8,6 +8,8 @@ from enforcement.models.reports import (
     ReportFollower,
     ReportHistory,
     ReportRequest,
+    ReportRequestAction,
+    ReportRequestHistory,
     SensorEpisode,
 )
 
@@ -29,6 +31,8 @@ __all__ = [
     "ReportFollower",
     "ReportHistory",
     "ReportRequest",
+    "ReportRequestAction",
+    "ReportRequestHistory",
     "SandboxPush",
     "Scenario",
     "SensorEpisode",

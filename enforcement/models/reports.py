@@ -228,6 +228,12 @@ class ReportFollower(models.Model):
         return f"{self.user} → #{self.report_id}"
 
 
+class ReportRequestAction(models.TextChoices):
+    REQUEST = "request", "申请"
+    APPROVE = "approve", "批准"
+    REJECT = "reject", "驳回"
+
+
 class ReportRequest(models.Model):
     """A team asks the dispatcher to take a mis-routed report back, or for more time."""
 
@@ -239,6 +245,15 @@ class ReportRequest(models.Model):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         REJECTED = "rejected", "已驳回"
+
+    workflow = Workflow(
+        actions=ReportRequestAction,
+        transitions={
+            ReportRequestAction.APPROVE: ({Status.PENDING}, Status.APPROVED),
+            ReportRequestAction.REJECT: ({Status.PENDING}, Status.REJECTED),
+        },
+        history="enforcement.ReportRequestHistory",
+    )
 
     report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="requests", verbose_name="线索")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -276,6 +291,27 @@ class ReportRequest(models.Model):
 
     def __str__(self):
         return f"#{self.report_id} {self.get_kind_display()} · {self.get_status_display()}"
+
+
+class ReportRequestHistory(StatusChange):
+    """The life of a request: filed by the team, approved or rejected by the dispatcher."""
+
+    subject_field = "request"
+    Action = ReportRequestAction
+
+    request = models.ForeignKey(
+        ReportRequest, on_delete=models.CASCADE, related_name="history", verbose_name="退回/延期申请"
+    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=ReportRequest.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=ReportRequest.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "申请审批记录"
+        verbose_name_plural = "申请审批记录"
+
+    def __str__(self):
+        return f"#{self.request_id} {self.get_action_display()}"
 
 
 class SensorEpisode(models.Model):

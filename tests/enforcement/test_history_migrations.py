@@ -1,11 +1,13 @@
 """The history renames keep their rows: migrate back before a rename, write a row the old way,
 migrate forward and find it in the new history (Django's own migration-test pattern)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from enforcement.models import ReportHistory
+from enforcement.models import ReportHistory, ReportRequest
 from tests.enforcement.factories import make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,3 +63,28 @@ def test_it_keeps_report_events_as_report_history(world, reporter, migrator):
         True,
     )
     assert list(report.history.order_by("id")) == rows
+
+
+def test_it_gives_existing_requests_their_history(world, reporter, migrator):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    old = migrator("0003_report_history")
+    Request = old.get_model(APP, "ReportRequest")
+    pending = Request.objects.create(
+        report_id=report.pk,
+        kind="return",
+        team_id=world.taoyan_team.pk,
+        reason="不属本队",
+        requested_by_id=world.officer_taoyan.pk,
+    )
+    decided_at = pending.created_at + timedelta(hours=2)
+    Request.objects.filter(pk=pending.pk).update(
+        status="approved", decided_by_id=world.dispatcher.pk, decided_at=decided_at, decision_note="同意"
+    )
+
+    migrate_to_latest()
+    request = ReportRequest.objects.get(pk=pending.pk)
+    assert [(h.action, h.from_status, h.to_status, h.actor, h.note) for h in request.history.all()] == [
+        ("request", "", "pending", world.officer_taoyan, "不属本队"),
+        ("approve", "pending", "approved", world.dispatcher, "同意"),
+    ]
+    assert request.history.last().created_at == decided_at

@@ -3,7 +3,7 @@ allow is 409 invalid_transition naming the current status, and each step leaves 
 
 import pytest
 
-from enforcement.models import ProblemReport
+from enforcement.models import ProblemReport, ReportRequest
 from tests.enforcement.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,32 @@ def test_it_records_steps_that_keep_the_status_as_internal_history(world, report
     )
     timeline = as_user(reporter).get(f"/api/v1/enforcement/reports/{report.pk}/").json()["timeline"]
     assert [t["action"] for t in timeline] == ["report", "dispatch"]
+
+
+# --- return and extension requests ---------------------------------------------------------------
+
+
+def test_it_refuses_to_decide_a_request_twice(world, reporter, as_user):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    asked = as_user(world.officer_taoyan).post(
+        f"{STAFF}reports/{report.pk}/extension/", {"reason": "蹲守", "extra_hours": 6}
+    )
+    dispatcher = as_user(world.dispatcher)
+    assert dispatcher.post(f"{STAFF}requests/{asked.json()['id']}/decide/", {"approve": True}).status_code == 200
+    again = dispatcher.post(f"{STAFF}requests/{asked.json()['id']}/decide/", {"approve": False})
+    assert again.status_code == 409
+    assert again.json() == {"code": "invalid_transition", "message": "退回/延期申请当前为「已批准」，不能再审批"}
+
+
+def test_it_writes_a_request_history_row_for_filing_and_deciding(world, reporter, as_user):
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    asked = as_user(world.officer_taoyan).post(f"{STAFF}reports/{report.pk}/return/", {"reason": "属府山街道"})
+    as_user(world.dispatcher).post(
+        f"{STAFF}requests/{asked.json()['id']}/decide/", {"approve": False, "note": "本队处理"}
+    )
+    request = ReportRequest.objects.get(pk=asked.json()["id"])
+    assert steps(request.history.all()) == [
+        ("request", "", "pending", world.officer_taoyan),
+        ("reject", "pending", "rejected", world.dispatcher),
+    ]
+    assert [h.note for h in request.history.all()] == ["属府山街道", "本队处理"]

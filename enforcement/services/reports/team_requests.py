@@ -1,12 +1,14 @@
 """The team's requests that need the dispatcher: take a mis-routed report back (退回), or give it
-more time (延期). Each request and each decision is an internal step of the report's history."""
+more time (延期). A request moves through `ReportRequest.workflow` (待审批 → 已批准 / 已驳回, in its
+own `ReportRequestHistory`); each request and each decision is also an internal step of the
+report's history."""
 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enforcement.models import ProblemReport, ReportRequest, Team
+from enforcement.models import ProblemReport, ReportRequest, ReportRequestAction, ReportRequestHistory, Team
 from enforcement.services._common import field_error
 from enforcement.services.reports._shared import (
     Action,
@@ -23,6 +25,7 @@ from enforcement.services.reports.routing import dispatch_to
 from linli.accounts.models import User
 from linli.api.errors import InvalidTransition
 from linli.notifications.services import notify
+from linli.workflow import can, transition
 
 
 def _request(report: ProblemReport, actor: User, kind: str, reason: str, extra_hours: int | None) -> ReportRequest:
@@ -42,6 +45,14 @@ def _request(report: ProblemReport, actor: User, kind: str, reason: str, extra_h
             )
     except IntegrityError:
         raise RequestPending() from None
+    ReportRequestHistory.objects.create(  # its first step comes from nowhere: no transition
+        request=request,
+        action=ReportRequestAction.REQUEST,
+        from_status="",
+        to_status=request.status,
+        actor=actor,
+        note=reason,
+    )
     action = Action.REQUEST_RETURN if kind == ReportRequest.Kind.RETURN else Action.REQUEST_EXTENSION
     detail = f"（延长 {extra_hours} 小时）" if extra_hours else ""
     record_event(report, action, actor=actor, note=f"{reason}{detail}", internal=True)
@@ -70,8 +81,21 @@ def report_request_decide(
     an approved extension moves the deadline."""
     require_dispatcher(actor)
     request = ReportRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ReportRequest.Status.PENDING:
-        raise InvalidTransition(f"该申请{request.get_status_display()}，不能再审批")
+    decision = ReportRequestAction.APPROVE if approve else ReportRequestAction.REJECT
+    if not can(request, decision):  # approving or rejecting, a decided request says why the same way
+        raise InvalidTransition(
+            f"{ReportRequest._meta.verbose_name}当前为「{request.get_status_display()}」，不能再审批"
+        )
+    transition(
+        request,
+        decision,
+        actor=actor,
+        note=note,
+        locked=True,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note,
+    )
     report = lock_report(request.report)
     is_return = request.kind == ReportRequest.Kind.RETURN
     if not approve:
@@ -107,9 +131,6 @@ def report_request_decide(
             note=f"延期至 {deadline:%Y-%m-%d %H:%M}。{note}",
             internal=True,
         )
-    request.status = ReportRequest.Status.APPROVED if approve else ReportRequest.Status.REJECTED
-    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if request.requested_by_id:
         notify(
             request.requested_by_id,
