@@ -20,6 +20,7 @@ from enforcement.models import (
     Empowerment,
     Finding,
     Inspection,
+    InspectionHistory,
     Matter,
     Open311Client,
     PlatformUpdate,
@@ -272,6 +273,17 @@ class FindingInline(admin.TabularInline):
         return False
 
 
+class InspectionHistoryInline(admin.TabularInline):
+    model = InspectionHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Inspection)
 class InspectionAdmin(TeamScopedAdmin):
     team_field = "teams"
@@ -282,7 +294,7 @@ class InspectionAdmin(TeamScopedAdmin):
     date_hierarchy = "planned_at"
     readonly_fields = ("status", "started_at", "completed_at", "created_by")
     filter_horizontal = ("matters", "teams")
-    inlines = [FindingInline]
+    inlines = [FindingInline, InspectionHistoryInline]
 
 
 class CaseEventInline(admin.TabularInline):

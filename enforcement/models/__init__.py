@@ -1,6 +1,6 @@
 from enforcement.models.cases import Case, CaseEvent, CaseNumberCounter, PlatformCursor, PlatformUpdate, SandboxPush
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
-from enforcement.models.inspections import Finding, Inspection, Target
+from enforcement.models.inspections import Finding, Inspection, InspectionAction, InspectionHistory, Target
 from enforcement.models.open311 import Open311Client
 from enforcement.models.reports import (
     ProblemReport,
@@ -22,6 +22,8 @@ __all__ = [
     "Empowerment",
     "Finding",
     "Inspection",
+    "InspectionAction",
+    "InspectionHistory",
     "Matter",
     "Open311Client",
     "PlatformCursor",

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
-from enforcement.models import ReportHistory, ReportRequest
-from tests.enforcement.factories import make_report
+from enforcement.models import Inspection, ReportHistory, ReportRequest
+from tests.enforcement.factories import make_report, make_target
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,3 +89,34 @@ def test_it_gives_existing_requests_their_history(world, reporter, migrator):
         ("approve", "pending", "approved", world.dispatcher, "同意"),
     ]
     assert request.history.last().created_at == decided_at
+
+
+def test_it_gives_existing_inspections_the_steps_their_timestamps_tell(world, migrator):
+    old = migrator("0004_report_request_history")
+    Inspection_ = old.get_model(APP, "Inspection")
+    target = make_target(world.taoyan)
+    started = timezone.now() + timedelta(hours=1)  # after it was planned (created)
+    done = Inspection_.objects.create(
+        target_id=target.pk,
+        lead_team_id=world.taoyan_team.pk,
+        planned_at=started,
+        status="completed",
+        started_at=started,
+        completed_at=started + timedelta(hours=2),
+        summary="两项问题",
+        created_by_id=world.officer_taoyan.pk,
+    )
+    planned = Inspection_.objects.create(
+        target_id=target.pk, lead_team_id=world.taoyan_team.pk, planned_at=started, created_by_id=world.dispatcher.pk
+    )
+
+    migrate_to_latest()
+    assert [
+        (h.action, h.from_status, h.to_status, h.actor, h.note)
+        for h in Inspection.objects.get(pk=done.pk).history.all()
+    ] == [
+        ("plan", "", "planned", world.officer_taoyan, ""),
+        ("start", "planned", "in_progress", None, ""),
+        ("complete", "in_progress", "completed", None, "两项问题"),
+    ]
+    assert [h.action for h in Inspection.objects.get(pk=planned.pk).history.all()] == ["plan"]

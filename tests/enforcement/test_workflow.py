@@ -3,7 +3,7 @@ allow is 409 invalid_transition naming the current status, and each step leaves 
 
 import pytest
 
-from enforcement.models import ProblemReport, ReportRequest
+from enforcement.models import Inspection, ProblemReport, ReportRequest
 from tests.enforcement.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,41 @@ def test_it_writes_a_request_history_row_for_filing_and_deciding(world, reporter
         ("reject", "pending", "rejected", world.dispatcher),
     ]
     assert [h.note for h in request.history.all()] == ["属府山街道", "本队处理"]
+
+
+# --- joint inspections ---------------------------------------------------------------------------
+
+
+def plan_inspection(world, as_user):
+    from tests.enforcement.factories import make_target
+
+    shop = make_target(world.taoyan, name="白塔村便民超市")
+    body = {"target": shop.pk, "matters": [world.fishing.pk], "planned_at": "2031-05-06T09:00:00+08:00"}
+    created = as_user(world.officer_taoyan).post(f"{STAFF}inspections/", body)
+    assert created.status_code == 201, created.content
+    return Inspection.objects.get(pk=created.json()["id"])
+
+
+def test_it_refuses_to_cancel_an_inspection_under_way(world, as_user):
+    inspection = plan_inspection(world, as_user)
+    lead = as_user(world.officer_taoyan)
+    lead.post(f"{STAFF}inspections/{inspection.pk}/findings/", {"matter": world.fishing.pk, "description": "地笼网"})
+    refused = lead.post(f"{STAFF}inspections/{inspection.pk}/cancel/", {"reason": "改期"})
+    assert refused.status_code == 409
+    assert refused.json() == {"code": "invalid_transition", "message": "综合查一次当前为「检查中」，不能取消检查"}
+
+
+def test_it_writes_an_inspection_history_row_for_each_step(world, as_user):
+    inspection = plan_inspection(world, as_user)
+    lead = as_user(world.officer_taoyan)
+    lead.post(f"{STAFF}inspections/{inspection.pk}/findings/", {"matter": world.fishing.pk, "description": "地笼网"})
+    lead.post(f"{STAFF}inspections/{inspection.pk}/complete/", {"summary": "已检查完毕"})
+    officer = world.officer_taoyan
+    assert steps(inspection.history.all()) == [
+        ("plan", "", "planned", officer),
+        ("start", "planned", "in_progress", officer),
+        ("complete", "in_progress", "completed", officer),
+    ]
+    assert inspection.history.last().note == "已检查完毕"
+    done = lead.post(f"{STAFF}inspections/{inspection.pk}/complete/", {"summary": "再完成一次"})
+    assert done.json() == {"code": "invalid_transition", "message": "综合查一次当前为「已完成」，不能完成检查"}
