@@ -14,7 +14,7 @@ from django.utils import timezone
 from enforcement import selectors
 from enforcement.models import (
     Case,
-    CaseEvent,
+    CaseHistory,
     Category,
     Domain,
     Empowerment,
@@ -297,8 +297,8 @@ class InspectionAdmin(TeamScopedAdmin):
     inlines = [FindingInline, InspectionHistoryInline]
 
 
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
+class CaseHistoryInline(admin.TabularInline):
+    model = CaseHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
@@ -331,7 +331,7 @@ class CaseAdmin(TeamScopedAdmin):
         "platform_status_at",
     )
     raw_id_fields = ("report", "finding")
-    inlines = [CaseEventInline]
+    inlines = [CaseHistoryInline]
     actions = ["push_again"]
 
     def has_add_permission(self, request):

@@ -293,8 +293,8 @@ def cases_for_staff(user: User) -> QuerySet[Case]:
 
 
 def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    from enforcement.models import CaseEvent
+    from enforcement.models import CaseHistory
 
     return queryset.prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "id"))
+        Prefetch("history", queryset=CaseHistory.objects.select_related("actor").order_by("created_at", "id"))
     )

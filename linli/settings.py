@@ -284,7 +284,7 @@ SPECTACULAR_SETTINGS = {
         "FindingSeverityEnum": "enforcement.models.Finding.Severity",
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
-        "EnforcementCaseActionEnum": "enforcement.models.CaseEvent.Action",
+        "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from enforcement.models import (
     Case,
-    CaseEvent,
+    CaseHistory,
     Category,
     Finding,
     Inspection,
@@ -520,7 +520,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
     from_status = _optional_choice(Case.Status.choices, "Empty for the filing")
 
     class Meta:
-        model = CaseEvent
+        model = CaseHistory
         fields = ["action", "from_status", "to_status", "actor", "note", "created_at"]
         read_only_fields = fields
 
@@ -549,7 +549,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     filed_by = UserRefSerializer(read_only=True, allow_null=True)
-    history = CaseEventSerializer(source="events", many=True, read_only=True)
+    history = CaseEventSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = [

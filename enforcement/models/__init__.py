@@ -1,4 +1,12 @@
-from enforcement.models.cases import Case, CaseEvent, CaseNumberCounter, PlatformCursor, PlatformUpdate, SandboxPush
+from enforcement.models.cases import (
+    Case,
+    CaseAction,
+    CaseHistory,
+    CaseNumberCounter,
+    PlatformCursor,
+    PlatformUpdate,
+    SandboxPush,
+)
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
 from enforcement.models.inspections import Finding, Inspection, InspectionAction, InspectionHistory, Target
 from enforcement.models.open311 import Open311Client
@@ -15,7 +23,8 @@ from enforcement.models.reports import (
 
 __all__ = [
     "Case",
-    "CaseEvent",
+    "CaseAction",
+    "CaseHistory",
     "CaseNumberCounter",
     "Category",
     "Domain",

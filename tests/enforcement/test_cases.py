@@ -94,7 +94,7 @@ def test_the_push_is_retried_after_a_failure_and_lands_once(world, platform_stub
     assert all(signature_ok(r) for r in posts)
     assert {r.headers["Idempotency-Key"] for r in posts} == {f"linli-case-{case.year}-{case.seq:05d}"}
     assert posts[-1].json["case_number"] == case.number and posts[-1].json["matter_code"] == "SC-001"
-    assert [e.action for e in case.events.all()] == ["file", "pushed"]
+    assert [e.action for e in case.history.all()] == ["file", "pushed"]
 
     # Pushing again (a duplicate task) does not call the platform.
     assert push_case.delay(case.pk).get() is False
@@ -173,7 +173,7 @@ def test_status_updates_are_applied_once_and_never_older_over_newer(world, platf
         "u9": False,
     }
     assert all(signature_ok(r) for r in platform_stub.requests)
-    assert [e.action for e in case.events.all()] == ["file", "platform_update", "platform_update"]
+    assert [e.action for e in case.history.all()] == ["file", "platform_update", "platform_update"]
 
 
 def test_a_broken_updates_feed_changes_nothing(world, platform_stub):

@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from enforcement.models import Inspection, ReportHistory, ReportRequest
+from enforcement.models import Case, CaseHistory, Inspection, ReportHistory, ReportRequest
+from enforcement.services import cases as case_services
 from tests.enforcement.factories import make_report, make_target
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +121,22 @@ def test_it_gives_existing_inspections_the_steps_their_timestamps_tell(world, mi
         ("complete", "in_progress", "completed", None, "两项问题"),
     ]
     assert [h.action for h in Inspection.objects.get(pk=planned.pk).history.all()] == ["plan"]
+
+
+def test_it_keeps_case_events_as_case_history(world, migrator):
+    case = case_services.case_file(actor=world.officer_market, matter=world.food, party_name="某超市", facts="过期食品")
+    old = migrator("0005_inspection_history")
+    CaseEvent = old.get_model(APP, "CaseEvent")
+    CaseEvent.objects.create(
+        case_id=case.pk, action="investigate", from_status="filed", to_status="investigating", note="旧表里的一步"
+    )
+
+    migrate_to_latest()
+    rows = list(CaseHistory.objects.filter(case_id=case.pk).order_by("id"))
+    case.refresh_from_db()
+    assert [(r.action, r.from_status, r.to_status, r.actor, r.note) for r in rows] == [
+        ("file", "", "filed", world.officer_market, case.number),
+        ("pushed", "filed", "filed", None, f"省平台编号 {case.external_id}"),  # on commit, to the sandbox
+        ("investigate", "filed", "investigating", None, "旧表里的一步"),
+    ]
+    assert list(Case.objects.get(pk=case.pk).history.order_by("id")) == rows

@@ -2,8 +2,11 @@
 allow is 409 invalid_transition naming the current status, and each step leaves a history row."""
 
 import pytest
+from django.utils import timezone
 
-from enforcement.models import Inspection, ProblemReport, ReportRequest
+from enforcement import provincial
+from enforcement.models import Case, Inspection, ProblemReport, ReportRequest
+from enforcement.services import cases as case_services
 from tests.enforcement.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,42 @@ def test_it_writes_an_inspection_history_row_for_each_step(world, as_user):
     assert inspection.history.last().note == "已检查完毕"
     done = lead.post(f"{STAFF}inspections/{inspection.pk}/complete/", {"summary": "再完成一次"})
     assert done.json() == {"code": "invalid_transition", "message": "综合查一次当前为「已完成」，不能完成检查"}
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def file_case(world, as_user):
+    created = as_user(world.officer_market).post(
+        f"{STAFF}cases/",
+        {"matter": world.food.pk, "party_name": "某超市", "facts": "过期食品", "team": world.market.pk},
+    )
+    assert created.status_code == 201, created.content
+    return Case.objects.get(pk=created.json()["id"])
+
+
+def test_it_refuses_a_case_step_its_status_does_not_allow(world, as_user):
+    case = file_case(world, as_user)
+    refused = as_user(world.officer_market).post(f"{STAFF}cases/{case.pk}/close/", {})
+    assert refused.status_code == 409
+    assert refused.json() == {"code": "invalid_transition", "message": "案件当前为「已立案」，不能结案"}
+
+
+def test_it_writes_a_case_history_row_for_each_step_and_provincial_event(world, as_user):
+    case = file_case(world, as_user)
+    market = as_user(world.officer_market)
+    assert market.post(f"{STAFF}cases/{case.pk}/investigate/", {"note": "现场取证"}).status_code == 200
+    assert case_services.case_push(case_id=case.pk) is True  # the sandbox province
+    case.refresh_from_db()
+    update = provincial.CaseUpdate(
+        update_id="u-1", external_id=case.external_id, status="受理", occurred_at=timezone.now(), note="", raw={}
+    )
+    assert case_services.platform_update_apply(update) is True
+    officer = world.officer_market
+    assert steps(case.history.all()) == [
+        ("file", "", "filed", officer),
+        ("investigate", "filed", "investigating", officer),
+        ("pushed", "investigating", "investigating", None),
+        ("platform_update", "investigating", "investigating", None),
+    ]
+    assert [h.note for h in case.history.all()][1:] == ["现场取证", f"省平台编号 {case.external_id}", "省平台：受理"]
