@@ -60,6 +60,18 @@ def test_it_records_steps_that_keep_the_status_as_internal_history(world, report
     assert [t["action"] for t in timeline] == ["report", "dispatch"]
 
 
+def test_it_saves_the_new_matter_and_deadline_of_a_rerouted_report(world, reporter):
+    from enforcement.services.reports import report_reroute
+
+    report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
+    report_reroute(report=report, actor=world.dispatcher, team=world.market, reason="实为食品问题", matter=world.food)
+    report.refresh_from_db()
+    assert (report.matter, report.team, report.status) == (world.food, world.market, "dispatched")
+    assert report.deadline_at - report.dispatched_at == world.food.deadline
+    rerouted = report.history.last()
+    assert (rerouted.action, rerouted.from_status, rerouted.team) == ("reroute", "dispatched", world.market)
+
+
 # --- return and extension requests ---------------------------------------------------------------
 
 
