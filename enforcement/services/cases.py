@@ -88,9 +88,7 @@ def case_file(
         filed_by=actor,
         filed_at=now,
     )
-    CaseHistory.objects.create(  # its first step comes from nowhere: no transition
-        case=case, action=Action.FILE, from_status="", to_status=case.status, actor=actor, note=case.number
-    )
+    record_step(case, Action.FILE, from_status="", actor=actor, note=case.number)
     transaction.on_commit(lambda: push_case.delay(case.pk))
     return case
 

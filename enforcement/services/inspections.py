@@ -10,7 +10,6 @@ from enforcement.models import (
     Finding,
     Inspection,
     InspectionAction,
-    InspectionHistory,
     Matter,
     ProblemReport,
     Scenario,
@@ -19,8 +18,8 @@ from enforcement.models import (
 )
 from enforcement.services._common import check_photos, field_error
 from linli.accounts.models import User
-from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition
-from linli.workflow import transition
+from linli.api.errors import ConflictError, ForbiddenError
+from linli.workflow import record_step, refuse, transition
 
 Status = Inspection.Status
 
@@ -91,11 +90,10 @@ def inspection_plan(
     )
     inspection.matters.set(matters)
     inspection.teams.set(teams)
-    InspectionHistory.objects.create(  # its first step comes from nowhere: no transition
-        inspection=inspection,
-        action=InspectionAction.PLAN,
+    record_step(
+        inspection,
+        InspectionAction.PLAN,
         from_status="",
-        to_status=inspection.status,
         actor=actor,
         note=f"{inspection.get_kind_display()}：{'、'.join(team.name for team in teams)}",
     )
@@ -119,9 +117,7 @@ def inspection_finding_add(
     """A participating officer records what they found; the first finding starts the inspection."""
     inspection = _lock(inspection)
     if inspection.status not in (Status.PLANNED, Status.IN_PROGRESS):
-        raise InvalidTransition(
-            f"{Inspection._meta.verbose_name}当前为「{inspection.get_status_display()}」，不能再记录问题"
-        )
+        raise refuse(inspection, "再记录问题")
     team_ids = set(inspection.teams.values_list("pk", flat=True))
     mine = selectors.team_ids_of(actor, selectors.Role.OFFICER) & team_ids
     if not mine and not selectors.is_dispatcher(actor):

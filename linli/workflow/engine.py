@@ -90,18 +90,24 @@ def available_actions(obj) -> list[str]:
     return [action for action, (sources, _) in workflow.transitions.items() if status in sources]
 
 
+def refuse(obj, what: str) -> InvalidTransition:
+    """The platform's 409 for a step the status forbids that is not in the table ("不能再记录问题"):
+    `raise refuse(inspection, "再记录问题")`."""
+    workflow = _workflow(obj)
+    return InvalidTransition(
+        f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{what}",
+        extra={"status": getattr(obj, workflow.field)},
+    )
+
+
 def check(obj, action: str) -> None:
     """Raise `InvalidTransition` unless the table allows `action` from `obj`'s status (as loaded).
 
     For services that must refuse on the status before they look at the rest of the request;
     `transition()` checks again under the lock."""
     workflow = _workflow(obj)
-    status = getattr(obj, workflow.field)
-    if status not in workflow.sources(action):
-        raise InvalidTransition(
-            f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{workflow.label(action)}",
-            extra={"status": status},
-        )
+    if getattr(obj, workflow.field) not in workflow.sources(action):
+        raise refuse(obj, workflow.label(action))
 
 
 def _history_row(obj, workflow: Workflow, *, action, from_status, actor, note, record):

@@ -28,7 +28,7 @@ from linli.notifications.services import notify
 from linli.payments import selectors as payment_selectors
 from linli.payments import services as payments
 from linli.payments.models import PaymentIntent
-from linli.workflow import check, lock, record_step, transition
+from linli.workflow import check, lock, record_step, refuse, transition
 from merchants import selectors
 from merchants.models import Merchant, Order, OrderItem, Product
 from merchants.services._common import lock_order
@@ -232,7 +232,7 @@ def order_pay(*, order: Order) -> dict:
     if order.status != S.PENDING_PAYMENT or order.payment_intent_id is None:
         if order.status in (S.PAID, S.ACCEPTED, S.READY, S.COMPLETED):
             raise payments.AlreadyPaid()
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，不能支付")
+        raise refuse(order, "支付")
     return payments.payment_intent_prepare(intent=order.payment_intent)
 
 

@@ -44,20 +44,8 @@ def record_event(
 
 def record_reported(report: ProblemReport, *, actor: User | None, note: str) -> ReportHistory:
     """The first row of a report's history: it comes from nowhere (`from_status` empty)."""
-    return ReportHistory.objects.create(
-        report=report,
-        action=Action.REPORT,
-        from_status="",
-        to_status=report.status,
-        actor=actor,
-        team_id=report.team_id,
-        note=note[:500],
-    )
-
-
-def not_allowed_message(report: ProblemReport, what: str) -> str:
-    """The invalid-transition wording of the platform for a step outside the transition table."""
-    return f"{ProblemReport._meta.verbose_name}当前为「{report.get_status_display()}」，不能{what}"
+    record = {"team_id": report.team_id}
+    return record_step(report, Action.REPORT, actor=actor, note=note, record=record, from_status="")
 
 
 def tell_team(report: ProblemReport, title: str, body: str, *, key: str) -> None:

@@ -8,14 +8,13 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enforcement.models import ProblemReport, ReportRequest, ReportRequestAction, ReportRequestHistory, Team
+from enforcement.models import ProblemReport, ReportRequest, ReportRequestAction, Team
 from enforcement.services._common import field_error
 from enforcement.services.reports._shared import (
     Action,
     RequestPending,
     lock_report,
     move,
-    not_allowed_message,
     record_event,
     require_dispatcher,
     require_team_officer,
@@ -23,16 +22,15 @@ from enforcement.services.reports._shared import (
 )
 from enforcement.services.reports.routing import dispatch_to
 from linli.accounts.models import User
-from linli.api.errors import InvalidTransition
 from linli.notifications.services import notify
-from linli.workflow import can, transition
+from linli.workflow import can, record_step, refuse, transition
 
 
 def _request(report: ProblemReport, actor: User, kind: str, reason: str, extra_hours: int | None) -> ReportRequest:
     report = lock_report(report)
     require_team_officer(actor, report)
     if report.status not in ProblemReport.WORKING_STATUSES:
-        raise InvalidTransition(not_allowed_message(report, f"申请{ReportRequest.Kind(kind).label}"))
+        raise refuse(report, f"申请{ReportRequest.Kind(kind).label}")
     try:
         with transaction.atomic():
             request = ReportRequest.objects.create(
@@ -45,14 +43,7 @@ def _request(report: ProblemReport, actor: User, kind: str, reason: str, extra_h
             )
     except IntegrityError:
         raise RequestPending() from None
-    ReportRequestHistory.objects.create(  # its first step comes from nowhere: no transition
-        request=request,
-        action=ReportRequestAction.REQUEST,
-        from_status="",
-        to_status=request.status,
-        actor=actor,
-        note=reason,
-    )
+    record_step(request, ReportRequestAction.REQUEST, from_status="", actor=actor, note=reason)
     action = Action.REQUEST_RETURN if kind == ReportRequest.Kind.RETURN else Action.REQUEST_EXTENSION
     detail = f"（延长 {extra_hours} 小时）" if extra_hours else ""
     record_event(report, action, actor=actor, note=f"{reason}{detail}", internal=True)
@@ -83,9 +74,7 @@ def report_request_decide(
     request = ReportRequest.objects.select_for_update().get(pk=request.pk)
     decision = ReportRequestAction.APPROVE if approve else ReportRequestAction.REJECT
     if not can(request, decision):  # approving or rejecting, a decided request says why the same way
-        raise InvalidTransition(
-            f"{ReportRequest._meta.verbose_name}当前为「{request.get_status_display()}」，不能再审批"
-        )
+        raise refuse(request, "再审批")
     transition(
         request,
         decision,
@@ -119,7 +108,7 @@ def report_request_decide(
             dispatch_to(report, team, actor=actor, action=Action.DISPATCH, note=f"退回后改派至「{team.name}」")
     else:
         if report.status not in ProblemReport.WORKING_STATUSES:
-            raise InvalidTransition(not_allowed_message(report, "延期"))
+            raise refuse(report, "延期")
         base = max(report.deadline_at or timezone.now(), timezone.now())
         report.deadline_at = base + timedelta(hours=request.extra_hours)
         report.save(update_fields=["deadline_at", "updated_at"])
