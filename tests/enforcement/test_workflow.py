@@ -25,7 +25,11 @@ def test_it_refuses_a_report_step_its_status_does_not_allow(world, reporter, as_
     report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
     answer = as_user(world.officer_taoyan).post(f"{STAFF}reports/{report.pk}/close/", {})
     assert answer.status_code == 409
-    assert answer.json() == {"code": "invalid_transition", "message": "问题线索当前为「已派遣」，不能办结"}
+    assert answer.json() == {
+        "code": "invalid_transition",
+        "message": "问题线索当前为「已派遣」，不能办结",
+        "status": "dispatched",
+    }
     assert ProblemReport.objects.get(pk=report.pk).status == "dispatched"
 
 
@@ -84,7 +88,11 @@ def test_it_refuses_to_decide_a_request_twice(world, reporter, as_user):
     assert dispatcher.post(f"{STAFF}requests/{asked.json()['id']}/decide/", {"approve": True}).status_code == 200
     again = dispatcher.post(f"{STAFF}requests/{asked.json()['id']}/decide/", {"approve": False})
     assert again.status_code == 409
-    assert again.json() == {"code": "invalid_transition", "message": "退回/延期申请当前为「已批准」，不能再审批"}
+    assert again.json() == {
+        "code": "invalid_transition",
+        "message": "退回/延期申请当前为「已批准」，不能再审批",
+        "status": "approved",
+    }
 
 
 def test_it_writes_a_request_history_row_for_filing_and_deciding(world, reporter, as_user):
@@ -120,7 +128,11 @@ def test_it_refuses_to_cancel_an_inspection_under_way(world, as_user):
     lead.post(f"{STAFF}inspections/{inspection.pk}/findings/", {"matter": world.fishing.pk, "description": "地笼网"})
     refused = lead.post(f"{STAFF}inspections/{inspection.pk}/cancel/", {"reason": "改期"})
     assert refused.status_code == 409
-    assert refused.json() == {"code": "invalid_transition", "message": "综合查一次当前为「检查中」，不能取消检查"}
+    assert refused.json() == {
+        "code": "invalid_transition",
+        "message": "综合查一次当前为「检查中」，不能取消检查",
+        "status": "in_progress",
+    }
 
 
 def test_it_writes_an_inspection_history_row_for_each_step(world, as_user):
@@ -136,7 +148,11 @@ def test_it_writes_an_inspection_history_row_for_each_step(world, as_user):
     ]
     assert inspection.history.last().note == "已检查完毕"
     done = lead.post(f"{STAFF}inspections/{inspection.pk}/complete/", {"summary": "再完成一次"})
-    assert done.json() == {"code": "invalid_transition", "message": "综合查一次当前为「已完成」，不能完成检查"}
+    assert done.json() == {
+        "code": "invalid_transition",
+        "message": "综合查一次当前为「已完成」，不能完成检查",
+        "status": "completed",
+    }
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -155,7 +171,11 @@ def test_it_refuses_a_case_step_its_status_does_not_allow(world, as_user):
     case = file_case(world, as_user)
     refused = as_user(world.officer_market).post(f"{STAFF}cases/{case.pk}/close/", {})
     assert refused.status_code == 409
-    assert refused.json() == {"code": "invalid_transition", "message": "案件当前为「已立案」，不能结案"}
+    assert refused.json() == {
+        "code": "invalid_transition",
+        "message": "案件当前为「已立案」，不能结案",
+        "status": "filed",
+    }
 
 
 def test_it_writes_a_case_history_row_for_each_step_and_provincial_event(world, as_user):
