@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from linli.accounts.models import Role
 from linli.accounts.tokens import RefreshToken
 from tests import factories
+from tests.support import personas
 
 
 def pytest_configure(config):
@@ -53,23 +53,23 @@ def other_community(db):
     return factories.make_community(name="白云社区", code="baiyun")
 
 
+# The personas of tests/support/personas.py, as fixtures: a resident without a community role, staff
+# of 斗潭 and staff of 白云 (the isolation matrices' "other community").
+
+
 @pytest.fixture
 def resident(db):
-    return factories.make_resident(display_name="张大爷")
+    return personas.resident(None, display_name="张大爷").user
 
 
 @pytest.fixture
 def staff(community):
-    user = factories.make_user(username="staff_here", password="demo12345", is_staff=True)
-    factories.grant(user, Role.COMMUNITY_STAFF, community=community)
-    return user
+    return personas.staff(community, username="staff_here", password="demo12345").user
 
 
 @pytest.fixture
 def other_staff(other_community):
-    user = factories.make_user(username="staff_there", password="demo12345", is_staff=True)
-    factories.grant(user, Role.COMMUNITY_STAFF, community=other_community)
-    return user
+    return personas.staff(other_community, username="staff_there", password="demo12345").user
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,11 +1,13 @@
-"""Named personas for the whole-API quality gates (fuzzing, query budgets).
+"""The test suite's one set of named personas.
 
     persona = make_persona("resident", community=some_community)
     persona.user, persona.community, persona.headers, persona.client()
 
 `anonymous`, `resident` (WeChat user with a resident role in the community) and `staff`
 (community staff of it) are built in; an app's `tests/<app>/budgets.py` may add more in a
-`PERSONAS = {"merchant": make_merchant}` dict, each `fn(community) -> Persona`.
+`PERSONAS = {"merchant": make_merchant}` dict, each `fn(community) -> Persona`. The whole-API
+quality gates (fuzzing, query budgets) use `make_persona`; `tests/conftest.py` serves the same
+builders as fixtures (`resident`, `staff`, `other_staff`), with keyword overrides for the user.
 """
 
 from dataclasses import dataclass
@@ -41,16 +43,19 @@ def anonymous(community: Community) -> Persona:
     return Persona("anonymous", None, community)
 
 
-def resident(community: Community) -> Persona:
-    user = factories.make_resident()
-    factories.grant(user, Role.RESIDENT, community=community)
-    return Persona("resident", user, community)
+def resident(community: Community | None, **user) -> Persona:
+    """A WeChat user; with a community, a resident there (no household: see tests/residents)."""
+    person = factories.make_resident(**user)
+    if community is not None:
+        factories.grant(person, Role.RESIDENT, community=community)
+    return Persona("resident", person, community)
 
 
-def staff(community: Community) -> Persona:
-    user = factories.make_user(is_staff=True)
-    factories.grant(user, Role.COMMUNITY_STAFF, community=community)
-    return Persona("staff", user, community)
+def staff(community: Community, **user) -> Persona:
+    """Community staff of `community` (a password login when `password=` is given)."""
+    person = factories.make_user(**{"is_staff": True, **user})
+    factories.grant(person, Role.COMMUNITY_STAFF, community=community)
+    return Persona("staff", person, community)
 
 
 BUILT_IN = {"anonymous": anonymous, "resident": resident, "staff": staff}
