@@ -1,5 +1,4 @@
 from datetime import date
-
 from functools import cache
 
 from django.conf import settings
