@@ -48,7 +48,14 @@ def test_it_answers_an_empty_list_for_my_community_without_managers(as_user, oth
     assert response.json()["results"] == []
 
 
-def test_it_needs_the_community(as_user, staff):
+def test_it_takes_my_only_community_when_none_is_given(as_user, staff, manager):
+    response = as_user(staff).get(HANDLERS)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [manager.pk]
+
+
+def test_it_needs_the_community_from_staff_of_several(as_user, staff, other_community):
+    factories.grant(staff, Role.COMMUNITY_STAFF, community=other_community)
     response = as_user(staff).get(HANDLERS)
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["community"]
