@@ -291,7 +291,9 @@ class WorkOrderAssignInputSerializer(serializers.Serializer):
 
 
 class WorkOrderHandlersQuerySerializer(serializers.Serializer):
-    community = serializers.IntegerField(help_text="The work order's community (one I work for)")
+    community = serializers.IntegerField(
+        required=False, help_text="The work order's community (one I work for); optional if I work for only one"
+    )
 
 
 class WorkOrderHandlerSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linli.accounts.models import Role
-from linli.api.errors import NotFoundError
+from linli.api.errors import NotFoundError, field_error
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
 from residents import selectors, services
@@ -273,14 +273,19 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
 
     @extend_schema(
         summary="Handlers I may assign an order of the community to: its property managers, with their open orders",
-        description="For the assignment picker. A community I do not work for is 404.",
+        description="For the assignment picker. `community` may be left out by staff of one community; "
+        "a community I do not work for is 404.",
         parameters=[s.WorkOrderHandlersQuerySerializer],
         responses={200: s.WorkOrderHandlerSerializer(many=True)},
     )
     @action(detail=False, methods=["get"])
     def handlers(self, request):
-        community_id = self.validated(s.WorkOrderHandlersQuerySerializer, data=request.query_params)["community"]
-        if community_id not in selectors.staff_community_ids(request.user):
+        community_id = self.validated(s.WorkOrderHandlersQuerySerializer, data=request.query_params).get("community")
+        mine = selectors.staff_community_ids(request.user)
+        if community_id is None and len(mine) != 1:
+            raise field_error("community", "您在多个社区工作，请选择社区")
+        community_id = next(iter(mine)) if community_id is None else community_id
+        if community_id not in mine:
             raise NotFoundError("社区不存在")
         page = self.paginate_queryset(selectors.work_order_handlers(community_id))
         return self.get_paginated_response(s.WorkOrderHandlerSerializer(page, many=True).data)
