@@ -4,7 +4,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -20,6 +19,7 @@ from linli.accounts.api.serializers import (
     WeChatLoginSerializer,
 )
 from linli.api.errors import DomainError
+from linli.api.views import ApiView
 
 
 class InvalidCredentials(DomainError):
@@ -33,7 +33,7 @@ def _tokens_for(user) -> dict:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-class LoginView(APIView):
+class LoginView(ApiView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
@@ -49,12 +49,10 @@ class WeChatLoginView(LoginView):
         summary="Log in with a WeChat mini-program code",
         request=WeChatLoginSerializer,
         responses={200: WeChatLoginResponseSerializer},
-        tags=["auth"],
     )
     def post(self, request):
-        serializer = WeChatLoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user, created = services.user_login_with_wechat(code=serializer.validated_data["code"])
+        code = self.validated(WeChatLoginSerializer)["code"]
+        user, created = services.user_login_with_wechat(code=code)
         return Response({**_tokens_for(user), "user": UserSerializer(user).data, "created": created})
 
 
@@ -63,7 +61,6 @@ class PasswordTokenView(LoginView):
         summary="Staff login with username and password",
         request=PasswordTokenSerializer,
         responses={200: TokenPairSerializer},
-        tags=["auth"],
     )
     def post(self, request):
         ip = lockout.client_ip(request)
@@ -87,7 +84,6 @@ class TokenRefreshView(LoginView):
         summary="Exchange a refresh token for a new access token",
         request=TokenRefreshSerializer,
         responses={200: TokenRefreshSerializer},
-        tags=["auth"],
     )
     def post(self, request):
         serializer = TokenRefreshSerializer(data=request.data)
@@ -99,12 +95,12 @@ class TokenRefreshView(LoginView):
         return Response(serializer.validated_data)
 
 
-class MeView(APIView):
-    @extend_schema(summary="My profile, roles and communities", responses=UserSerializer, tags=["me"])
+class MeView(ApiView):
+    @extend_schema(summary="My profile, roles and communities", responses=UserSerializer)
     def get(self, request):
         return Response(self._render(request.user))
 
-    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer, tags=["me"])
+    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer)
     def patch(self, request):
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -116,7 +112,7 @@ class MeView(APIView):
         return UserSerializer(user, context={"memberships": memberships}).data
 
 
-class MyDataExportView(APIView):
+class MyDataExportView(ApiView):
     @extend_schema(
         summary="Export all my personal data (PIPL)",
         description=(
@@ -133,13 +129,12 @@ class MyDataExportView(APIView):
                 },
             )
         ],
-        tags=["me"],
     )
     def get(self, request):
         return Response(privacy.export_user_data(request.user))
 
 
-class MyAccountDeleteView(APIView):
+class MyAccountDeleteView(ApiView):
     @extend_schema(
         summary="Delete my account (PIPL): anonymise it for good",
         description=(
@@ -149,10 +144,8 @@ class MyAccountDeleteView(APIView):
         ),
         request=AccountDeleteSerializer,
         responses={204: None},
-        tags=["me"],
     )
     def post(self, request):
-        serializer = AccountDeleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        self.validated(AccountDeleteSerializer)
         privacy.erase_user(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
