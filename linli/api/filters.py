@@ -48,10 +48,11 @@ class ListFilterBackend(DjangoFilterBackend):
 
 
 def filters_list(view) -> bool:
+    """Whether `view` (as it runs, or as the schema generator builds it) answers a filterable list."""
+    if getattr(view, "action_map", None) is None:  # not a viewset
+        return True
     action = getattr(view, "action", None)
-    if action is None:
-        return not hasattr(view, "action_map")
     if action == "list":
         return True
-    handler = getattr(view, action, None)
+    handler = getattr(view, action, None) if action else None
     return getattr(handler, "kwargs", {}).get("filterset_class") is not None

@@ -25,7 +25,7 @@ class RefSerializer(serializers.Serializer):
 
 
 class UserRefSerializer(serializers.Serializer):
-    """{id, display_name} of a user."""
+    # {id, display_name} of a user
 
     id = serializers.IntegerField()
     display_name = serializers.CharField(source="__str__")

@@ -29,8 +29,11 @@ from rest_framework.response import Response
 logger = logging.getLogger(__name__)
 
 
+# No docstrings on these bases: drf-spectacular would document every view without its own with them.
+
+
 class InputOutputMixin:
-    """`validated()` an input serializer, `respond()` with an output serializer."""
+    # `validated()` an input serializer, `respond()` with an output serializer.
 
     def respond(
         self, serializer_class, instance, status: int = http.HTTP_200_OK, *, many=False, headers=None, **context
@@ -50,11 +53,12 @@ class InputOutputMixin:
 
 
 class ApiViewSet(InputOutputMixin, viewsets.GenericViewSet):
-    """The base of every viewset: add the mixins of the reads it serves (`ListModelMixin`, …)."""
+    # The base of every viewset: add the mixins of the reads it serves (`ListModelMixin`, …).
+    pass
 
 
 class ApiView(InputOutputMixin, views.APIView):
-    """The base of an endpoint that is not a resource collection (stats, /me, device calls)."""
+    # The base of an endpoint that is not a resource collection (stats, /me, device calls).
 
     def get_serializer_context(self) -> dict:
         return {"request": self.request, "format": self.format_kwarg, "view": self}
