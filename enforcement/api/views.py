@@ -30,9 +30,7 @@ from linli.api.views import ApiView, ApiViewSet
 IsEnforcementStaff = has_role(Role.OFFICER, Role.GRID_WORKER, scope="enforcement.Team", superuser=True)
 
 
-class Viewset(ApiViewSet):
-    """Ids in these URLs are numbers: anything else is a 404 at the router."""
-
+class Viewset(ApiViewSet):  # ids in these URLs are numbers: anything else is a 404 at the router
     lookup_value_regex = r"\d+"
 
 

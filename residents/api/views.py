@@ -24,9 +24,7 @@ from residents.filters import (
 from residents.models import WorkOrderCategory
 
 
-class Viewset(ApiViewSet):
-    """Ids in these URLs are numbers: anything else is a 404 at the router."""
-
+class Viewset(ApiViewSet):  # ids in these URLs are numbers: anything else is a 404 at the router
     lookup_value_regex = r"\d+"
 
 

@@ -106,6 +106,7 @@ class FhirRecordView(views.APIView):
             OpenApiParameter("type", str, enum=VitalType.values),
             OpenApiParameter("from", str, description="Measured at or after (ISO 8601)"),
             OpenApiParameter("to", str, description="Measured at or before (ISO 8601)"),
+            OpenApiParameter("format", exclude=True),  # ask with Accept: application/fhir+json
         ],
         responses={(200, fhir.CONTENT_TYPE): FhirBundleSerializer},
     )

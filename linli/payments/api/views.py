@@ -115,9 +115,9 @@ _NOTIFY_RESPONSES = {
 
 
 class WeChatNotifyView(ApiView):
-    schema_audience = "平台"  # called by WeChat Pay
     """WeChat Pay calls this; the signature headers are the authentication."""
 
+    schema_audience = "平台"  # called by WeChat Pay
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = []
