@@ -37,18 +37,17 @@ from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 
 
-class TeamScopedAdmin(admin.ModelAdmin):
+class TeamScopedAdmin(ExportMixin, admin.ModelAdmin):
     """Scoped like the enforcement API: the district command centre (and superusers) see every row,
     an officer or grid worker only their teams' rows. Community staff have no enforcement rights, so
     the changelists, search, autocomplete and export stay closed to them (Django model permissions).
     """
 
     team_field = "team"
-    actions = ["export_csv"]
-    export_csv = CommunityScopedAdmin.export_csv
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -59,7 +58,7 @@ class TeamScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "department", "sort_order")
     list_select_related = ("department",)
     search_fields = ("name", "code")
@@ -67,7 +66,7 @@ class DomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Matter)
-class MatterAdmin(admin.ModelAdmin):
+class MatterAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("code", "name", "domain", "deadline_hours", "is_active")
     list_filter = ("domain", "is_active")
     list_select_related = ("domain",)
@@ -75,7 +74,7 @@ class MatterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "matter", "is_public", "sort_order")
     list_filter = ("is_public", "matter__domain")
     list_select_related = ("matter",)
@@ -84,14 +83,14 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "place_kind")
     search_fields = ("name",)
     filter_horizontal = ("matters",)
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "code", "kind", "street", "phone", "is_active")
     list_filter = ("kind", "is_active")
     list_select_related = ("street",)
@@ -103,7 +102,7 @@ class EmpowermentImportForm(forms.Form):
 
 
 @admin.register(Empowerment)
-class EmpowermentAdmin(admin.ModelAdmin):
+class EmpowermentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("street", "matter", "since", "until", "document")
     list_filter = ("street", "matter__domain")
     list_select_related = ("street", "matter")
@@ -177,7 +176,7 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "updated_at",
     )
     inlines = [ReportEventInline]
-    actions = ["export_csv", "dispatch", "escalate_now"]
+    actions = ["dispatch", "escalate_now"]
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")
     def dispatch(self, request, queryset):
@@ -194,8 +193,14 @@ class ProblemReportAdmin(TeamScopedAdmin):
 
     @admin.action(description="立即检查超期并升级（每级一次）")
     def escalate_now(self, request, queryset):
-        done = sum(report_services.report_escalate(report_id=pk) for pk in queryset.values_list("pk", flat=True))
-        self.message_user(request, f"升级了 {done} 条线索")
+        now = timezone.now()
+
+        def escalate(report):
+            if not report_services.report_escalate(report_id=report.pk, now=now):
+                raise DomainError("未超期，或本级已升级过", code="not_overdue")
+
+        overdue = queryset.filter(status__in=ProblemReport.WORKING_STATUSES, deadline_at__lt=now)
+        apply_service(self, request, overdue, "升级", escalate, unit="条线索")
 
 
 @admin.register(ReportRequest)
@@ -205,31 +210,31 @@ class ReportRequestAdmin(TeamScopedAdmin):
     list_select_related = ("report__category", "team", "requested_by", "decided_by")
     readonly_fields = [f.name for f in ReportRequest._meta.fields]
     date_hierarchy = "created_at"
-    actions = ["export_csv", "approve", "reject"]
+    actions = ["approve", "reject"]
 
-    def _decide(self, request, queryset, approve):
-        done = 0
-        for item in queryset:
-            try:
-                report_services.report_request_decide(
-                    request=item, actor=request.user, approve=approve, note="后台审批"
-                )
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"#{item.report_id}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"处理了 {done} 条申请")
+    def _decide(self, request, queryset, approve: bool, label: str):
+        apply_service(
+            self,
+            request,
+            queryset,
+            label,
+            lambda item: report_services.report_request_decide(
+                request=item, actor=request.user, approve=approve, note="后台审批"
+            ),
+            unit="条申请",
+        )
 
     @admin.action(description="批准所选申请")
     def approve(self, request, queryset):
-        self._decide(request, queryset, True)
+        self._decide(request, queryset, True, "批准")
 
     @admin.action(description="驳回所选申请")
     def reject(self, request, queryset):
-        self._decide(request, queryset, False)
+        self._decide(request, queryset, False, "驳回")
 
 
 @admin.register(SensorEpisode)
-class SensorEpisodeAdmin(admin.ModelAdmin):
+class SensorEpisodeAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("device", "metric", "threshold", "peak_value", "opened_at", "closed_at", "readings", "report")
     list_filter = ("metric",)
     list_select_related = ("device", "report")
@@ -237,7 +242,7 @@ class SensorEpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "street", "credit_code", "whitelisted", "whitelist_until")
     list_filter = ("kind", "street", "whitelisted")
     list_select_related = ("street",)
@@ -265,7 +270,6 @@ class InspectionAdmin(TeamScopedAdmin):
     readonly_fields = ("status", "started_at", "completed_at", "created_by")
     filter_horizontal = ("matters", "teams")
     inlines = [FindingInline]
-    actions = ["export_csv"]
 
 
 class CaseEventInline(admin.TabularInline):
@@ -303,25 +307,25 @@ class CaseAdmin(TeamScopedAdmin):
     )
     raw_id_fields = ("report", "finding")
     inlines = [CaseEventInline]
-    actions = ["export_csv", "push_again"]
+    actions = ["push_again"]
 
     def has_add_permission(self, request):
         return False  # cases are filed through the API (numbering, push)
 
     @admin.action(description="重新推送省平台（推送失败的）")
     def push_again(self, request, queryset):
-        done = 0
-        for case in queryset:
-            try:
-                case_services.case_push_again(case=case, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{case.number}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已重新排队推送 {done} 件")
+        apply_service(
+            self,
+            request,
+            queryset,
+            "重新排队推送",
+            lambda case: case_services.case_push_again(case=case, actor=request.user),
+            unit="件",
+        )
 
 
 @admin.register(PlatformUpdate)
-class PlatformUpdateAdmin(admin.ModelAdmin):
+class PlatformUpdateAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("update_id", "external_id", "case", "status", "occurred_at", "applied", "received_at")
     list_filter = ("applied", "status")
     search_fields = ("update_id", "external_id")
@@ -355,6 +359,8 @@ class Open311ClientAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新生成 api_key（旧密钥立即失效）")
     def rotate_key(self, request, queryset):
-        for client in queryset:
+        def rotate(client):
             raw_key = open311_services.open311_client_rotate(client=client)
             messages.warning(request, f"「{client.name}」的新 api_key（只显示这一次）：{raw_key}")
+
+        apply_service(self, request, queryset, "重新生成密钥", rotate, unit="个")

@@ -10,8 +10,17 @@ class EnforcementConfig(AppConfig):
     verbose_name = "综合行政执法"
 
     def ready(self):
-        from enforcement import checks, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
+        from enforcement import checks, dashboard, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
+        from enforcement import demo as demo_data
+        from enforcement import privacy as personal_data
+        from linli.accounts import privacy
+        from linli.api import demo
         from linli.celery import register_periodic
+        from linli.console import registry as console
+
+        demo.register(self.label, demo_data.seed)
+        privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
+        console.register(self.label, widgets=[dashboard.enforcement])
 
         # Overdue reports go to the team leader, then to the district command centre, each step once.
         register_periodic("enforcement.escalate_overdue", "enforcement.tasks.escalate_overdue", 10 * 60.0)

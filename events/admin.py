@@ -6,14 +6,15 @@ from . import services
 from .models import (
     CheckInScan,
     Event,
+    EventHistory,
     EventSession,
-    EventStatusChange,
     Feedback,
     Registration,
-    RegistrationStatusChange,
+    RegistrationHistory,
     SeatRelease,
     Venue,
     VenueBooking,
+    VenueBookingHistory,
     VenueOpeningHours,
     WaitlistDecision,
 )
@@ -49,6 +50,12 @@ class VenueAdmin(CommunityScopedAdmin):
     inlines = [OpeningHoursInline]
 
 
+class VenueBookingHistoryInline(ReadOnlyInline):
+    model = VenueBookingHistory
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
 @admin.register(VenueBooking)
 class VenueBookingAdmin(CommunityScopedAdmin):
     community_field = "venue__community"
@@ -58,7 +65,8 @@ class VenueBookingAdmin(CommunityScopedAdmin):
     search_fields = ("purpose", "venue__name", "booked_by__display_name", "booked_by__username")
     date_hierarchy = "starts_at"
     readonly_fields = ("venue", "session", "booked_by", "starts_at", "ends_at", "status", "cancelled_at")
-    actions = ["export_csv", "cancel_bookings"]
+    actions = ["cancel_bookings"]
+    inlines = [VenueBookingHistoryInline]
 
     def has_add_permission(self, request):
         return False  # bookings go through the booking service (opening hours, overlaps)
@@ -84,9 +92,9 @@ class RegistrationInline(ReadOnlyInline):
     show_change_link = True
 
 
-class EventStatusChangeInline(ReadOnlyInline):
-    model = EventStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+class EventHistoryInline(ReadOnlyInline):
+    model = EventHistory
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
 
@@ -101,8 +109,8 @@ class EventAdmin(CommunityScopedAdmin):
     search_fields = ("title", "description", "community__name")
     date_hierarchy = "starts_at"
     readonly_fields = [f.name for f in Event._meta.concrete_fields if f.name != "id"] + ["communities"]
-    inlines = [SessionInline, RegistrationInline, EventStatusChangeInline]
-    actions = ["export_csv", "publish", "cancel"]
+    inlines = [SessionInline, RegistrationInline, EventHistoryInline]
+    actions = ["publish", "cancel"]
 
     def has_add_permission(self, request):
         return False
@@ -122,9 +130,9 @@ class EventAdmin(CommunityScopedAdmin):
         )
 
 
-class RegistrationStatusChangeInline(ReadOnlyInline):
-    model = RegistrationStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+class RegistrationHistoryInline(ReadOnlyInline):
+    model = RegistrationHistory
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
 
@@ -143,8 +151,8 @@ class RegistrationAdmin(CommunityScopedAdmin):
     search_fields = ("event__title", "user__display_name", "user__username", "user__phone")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Registration._meta.concrete_fields if f.name != "id"]
-    inlines = [RegistrationStatusChangeInline, WaitlistDecisionInline]
-    actions = ["export_csv", "cancel_registrations"]
+    inlines = [RegistrationHistoryInline, WaitlistDecisionInline]
+    actions = ["cancel_registrations"]
 
     def has_add_permission(self, request):
         return False

@@ -20,10 +20,10 @@ from linli.regions.models import Community
 from . import services
 from .models import (
     Event,
+    EventHistory,
     EventSession,
-    EventStatusChange,
     Registration,
-    RegistrationStatusChange,
+    RegistrationHistory,
     Venue,
     VenueOpeningHours,
 )
@@ -261,8 +261,8 @@ def _shift(event: Event, by: timedelta) -> None:
         (Event, ["starts_at", "ends_at", "final_ends_at", "published_at", "created_at"], {"pk": event.pk}),
         (EventSession, ["starts_at", "ends_at"], {"event": event}),
         (Registration, ["created_at", "confirmed_at", "checked_in_at"], {"event": event}),
-        (EventStatusChange, ["created_at"], {"event": event}),
-        (RegistrationStatusChange, ["created_at"], {"registration__event": event}),
+        (EventHistory, ["created_at"], {"event": event}),
+        (RegistrationHistory, ["created_at"], {"registration__event": event}),
     ]:
         for row in model.objects.filter(**lookup):
             changes = {f: getattr(row, f) - by for f in fields if getattr(row, f) is not None}

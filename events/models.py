@@ -19,6 +19,8 @@ from django.db.models import F, Q
 
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Community
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 TICKET_SALT = "linli.events.ticket"
 
@@ -95,13 +97,22 @@ class Event(TimestampedModel):
         CANCELLED = "cancelled", "已取消"
         FINISHED = "finished", "已结束"
 
-    # from → allowed targets. `events.services.event_transition` is the only writer of `status`.
-    TRANSITIONS = {
-        Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
-        Status.PUBLISHED: {Status.CANCELLED, Status.FINISHED},
-        Status.CANCELLED: set(),
-        Status.FINISHED: set(),
-    }
+    class Action(models.TextChoices):
+        CREATE = "create", "创建"
+        PUBLISH = "publish", "发布"
+        CANCEL = "cancel", "取消"
+        FINISH = "finish", "结束"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: EventHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.PUBLISH: ({Status.DRAFT}, Status.PUBLISHED),
+            Action.CANCEL: ({Status.DRAFT, Status.PUBLISHED}, Status.CANCELLED),
+            Action.FINISH: ({Status.PUBLISHED}, Status.FINISHED),
+        },
+        history="events.EventHistory",
+    )
 
     community = models.ForeignKey(
         Community,
@@ -182,30 +193,19 @@ class Event(TimestampedModel):
         return self.cancellation_deadline or self.starts_at
 
 
-class EventStatusChange(models.Model):
-    """History of an event's status: who, when, from, to, why."""
+class EventHistory(StatusChange):
+    """History of an event's status: who, when, which action, from, to, why."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="status_changes", verbose_name="活动")
-    from_status = models.CharField("原状态", max_length=10, choices=Event.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=10, choices=Event.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    subject_field = "event"
 
-    class Meta:
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="history", verbose_name="活动")
+    action = models.CharField("操作", max_length=24, choices=Event.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=Event.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Event.Status.choices)
+
+    class Meta(StatusChange.Meta):
         verbose_name = "活动状态记录"
         verbose_name_plural = "活动状态记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.event} {self.from_status} → {self.to_status}"
 
 
 class EventSession(models.Model):
@@ -239,13 +239,24 @@ class Registration(TimestampedModel):
         ATTENDED = "attended", "已签到"
         NO_SHOW = "no_show", "未到场"
 
-    TRANSITIONS = {
-        Status.CONFIRMED: {Status.CANCELLED, Status.ATTENDED, Status.NO_SHOW},
-        Status.WAITLISTED: {Status.CONFIRMED, Status.CANCELLED},
-        Status.CANCELLED: set(),
-        Status.ATTENDED: set(),
-        Status.NO_SHOW: set(),
-    }
+    class Action(models.TextChoices):
+        REGISTER = "register", "报名"
+        CANCEL = "cancel", "取消"
+        PROMOTE = "promote", "候补递补"
+        CHECK_IN = "check_in", "签到"
+        MARK_NO_SHOW = "mark_no_show", "记为未到场"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: RegistrationHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.CANCEL: ({Status.CONFIRMED, Status.WAITLISTED}, Status.CANCELLED),
+            Action.PROMOTE: ({Status.WAITLISTED}, Status.CONFIRMED),
+            Action.CHECK_IN: ({Status.CONFIRMED}, Status.ATTENDED),
+            Action.MARK_NO_SHOW: ({Status.CONFIRMED}, Status.NO_SHOW),
+        },
+        history="events.RegistrationHistory",
+    )
     # Statuses that hold seats, and that count as "registered" (one per user and event).
     SEAT_STATUSES = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED, Status.NO_SHOW)
@@ -299,30 +310,21 @@ class Registration(TimestampedModel):
         return int(value[1:])
 
 
-class RegistrationStatusChange(models.Model):
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="status_changes", verbose_name="报名"
-    )
-    from_status = models.CharField("原状态", max_length=12, choices=Registration.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=12, choices=Registration.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+class RegistrationHistory(StatusChange):
+    """History of a registration: registered (confirmed or waitlisted), promoted, cancelled, checked in…"""
 
-    class Meta:
+    subject_field = "registration"
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="history", verbose_name="报名"
+    )
+    action = models.CharField("操作", max_length=24, choices=Registration.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=Registration.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Registration.Status.choices)
+
+    class Meta(StatusChange.Meta):
         verbose_name = "报名状态记录"
         verbose_name_plural = "报名状态记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.registration_id} {self.from_status or '—'} → {self.to_status}"
 
 
 class SeatRelease(models.Model):
@@ -442,6 +444,17 @@ class VenueBooking(TimestampedModel):
         ACTIVE = "active", "有效"
         CANCELLED = "cancelled", "已取消"
 
+    class Action(models.TextChoices):
+        BOOK = "book", "预约"
+        CANCEL = "cancel", "取消"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: VenueBookingHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={Action.CANCEL: ({Status.ACTIVE}, Status.CANCELLED)},
+        history="events.VenueBookingHistory",
+    )
+
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="bookings", verbose_name="场地")
     session = models.OneToOneField(
         EventSession,
@@ -479,3 +492,18 @@ class VenueBooking(TimestampedModel):
 
     def __str__(self):
         return f"{self.venue} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class VenueBookingHistory(StatusChange):
+    """History of a venue booking: booked, cancelled (by whom)."""
+
+    subject_field = "booking"
+
+    booking = models.ForeignKey(VenueBooking, on_delete=models.CASCADE, related_name="history", verbose_name="场地预约")
+    action = models.CharField("操作", max_length=24, choices=VenueBooking.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=VenueBooking.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=VenueBooking.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "场地预约记录"
+        verbose_name_plural = "场地预约记录"

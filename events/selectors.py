@@ -16,7 +16,7 @@ from .models import (
     EventSession,
     Feedback,
     Registration,
-    RegistrationStatusChange,
+    RegistrationHistory,
     SeatRelease,
     Venue,
     VenueBooking,
@@ -96,7 +96,7 @@ def registrations_of(user) -> QuerySet[Registration]:
 
 def registration_detail_of(user) -> QuerySet[Registration]:
     return registrations_of(user).prefetch_related(
-        Prefetch("status_changes", queryset=RegistrationStatusChange.objects.order_by("created_at", "id")),
+        Prefetch("history", queryset=RegistrationHistory.objects.order_by("created_at", "id")),
         Prefetch("event__sessions", queryset=EventSession.objects.order_by("index")),
     )
 
@@ -141,7 +141,7 @@ def waitlist_rounds(registration: Registration) -> list[WaitlistRound]:
 
     Other residents appear only by queue position and party size, never by name. 2 queries.
     """
-    changes = list(registration.status_changes.all())
+    changes = list(registration.history.all())
     if not changes or changes[0].to_status != R.WAITLISTED:
         return []  # never waited
     left_at = next((c.created_at for c in changes[1:] if c.from_status == R.WAITLISTED), None)

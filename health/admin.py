@@ -4,31 +4,33 @@ Actions call the same services as the API. Vitals are deliberately not browsable
 is read by the resident, or by their doctor in a consultation where every read is logged.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from health.models import (
     AbnormalEpisode,
     Appointment,
+    AppointmentHistory,
     Clinic,
     Consultation,
-    ConsultationEvent,
+    ConsultationHistory,
     ConsultationMessage,
     Department,
     Drug,
     HealthCondition,
     HealthProfile,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
     Prescription,
+    PrescriptionHistory,
     PrescriptionItem,
     Slot,
     VitalAccessLog,
 )
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
-from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.export import ExportMixin
 
 
 class DepartmentInline(admin.TabularInline):
@@ -38,7 +40,7 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "community", "street", "phone")
     list_filter = ("kind", "street")
     list_select_related = ("community", "street")
@@ -47,7 +49,7 @@ class ClinicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "clinic", "is_active")
     list_filter = ("is_active", "clinic")
     list_select_related = ("clinic",)
@@ -55,7 +57,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
+class DrugAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "specification", "coverage", "price_fen", "is_prescription", "is_active")
     list_filter = ("coverage", "is_prescription", "is_active")
     search_fields = ("name", "manufacturer")
@@ -76,7 +78,7 @@ class HealthProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("department", "date", "start_time", "end_time", "doctor", "capacity", "booked")
     list_filter = ("department__clinic", "department", "date")
     list_select_related = ("department__clinic", "doctor")
@@ -85,23 +87,34 @@ class SlotAdmin(admin.ModelAdmin):
     readonly_fields = ("booked",)
 
 
+class AppointmentHistoryInline(admin.TabularInline):
+    model = AppointmentHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "slot", "status", "reminded_at", "created_at")
     list_filter = ("status", "slot__department")
     list_select_related = ("resident", "slot__department__clinic")
     search_fields = ("resident__display_name",)
     readonly_fields = ("slot", "resident", "status", "cancelled_at", "reminded_at", "created_at")
+    inlines = [AppointmentHistoryInline]
 
     def has_add_permission(self, request):
         return False  # booked through the API, which guards the capacity
 
 
-class ConsultationEventInline(admin.TabularInline):
-    model = ConsultationEvent
+class ConsultationHistoryInline(admin.TabularInline):
+    model = ConsultationHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -118,7 +131,7 @@ class ConsultationMessageInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "department", "doctor", "status", "rating", "created_at")
     list_filter = ("status", "department")
     list_select_related = ("resident", "department__clinic", "doctor")
@@ -136,7 +149,7 @@ class ConsultationAdmin(admin.ModelAdmin):
         "rating_comment",
     )
     exclude = ("photos",)
-    inlines = [ConsultationEventInline, ConsultationMessageInline]
+    inlines = [ConsultationHistoryInline, ConsultationMessageInline]
 
     def has_add_permission(self, request):
         return False
@@ -152,8 +165,18 @@ class PrescriptionItemInline(admin.TabularInline):
         return False
 
 
+class PrescriptionHistoryInline(admin.TabularInline):
+    model = PrescriptionHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("id", "resident", "doctor", "diagnosis", "status", "total_fen", "covered_fen", "valid_until")
     list_filter = ("status",)
     list_select_related = ("resident", "doctor")
@@ -168,17 +191,17 @@ class PrescriptionAdmin(admin.ModelAdmin):
         "total_fen",
         "covered_fen",
     )
-    inlines = [PrescriptionItemInline]
+    inlines = [PrescriptionItemInline, PrescriptionHistoryInline]
 
     def has_add_permission(self, request):
         return False
 
 
-class InsuranceApplicationEventInline(admin.TabularInline):
-    model = InsuranceApplicationEvent
+class InsuranceApplicationHistoryInline(admin.TabularInline):
+    model = InsuranceApplicationHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "at")
+    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -193,8 +216,8 @@ class InsuranceApplicationAdmin(CommunityScopedAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("applicant", "community", "type", "details", "status", "reviewer", "decided_at")
     exclude = ("attachments",)
-    inlines = [InsuranceApplicationEventInline]
-    actions = ["export_csv", "approve", "request_info", "reject"]
+    inlines = [InsuranceApplicationHistoryInline]
+    actions = ["approve", "request_info", "reject"]
 
     def has_add_permission(self, request):
         return False
@@ -234,7 +257,7 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
     search_fields = ("title", "summary")
     date_hierarchy = "published_at"
     readonly_fields = ("status", "published_at", "pushed_at", "author")
-    actions = ["export_csv", "publish"]
+    actions = ["publish"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -249,14 +272,14 @@ class PolicyArticleAdmin(CommunityScopedAdmin):
 
     @admin.action(description="发布并推送所选文章")
     def publish(self, request, queryset):
-        done = 0
-        for article in queryset:
-            try:
-                policy_services.policy_publish(article=article, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{article.title}：{exc.message}", messages.WARNING)
-        self.message_user(request, f"已发布 {done} 篇")
+        apply_service(
+            self,
+            request,
+            queryset,
+            "发布",
+            lambda article: policy_services.policy_publish(article=article, actor=request.user),
+            unit="篇",
+        )
 
 
 @admin.register(AbnormalEpisode)

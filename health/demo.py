@@ -1,4 +1,9 @@
-"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站 (DESIGN.md §5). Idempotent; dates are relative to today.
+"""Demo data of 医保到家 at 白云社区's 博爱幸福驿站. Idempotent; dates are relative to today.
+
+张大爷 (dev-demo) has also paid a prescription at the drug vending machine, so the machine has one
+`dispense` command waiting (the README's `device_simulator … ack next done` hands the drugs out).
+A command expires after DEVICE_COMMAND_TTL_SECONDS; the next seed expires it as the beat would (a
+refund) and buys a new prescription, so every `python3 dev.py run` starts with one waiting.
 
 For the staff console, each community also gets a month of 到家办 insurance applications from its
 neighbours (residents/demo.py), some still waiting for review, and 到家推 policy pushes; 斗潭's
@@ -15,21 +20,33 @@ from health.models import (
     Clinic,
     Condition,
     Department,
+    Dispense,
     Drug,
     HealthCondition,
     HealthProfile,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
+    Prescription,
     Slot,
     VitalReading,
     VitalType,
 )
+from health.services.consultations import (
+    consultation_accept,
+    consultation_close,
+    consultation_create,
+    prescription_create,
+)
+from health.services.dispensing import prescription_dispense
 from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
-from linli.devices.models import Device
-from linli.devices.services import device_create
-from linli.payments.models import SandboxInsuranceAccount
+from linli.api.errors import DomainError
+from linli.devices.models import Device, DeviceCommand
+from linli.devices.selectors import pending_commands
+from linli.devices.services import device_command_expire, device_create, device_heartbeat
+from linli.payments.models import Provider, SandboxInsuranceAccount
+from linli.payments.providers import default_insurance_provider_name
 from linli.regions.models import Community
 
 DEVICES = [
@@ -179,6 +196,7 @@ def seed(log):
             _seed_week(demo, kiosk, today)
         # 张大爷's medical-insurance personal account in the sandbox: pays covered drugs at the drug machine.
         SandboxInsuranceAccount.objects.get_or_create(user=demo, defaults={"balance_fen": DEMO_INSURANCE_BALANCE_FEN})
+        _waiting_at_the_drug_machine(demo, doctor, departments["全科"], devices[Device.Kind.DRUG_VENDING], log)
 
     for title, summary, body, min_age, condition in POLICIES:
         PolicyArticle.objects.get_or_create(
@@ -200,6 +218,65 @@ def seed(log):
         f"{Slot.objects.filter(date__gt=today).count()} upcoming slots, "
         f"{VitalReading.objects.count()} vital readings"
     )
+
+
+REFILL = {
+    "symptoms": "高血压复诊：血压控制尚可，降压药快吃完了，想续开一盒。",
+    "diagnosis": "原发性高血压（复诊续方）",
+    "drug": "苯磺酸氨氯地平片",  # 甲类: paid from the medical-insurance personal account in full
+    "dosage": "每日一次，每次 1 片，早饭后口服",
+}
+
+
+def _sandbox_insurance() -> bool:
+    try:
+        return default_insurance_provider_name() == Provider.MED_INS_SANDBOX
+    except DomainError:  # no insurance provider configured (production without one)
+        return False
+
+
+def _waiting_at_the_drug_machine(demo, doctor, department, machine, log) -> None:
+    """One paid prescription of 张大爷 waiting at the drug machine, i.e. one pending `dispense` command,
+    made through the real services: consultation, prescription, purchase paid from the sandbox
+    personal account. Only with the sandbox insurance provider (a real one would charge somebody)."""
+    if not _sandbox_insurance() or machine.status == Device.Status.DISABLED:
+        return
+    overdue = DeviceCommand.objects.filter(
+        device=machine, status=DeviceCommand.Status.PENDING, expires_at__lte=timezone.now()
+    )
+    for command_id in list(overdue.values_list("pk", flat=True)):
+        device_command_expire(command_id=command_id)  # as the beat would: refunded, prescription free again
+    if pending_commands(machine).filter(kind="dispense").exists():
+        return
+    prescription = Prescription.objects.filter(
+        resident=demo,
+        status=Prescription.Status.ISSUED,
+        valid_until__gt=timezone.now(),
+        consultation__symptoms=REFILL["symptoms"],
+    ).first()
+    if prescription is None:
+        consultation = consultation_create(resident=demo, department=department, symptoms=REFILL["symptoms"])
+        consultation = consultation_accept(consultation=consultation, doctor=doctor)
+        prescription = prescription_create(
+            consultation=consultation,
+            doctor=doctor,
+            diagnosis=REFILL["diagnosis"],
+            items=[{"drug": Drug.objects.get(name=REFILL["drug"]), "quantity": 1, "dosage": REFILL["dosage"]}],
+        )
+        consultation_close(consultation=consultation, actor=doctor, note="已开具处方，可到博爱幸福驿站自助售药机取药。")
+    if machine.status != Device.Status.ONLINE:
+        device_heartbeat(device=machine)  # the machine was on when 张大爷 paid (it only sells while online)
+    try:
+        dispense = prescription_dispense(
+            prescription=prescription,
+            resident=demo,
+            device_code=machine.code,
+            payment_method=Dispense.PaymentMethod.INSURANCE_ACCOUNT,
+        )
+    except DomainError as exc:  # e.g. the sandbox balance has run out after many demo purchases
+        log(f"health: no dispense waiting at {machine.code}: {exc}")
+        return
+    log(f"health: {machine.code} has a dispense command waiting (command {dispense.command_id})")
 
 
 # (days ago, type, details, status): the month of 到家办 applications of each community.
@@ -260,20 +337,24 @@ def _console_history():
                 decided_at=decided,
             )
             InsuranceApplication.objects.filter(pk=application.pk).update(created_at=filed, updated_at=decided or filed)
-            InsuranceApplicationEvent.objects.create(
-                application=application, action="submit", to_status="submitted", actor=application.applicant, at=filed
+            InsuranceApplicationHistory.objects.create(
+                application=application,
+                action="submit",
+                to_status="submitted",
+                actor=application.applicant,
+                created_at=filed,
             )
             if status != "submitted":
                 note = "请补充外地医院的费用明细清单" if status == "needs_info" else ""
                 action = "request_info" if status == "needs_info" else "approve"
-                InsuranceApplicationEvent.objects.create(
+                InsuranceApplicationHistory.objects.create(
                     application=application,
                     action=action,
                     from_status="submitted",
                     to_status=status,
                     actor=reviewer,
                     note=note,
-                    at=filed + timedelta(days=1),
+                    created_at=filed + timedelta(days=1),
                 )
     doutan = Community.objects.get(code="doutan")
     if not Device.objects.filter(code="doutan-care-kiosk").exists():

@@ -21,7 +21,7 @@ from health.models import (
     ConsultationMessage,
     HealthProfile,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     KioskSession,
     PolicyRead,
     Prescription,
@@ -52,7 +52,7 @@ def export(user) -> dict:
         Prefetch("items", queryset=PrescriptionItem.objects.select_related("drug"))
     )
     applications = InsuranceApplication.objects.filter(applicant=user).prefetch_related(
-        Prefetch("history", queryset=InsuranceApplicationEvent.objects.order_by("at", "id"))
+        Prefetch("history", queryset=InsuranceApplicationHistory.objects.order_by("created_at", "id"))
     )
     return {
         "profile": {
@@ -120,7 +120,7 @@ def export(user) -> dict:
                 "details": a.details,
                 "status": a.status,
                 "created_at": _iso(a.created_at),
-                "history": [{"to": h.to_status, "note": h.note, "at": _iso(h.at)} for h in a.history.all()],
+                "history": [{"to": h.to_status, "note": h.note, "at": _iso(h.created_at)} for h in a.history.all()],
             }
             for a in applications.order_by("created_at", "id")
         ],
@@ -147,4 +147,4 @@ def anonymise(user) -> None:
     PolicyRead.objects.filter(reader=user).delete()
     Consultation.objects.filter(resident=user).update(rating_comment="", updated_at=now)
     InsuranceApplication.objects.filter(applicant=user).update(details=ERASED, updated_at=now)
-    InsuranceApplicationEvent.objects.filter(actor=user, application__applicant=user).update(note="")
+    InsuranceApplicationHistory.objects.filter(actor=user, application__applicant=user).update(note="")

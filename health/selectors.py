@@ -16,7 +16,7 @@ from health.models import (
     Drug,
     HealthCondition,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
     PolicyRead,
     Prescription,
@@ -147,7 +147,7 @@ def resident_communities(user: User) -> QuerySet[Community]:
 
 def _application_base() -> QuerySet[InsuranceApplication]:
     return InsuranceApplication.objects.select_related("community", "applicant", "reviewer").prefetch_related(
-        "attachments", Prefetch("history", queryset=InsuranceApplicationEvent.objects.select_related("actor"))
+        "attachments", Prefetch("history", queryset=InsuranceApplicationHistory.objects.select_related("actor"))
     )
 
 

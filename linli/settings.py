@@ -29,7 +29,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
-# Sandbox integrations (WeChat login with `dev-<name>` codes, sandbox payments, console SMS).
+# Sandbox integrations (WeChat login with `dev-<name>` codes as user `wx_dev-<name>`, sandbox payments, console SMS).
 # On by default only in the embedded default; production must opt in explicitly.
 LINLI_SANDBOX = env_bool("LINLI_SANDBOX", DEBUG)
 
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -172,7 +173,7 @@ if env_str("S3_BUCKET"):
 
 # --- DRF ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["linli.accounts.tokens.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -206,6 +207,9 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": SECRET_KEY,
+    # Rotation and revocation are ours (linli.accounts.tokens): one-time refresh tokens in families.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
@@ -228,7 +232,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderStatusEnum": "residents.models.WorkOrder.Status",
         "WorkOrderKindEnum": "residents.models.WorkOrder.Kind",
         "WorkOrderChannelEnum": "residents.models.WorkOrder.Channel",
-        "WorkOrderActionEnum": "residents.models.WorkOrderEvent.Action",
+        "WorkOrderActionEnum": "residents.models.WorkOrderHistory.Action",
         "VerificationStatusEnum": "residents.models.Verification.Status",
         "RelationEnum": "residents.models.Relation",
         # payments, merchants
@@ -399,3 +403,8 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process (the embedded default): no per-task "succeeded" INFO line while seeding or
+    # serving, and no "no hostname" warning about a broker that is never used. A real worker (a
+    # broker is set, so tasks are not eager) keeps its logs.
+    LOGGING["loggers"].update({"celery": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}})

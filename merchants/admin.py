@@ -25,7 +25,7 @@ class MerchantApplicationAdmin(CommunityScopedAdmin):
     search_fields = ("name", "licence_number", "contact_name", "contact_phone")
     readonly_fields = ("applicant", "status", "reviewed_by", "reviewed_at", "merchant", "created_at")
     date_hierarchy = "created_at"
-    actions = ["export_csv", "approve", "reject"]
+    actions = ["approve", "reject"]
 
     @admin.action(description="通过所选申请（开通店铺，申请人成为店主）")
     def approve(self, request, queryset):
@@ -80,7 +80,7 @@ class OrderHistoryInline(admin.TabularInline):
     model = OrderHistory
     extra = 0
     can_delete = False
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -7,5 +7,13 @@ class MerchantsConfig(AppConfig):
     verbose_name = "线上市集"
 
     def ready(self):
-        # Payment outcomes (signals) and device events / command acks (the device registry).
-        from merchants import devices, receivers  # noqa: F401
+        from linli.accounts import privacy
+        from linli.api import demo
+        from linli.console import registry as console
+        from merchants import dashboard, devices, receivers  # noqa: F401  (device events / command acks; payment outcomes)
+        from merchants import demo as demo_data
+        from merchants import privacy as personal_data
+
+        demo.register(self.label, demo_data.seed)
+        privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
+        console.register(self.label, widgets=[dashboard.market], components=[dashboard.local_sales])

@@ -95,14 +95,16 @@ def _past_orders(merchant, products) -> int:
             for name, quantity in lines
         )
         steps = [
-            ("", "pending_payment", "下单"),
-            ("pending_payment", "paid", "支付成功"),
-            ("paid", "accepted", ""),
-            ("accepted", "ready", ""),
-            ("ready", "completed", "凭取货码取货"),
+            ("place", "", "pending_payment", "下单"),
+            ("pay", "pending_payment", "paid", "支付成功"),
+            ("accept", "paid", "accepted", ""),
+            ("ready", "accepted", "ready", ""),
+            ("pick_up", "ready", "completed", "凭取货码取货"),
         ]
-        for from_status, to_status, note in steps:
-            OrderHistory.objects.create(order=order, from_status=from_status, to_status=to_status, note=note)
+        for action, from_status, to_status, note in steps:
+            OrderHistory.objects.create(
+                order=order, action=action, from_status=from_status, to_status=to_status, note=note
+            )
         Review.objects.create(order=order, user=demo, merchant=merchant, rating=rating, content="新鲜，老板人很好。")
         made += 1
     return made
@@ -188,10 +190,9 @@ def _month_of_orders(merchant: Merchant, products: list[Product]) -> int:
             quantity=quantity,
             subtotal_fen=product.price_fen * quantity,
         )
-        for from_status, to_status in [("", "pending_payment"), ("pending_payment", "paid")] + (
-            [("paid", "completed")] if days_ago else []
-        ):
-            OrderHistory.objects.create(order=order, from_status=from_status, to_status=to_status)
+        steps = [("place", "", "pending_payment"), ("pay", "pending_payment", "paid")]
+        for action, from_status, to_status in steps + ([("complete", "paid", "completed")] if days_ago else []):
+            OrderHistory.objects.create(order=order, action=action, from_status=from_status, to_status=to_status)
         made += 1
     return made
 

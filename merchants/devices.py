@@ -21,17 +21,16 @@ from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
 from linli.accounts.models import User
-from linli.api.errors import ConflictError, DomainError, InvalidTransition, NotFoundError
+from linli.api.errors import ConflictError, DomainError, NotFoundError
 from linli.devices.models import Device, DeviceCommand
 from linli.devices.registry import on_command_ack, on_event
 from linli.devices.services import device_command_create
 from linli.notifications.services import notify
 from linli.payments import services as payments
 from merchants import services
-from merchants.models import CabinetSession, CabinetSlot, Order, OrderHistory, OrderItem
+from merchants.models import CabinetSession, CabinetSlot, Order, OrderItem
 
 logger = logging.getLogger(__name__)
-S = Order.Status
 DEFAULT_RISK_AMOUNT_FEN = 20000
 
 
@@ -77,27 +76,19 @@ def rice_mill_order_create(*, user: User, device: Device, weight_g: int) -> Orde
             fields={"weight_g": [f"可选：{', '.join(str(s) for s in steps)}"]},
         )
     total = (price_per_kg * weight_g + 500) // 1000
-    merchant = device.merchant_link.merchant
-    order = Order.objects.create(
-        number=services._new_order_number(),
-        user=user,
-        merchant=merchant,
+    line = OrderItem(
+        name="现碾新米", unit="克", unit_price_fen=price_per_kg, quantity=1, subtotal_fen=total, weight_g=weight_g
+    )
+    order = services.order_create_for_device(
         kind=Order.Kind.RICE_MILL,
-        status=S.PENDING_PAYMENT,
-        total_fen=total,
+        user=user,
+        merchant=device.merchant_link.merchant,
         device=device,
+        lines=[line],
+        actor=user,
+        note=f"碾米 {weight_g} 克",
     )
-    OrderItem.objects.create(
-        order=order,
-        name="现碾新米",
-        unit="克",
-        unit_price_fen=price_per_kg,
-        quantity=1,
-        subtotal_fen=total,
-        weight_g=weight_g,
-    )
-    OrderHistory.objects.create(order=order, to_status=S.PENDING_PAYMENT, actor=user, note=f"碾米 {weight_g} 克")
-    return services._attach_payment(order, points_fen=0, description=f"{device.name} 现碾新米 {weight_g / 1000:g} 公斤")
+    return services.order_payment_create(order=order, description=f"{device.name} 现碾新米 {weight_g / 1000:g} 公斤")
 
 
 def rice_mill_dispense(order: Order) -> DeviceCommand:
@@ -121,16 +112,11 @@ def rice_mill_dispensed(command: DeviceCommand) -> None:
     if order is None:
         logger.warning("dispense ack %s names no rice-mill order of this device", command.pk)
         return
-    with transaction.atomic():
-        order = services._lock_order_with_payment(order)
-        if order.status != S.PAID:
-            return  # a repeated ack
-        if command.status == DeviceCommand.Status.DONE:
-            services._transition(order, S.COMPLETED, note="出米完成")
-            return
-        intent = order.payment_intent
-        intent.refresh_from_db()
-        services.order_refund(order=order, by=None, amount_fen=intent.refundable_fen, reason="出米失败，自动退款")
+    # Only a paid order moves on: a repeated ack finds it completed or refunded and changes nothing.
+    if command.status == DeviceCommand.Status.DONE:
+        services.order_complete_dispensed(order=order, note="出米完成")
+    else:
+        services.order_refund_failed_dispense(order=order, reason="出米失败，自动退款")
 
 
 # --- unmanned cabinet ---------------------------------------------------------------------
@@ -262,7 +248,7 @@ def _charge(session: CabinetSession, order: Order, lines: list[OrderItem]) -> No
     intent = payments.service_order_complete(
         service_order=session.service_order, amount_fen=order.total_fen, reference=str(order.pk)
     )
-    Order.objects.filter(pk=order.pk).update(payment_intent=intent)
+    services.order_payment_link(order=order, intent=intent)
 
 
 @on_event("cabinet.door_closed", kinds=[Device.Kind.UNMANNED_CABINET], schema=DoorClosedSerializer)
@@ -291,31 +277,20 @@ def cabinet_door_closed(device: Device, event) -> None:
         if not lines and not problems:
             _end_session_without_charge(session, CabinetSession.Status.EMPTY)
             return
-        order = Order.objects.create(
-            number=services._new_order_number(),
+        order = services.order_create_for_device(
+            kind=Order.Kind.CABINET,
             user=session.user,
             merchant=session.merchant,
-            kind=Order.Kind.CABINET,
-            status=S.UNDER_REVIEW if problems else S.PENDING_PAYMENT,
-            total_fen=sum(line.subtotal_fen for line in lines),
             device=device,
-            needs_review=bool(problems),
-            review_note="；".join(problems)[:300],
+            lines=lines,
+            note="称重结果不明确，待商家核对" if problems else "关门称重结算",
+            review_reasons=problems,
         )
-        for line in lines:
-            line.order = order
-        OrderItem.objects.bulk_create(lines)
         session.order = order
-        if problems:
-            session.status = CabinetSession.Status.UNDER_REVIEW
-            session.save(update_fields=["status", "order", "readings", "closed_at", "updated_at"])
-            OrderHistory.objects.create(order=order, to_status=S.UNDER_REVIEW, note="称重结果不明确，待商家核对")
-            services._notify(order, S.UNDER_REVIEW, "称重结果不明确")
-            return
-        session.status = CabinetSession.Status.SETTLED
+        session.status = CabinetSession.Status.UNDER_REVIEW if problems else CabinetSession.Status.SETTLED
         session.save(update_fields=["status", "order", "readings", "closed_at", "updated_at"])
-        OrderHistory.objects.create(order=order, to_status=S.PENDING_PAYMENT, note="关门称重结算")
-        _charge(session, order, lines)
+        if not problems:
+            _charge(session, order, lines)
 
 
 def _max_counts(session: CabinetSession) -> dict[int, int]:
@@ -334,9 +309,7 @@ def _max_counts(session: CabinetSession) -> dict[int, int]:
 def cabinet_order_settle(*, order: Order, by: User, items: list[dict]) -> Order:
     """The merchant settles an ambiguous cabinet order: the quantities really taken, never more than the
     weights allow. Nothing taken cancels it without a charge."""
-    order = services._lock_order(order)
-    if order.status != S.UNDER_REVIEW:
-        raise InvalidTransition("该订单不需要核对")
+    order = services.order_lock_for_review(order=order)
     session = CabinetSession.objects.select_for_update().select_related("service_order").get(order=order)
     ceiling = _max_counts(session)
     counts: dict[int, int] = {}
@@ -353,21 +326,14 @@ def cabinet_order_settle(*, order: Order, by: User, items: list[dict]) -> Order:
             fields={"items": [f"商品 {p} 最多 {ceiling[p]} 件" for p in too_many]},
         )
     lines = _lines(order.device, counts)
-    order.items.all().delete()
-    for line in lines:
-        line.order = order
-    OrderItem.objects.bulk_create(lines)
-    order.total_fen = sum(line.subtotal_fen for line in lines)
-    order.needs_review = False
-    order.save(update_fields=["total_fen", "needs_review", "updated_at"])
     session.status = CabinetSession.Status.SETTLED
     session.save(update_fields=["status", "updated_at"])
     if not lines:
-        services._transition(order, S.CANCELLED, actor=by, note="核对后未取商品，不收费")
+        services.order_settle_review(order=order, by=by, lines=lines, note="核对后未取商品，不收费")
         payments.service_order_cancel(service_order=session.service_order, reason="核对后未取商品")
         return order
     summary = "、".join(f"{line.name}×{line.quantity}" for line in lines)
-    services._transition(order, S.PENDING_PAYMENT, actor=by, note=f"商家核对：{summary}")
+    services.order_settle_review(order=order, by=by, lines=lines, note=f"商家核对：{summary}")
     _charge(session, order, lines)
     order.refresh_from_db()
     return order

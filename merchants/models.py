@@ -13,6 +13,8 @@ from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
 from linli.payments.models import PaymentIntent, ServiceOrder
 from linli.regions.models import Community
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class Category(models.TextChoices):
@@ -32,6 +34,20 @@ class MerchantApplication(TimestampedModel):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已通过"
         REJECTED = "rejected", "已驳回"
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        APPROVE = "approve", "通过"
+        REJECT = "reject", "驳回"
+
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.APPROVE: ({Status.PENDING}, Status.APPROVED),
+            Action.REJECT: ({Status.PENDING}, Status.REJECTED),
+        },
+        history="merchants.MerchantApplicationHistory",
+    )
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="merchant_applications", verbose_name="申请人"
@@ -67,6 +83,27 @@ class MerchantApplication(TimestampedModel):
 
     def __str__(self):
         return f"{self.name}（{self.get_status_display()}）"
+
+
+class MerchantApplicationHistory(StatusChange):
+    """One step of an application: submitted, approved or rejected."""
+
+    Action = MerchantApplication.Action
+    subject_field = "application"
+
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="history", verbose_name="入驻申请"
+    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=MerchantApplication.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=MerchantApplication.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "入驻申请记录"
+        verbose_name_plural = "入驻申请记录"
+
+    def __str__(self):
+        return f"#{self.application_id} {self.get_action_display()}"
 
 
 class Merchant(TimestampedModel):
@@ -141,6 +178,19 @@ class Order(TimestampedModel):
         CANCELLED = "cancelled", "已取消"
         REFUNDED = "refunded", "已退款"
 
+    class Action(models.TextChoices):
+        PLACE = "place", "下单"
+        FLAG_FOR_REVIEW = "flag_for_review", "转人工核对"
+        PAY = "pay", "支付"
+        ACCEPT = "accept", "接单"
+        READY = "ready", "备货完成"
+        PICK_UP = "pick_up", "取货"
+        COMPLETE = "complete", "完成出货"
+        REVIEW = "review", "核对"
+        REFUND = "refund", "退款"
+        PARTIAL_REFUND = "partial_refund", "部分退款"
+        CANCEL = "cancel", "取消"
+
     class Fulfilment(models.TextChoices):
         PICKUP = "pickup", "到店自提"
         DELIVERY = "delivery", "送货上门"
@@ -175,6 +225,23 @@ class Order(TimestampedModel):
     stock_released = models.BooleanField("库存已退回", default=False)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    # Orders are created by placing them (or, for an ambiguous cabinet visit, flagged for review);
+    # a partial refund is a step that leaves the status. Device orders complete straight from paid.
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.PAY: ({Status.PENDING_PAYMENT}, Status.PAID),
+            Action.ACCEPT: ({Status.PAID}, Status.ACCEPTED),
+            Action.READY: ({Status.ACCEPTED}, Status.READY),
+            Action.PICK_UP: ({Status.READY}, Status.COMPLETED),
+            Action.COMPLETE: ({Status.PAID}, Status.COMPLETED),
+            Action.REVIEW: ({Status.UNDER_REVIEW}, Status.PENDING_PAYMENT),
+            Action.REFUND: ({Status.PAID, Status.ACCEPTED, Status.READY, Status.COMPLETED}, Status.REFUNDED),
+            Action.CANCEL: ({Status.PENDING_PAYMENT, Status.UNDER_REVIEW}, Status.CANCELLED),
+        },
+        history="merchants.OrderHistory",
+    )
 
     class Meta:
         verbose_name = "订单"
@@ -215,27 +282,21 @@ class OrderItem(models.Model):
         return f"{self.name} × {self.quantity}"
 
 
-class OrderHistory(models.Model):
-    """One transition of an order (or a note on it, such as a partial refund): who, when, from, to."""
+class OrderHistory(StatusChange):
+    """One step of an order (or a note on it, such as a partial refund): who, when, from, to."""
+
+    Action = Order.Action
+    subject_field = "order"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history", verbose_name="订单")
-    from_status = models.CharField("原状态", max_length=20, choices=Order.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=Order.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Order.Status.choices)
     note = models.CharField("说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = "订单记录"
         verbose_name_plural = "订单记录"
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.order.number}: {self.from_status or '—'} → {self.to_status}"

@@ -1,13 +1,15 @@
 """The community staff's console: places, verifications (bulk approve), work orders, SLA, announcements.
 
-Every list is scoped to the staff member's communities (`CommunityScopedAdmin`), with CSV export.
+Every list is scoped to the staff member's communities (`CommunityScopedAdmin`), with Excel/CSV export.
 Admin actions call the same services as the API, so the rules (and notifications) are the same.
 """
 
 from django.contrib import admin
+from django.utils import timezone
 
 from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.export import ExportMixin
 from residents import selectors, services
 from residents.models import (
     Announcement,
@@ -17,7 +19,7 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 
@@ -84,7 +86,7 @@ class VerificationAdmin(CommunityScopedAdmin):
         "reviewed_at",
         "created_at",
     )
-    actions = ["export_csv", "approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected"]
 
     def has_add_permission(self, request):
         return False  # residents apply in the mini-program
@@ -113,14 +115,14 @@ class VerificationAdmin(CommunityScopedAdmin):
 
 
 @admin.register(WorkOrderCategory)
-class WorkOrderCategoryAdmin(admin.ModelAdmin):
+class WorkOrderCategoryAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "response_hours", "resolution_hours", "is_active", "sort_order")
     list_editable = ("response_hours", "resolution_hours", "is_active", "sort_order")
     search_fields = ("name",)
 
 
-class WorkOrderEventInline(admin.TabularInline):
-    model = WorkOrderEvent
+class WorkOrderHistoryInline(admin.TabularInline):
+    model = WorkOrderHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "duration_seconds")
@@ -149,8 +151,8 @@ class WorkOrderAdmin(CommunityScopedAdmin):
     list_select_related = ("category", "community", "reporter", "assignee")
     search_fields = ("=id", "description", "location", "reporter__display_name", "reporter__phone")
     date_hierarchy = "created_at"
-    inlines = [WorkOrderEventInline]
-    actions = ["export_csv", "assign_to_property", "escalate_overdue"]
+    inlines = [WorkOrderHistoryInline]
+    actions = ["assign_to_property", "escalate_overdue"]
     # State changes go through the services (the same as the staff API's): assign and escalate here.
     readonly_fields = [f.name for f in WorkOrder._meta.fields]
 
@@ -177,8 +179,14 @@ class WorkOrderAdmin(CommunityScopedAdmin):
 
     @admin.action(description="将所选的超时工单上报社区（每单一次）")
     def escalate_overdue(self, request, queryset):
-        escalated = sum(services.work_order_escalate(work_order_id=pk) for pk in queryset.values_list("pk", flat=True))
-        self.message_user(request, f"已上报 {escalated} 张超时工单")
+        now = timezone.now()
+
+        def escalate(work_order):
+            if not services.work_order_escalate(work_order_id=work_order.pk, now=now):
+                raise DomainError("工单已不再超时或已上报过", code="not_overdue")
+
+        overdue = queryset.filter(selectors.overdue_condition(now), escalated_at__isnull=True)
+        apply_service(self, request, overdue, "上报", escalate, unit="张超时工单")
 
 
 @admin.register(Announcement)

@@ -1,5 +1,6 @@
 """Demo data: estates, buildings and rooms of the three communities, the SLA categories, 张大爷
-(dev-demo) verified in 白云 春江月小区 with points and a history of work orders, and announcements.
+(dev-demo) verified in 白云 春江月小区 with points and a history of work orders, one verified resident
+who can log in in each other community (王秀英 dev-wang in 斗潭, 李建华 dev-li in 回龙), and announcements.
 For the staff console, each community also gets a few neighbours (households) with a month of work
 orders and points, so its dashboard and 服务力指数 have something to show.
 Idempotent: a second run changes nothing."""
@@ -23,7 +24,7 @@ from residents.models import (
     Room,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 CATEGORIES = [
@@ -78,30 +79,71 @@ def _places(log) -> None:
                 )
 
 
+def _room(estate: str, building: str, unit: str, number: str) -> Room:
+    return Room.objects.get(building__estate__name=estate, building__name=building, building__unit=unit, number=number)
+
+
 def _demo_room() -> Room:
-    return Room.objects.get(
-        building__estate__name="春江月小区", building__name="3幢", building__unit="2单元", number="502"
-    )
+    return _room("春江月小区", "3幢", "2单元", "502")
 
 
-def _verify(user: User, room: Room, staff: User) -> None:
+def _verify(user: User, room: Room, staff: User, real_name: str = "张建国", phone: str = "13905700001") -> None:
     scope = {"scope_type": ContentType.objects.get_for_model(Room), "scope_id": room.pk}
     if Membership.objects.filter(user=user, role=Role.RESIDENT, **scope).exists():
         return
     verification = services.verification_submit(
-        user=user, room=room, relation=Relation.OWNER, real_name="张建国", phone="13905700001"
+        user=user, room=room, relation=Relation.OWNER, real_name=real_name, phone=phone
     )
     services.verification_approve(verification=verification, reviewer=staff)
+
+
+# One verified resident who can log in (sandbox code dev-<name>) in each community besides 张大爷's 白云:
+# openid, display name, real name, phone, (estate, building, unit, room), reviewing staff,
+# and one work order of theirs (category, kind, description, location).
+RESIDENTS = [
+    (
+        "dev-wang",
+        "王阿姨",
+        "王秀英",
+        "13905700002",
+        ("斗潭小区", "1幢", "2单元", "301"),
+        "staff_doutan",
+        ("公共设施", WorkOrder.Kind.REPAIR, "单元门口台阶松动，老人进出容易绊倒。", "1幢2单元门口"),
+    ),
+    (
+        "dev-li",
+        "李师傅",
+        "李建华",
+        "13905700003",
+        ("回龙小区", "1幢", "1单元", "402"),
+        "staff_huilong",
+        ("绿化养护", WorkOrder.Kind.SUGGESTION, "建议在一米菜园旁加装一个浇水龙头。", "一米菜园"),
+    ),
+]
+
+
+def _residents() -> None:
+    category = {c.name: c for c in WorkOrderCategory.objects.all()}
+    for openid, display_name, real_name, phone, where, staff, (name, kind, description, location) in RESIDENTS:
+        user, _ = User.objects.get_or_create(
+            wechat_openid=openid, defaults={"username": f"wx_{openid}", "display_name": display_name}
+        )
+        _verify(user, _room(*where), User.objects.get(username=staff), real_name=real_name, phone=phone)
+        award(user=user, amount=100, reason="新用户注册奖励", idempotency_key=f"demo:{openid}:welcome")
+        if not WorkOrder.objects.filter(reporter=user).exists():
+            services.work_order_submit(
+                reporter=user, kind=kind, category=category[name], description=description, location=location
+            )
 
 
 def _shift_history(order: WorkOrder, offsets_hours: list[float], started: timedelta) -> None:
     """Spread the order's timeline over the past: step i happens offsets_hours[i] after filing."""
     base = timezone.now() - started
-    events = list(order.events.order_by("created_at", "id"))
+    events = list(order.history.order_by("created_at", "id"))
     previous = base
     for event, hours in zip(events, offsets_hours, strict=True):
         at = base + timedelta(hours=hours)
-        WorkOrderEvent.objects.filter(pk=event.pk).update(
+        WorkOrderHistory.objects.filter(pk=event.pk).update(
             created_at=at, duration_seconds=int((at - previous).total_seconds())
         )
         previous = at
@@ -111,9 +153,9 @@ def _shift_history(order: WorkOrder, offsets_hours: list[float], started: timede
         created_at=base,
         response_due_at=base + category.response_time,
         resolution_due_at=base + category.resolution_time,
-        responded_at=times.get(WorkOrderEvent.Action.ASSIGN),
-        resolved_at=times.get(WorkOrderEvent.Action.RESOLVE),
-        closed_at=times.get(WorkOrderEvent.Action.CONFIRM),
+        responded_at=times.get(WorkOrderHistory.Action.ASSIGN),
+        resolved_at=times.get(WorkOrderHistory.Action.RESOLVE),
+        closed_at=times.get(WorkOrderHistory.Action.CONFIRM),
     )
 
 
@@ -288,6 +330,7 @@ def seed(log):
     room = _demo_room()
     _verify(demo, room, staff)
     _work_orders(demo, room, handler)
+    _residents()
 
     for key, amount, reason in [
         ("demo:dev-demo:welcome", 100, "新用户注册奖励"),

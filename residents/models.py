@@ -14,6 +14,8 @@ from django.db.models import Q
 
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Community
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class Estate(TimestampedModel):
@@ -93,6 +95,22 @@ class Verification(TimestampedModel):
         REJECTED = "rejected", "已驳回"
         LEFT = "left", "已迁出"
 
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        APPROVE = "approve", "通过"
+        REJECT = "reject", "驳回"
+        LEAVE = "leave", "迁出"
+
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.APPROVE: ({Status.PENDING}, Status.APPROVED),
+            Action.REJECT: ({Status.PENDING}, Status.REJECTED),
+            Action.LEAVE: ({Status.APPROVED}, Status.LEFT),
+        },
+        history="residents.VerificationHistory",
+    )
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications", verbose_name="申请人"
     )
@@ -125,6 +143,27 @@ class Verification(TimestampedModel):
 
     def __str__(self):
         return f"{self.real_name} · {self.room} · {self.get_status_display()}"
+
+
+class VerificationHistory(StatusChange):
+    """One step of a household verification: submitted, approved or rejected, left."""
+
+    Action = Verification.Action
+    subject_field = "verification"
+
+    verification = models.ForeignKey(
+        Verification, on_delete=models.CASCADE, related_name="history", verbose_name="住户认证"
+    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=Verification.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Verification.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "住户认证记录"
+        verbose_name_plural = "住户认证记录"
+
+    def __str__(self):
+        return f"#{self.verification_id} {self.get_action_display()}"
 
 
 class WorkOrderCategory(models.Model):
@@ -176,12 +215,39 @@ class WorkOrder(TimestampedModel):
         CLOSED = "closed", "已办结"
         CANCELLED = "cancelled", "已撤销"
 
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        ASSIGN = "assign", "派单"
+        START = "start", "开始处理"
+        RESOLVE = "resolve", "处理完成"
+        CONFIRM = "confirm", "确认办结"
+        REOPEN = "reopen", "重新处理"
+        CANCEL = "cancel", "撤销"
+        AUTO_CLOSE = "auto_close", "超时自动关闭"
+        ESCALATE = "escalate", "超时上报"
+        FOLLOW_UP = "follow_up", "回访"
+
     class Channel(models.TextChoices):
         SELF = "self", "居民自助"
         STAFF = "staff", "工作人员代办"
         PHONE = "phone", "电话报修"
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+    # Submitting creates the order; escalating and following up are steps that leave the status.
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.ASSIGN: ({Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS}, Status.ASSIGNED),
+            Action.START: ({Status.ASSIGNED}, Status.IN_PROGRESS),
+            Action.RESOLVE: ({Status.IN_PROGRESS}, Status.RESOLVED),
+            Action.CONFIRM: ({Status.RESOLVED}, Status.CLOSED),
+            Action.REOPEN: ({Status.RESOLVED}, Status.ASSIGNED),
+            Action.AUTO_CLOSE: ({Status.RESOLVED}, Status.CLOSED),
+            Action.CANCEL: ({Status.SUBMITTED}, Status.CANCELLED),
+        },
+        history="residents.WorkOrderHistory",
+    )
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="work_orders", verbose_name="社区")
     reporter = models.ForeignKey(
@@ -258,42 +324,21 @@ class WorkOrder(TimestampedModel):
         return f"#{self.pk} {self.get_kind_display()} · {self.category} · {self.get_status_display()}"
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderHistory(StatusChange):
     """One step of a work order's timeline: who did what, when, and how long since the previous step."""
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "提交"
-        ASSIGN = "assign", "派单"
-        START = "start", "开始处理"
-        RESOLVE = "resolve", "处理完成"
-        CONFIRM = "confirm", "确认办结"
-        REOPEN = "reopen", "重新处理"
-        CANCEL = "cancel", "撤销"
-        AUTO_CLOSE = "auto_close", "超时自动关闭"
-        ESCALATE = "escalate", "超时上报"
-        FOLLOW_UP = "follow_up", "回访"
+    Action = WorkOrder.Action
+    subject_field = "work_order"
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events", verbose_name="工单")
-    action = models.CharField("操作", max_length=12, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=12, choices=WorkOrder.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=12, choices=WorkOrder.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-        help_text="空表示系统",
-    )
-    note = models.CharField("备注", max_length=500, blank=True)
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="history", verbose_name="工单")
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=WorkOrder.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=WorkOrder.Status.choices)
     duration_seconds = models.PositiveIntegerField("距上一步（秒）", default=0)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = "工单流转记录"
         verbose_name_plural = "工单流转记录"
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"#{self.work_order_id} {self.get_action_display()}"

@@ -8,7 +8,7 @@ memberships themselves are removed with the account's roles (linli/accounts/priv
 
 from django.utils import timezone
 
-from residents.models import AnnouncementRead, Verification, WorkOrder, WorkOrderEvent
+from residents.models import AnnouncementRead, Verification, WorkOrder, WorkOrderHistory
 
 ERASED = "（用户已注销）"
 
@@ -20,7 +20,7 @@ def _iso(value):
 def export(user) -> dict:
     verifications = Verification.objects.filter(user=user).select_related("room__building__estate", "community")
     orders = WorkOrder.objects.filter(reporter=user).select_related("category", "community").order_by("created_at")
-    steps = WorkOrderEvent.objects.filter(actor=user).order_by("created_at", "id")
+    steps = WorkOrderHistory.objects.filter(actor=user).order_by("created_at", "id")
     reads = AnnouncementRead.objects.filter(user=user).select_related("announcement").order_by("read_at")
     return {
         "verifications": [
@@ -68,5 +68,5 @@ def anonymise(user) -> None:
     )
     # Notes the person wrote on timelines (reopen reasons, rating comments). Staff keep theirs:
     # a handler's notes are the property's work record, not the handler's private data.
-    WorkOrderEvent.objects.filter(actor=user, work_order__reporter=user).update(note="")
+    WorkOrderHistory.objects.filter(actor=user, work_order__reporter=user).update(note="")
     AnnouncementRead.objects.filter(user=user).delete()

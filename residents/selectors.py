@@ -33,7 +33,7 @@ from residents.models import (
     Room,
     Verification,
     WorkOrder,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 STAFF_ROLES = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
@@ -164,7 +164,7 @@ def work_orders_for_staff(user: User) -> QuerySet[WorkOrder]:
 
 def with_timeline(queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     return queryset.prefetch_related(
-        Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("created_at", "id"))
+        Prefetch("history", queryset=WorkOrderHistory.objects.select_related("actor").order_by("created_at", "id"))
     )
 
 

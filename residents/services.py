@@ -1,8 +1,8 @@
 """Writes with business rules: household verification, the work-order loop, announcements.
 
-Work orders move only through `work_order_transition()`, which checks the transition table,
-locks the row, records a timeline event (who, when, from, to, note, time since the previous step)
-and tells the other side through `notify()`.
+Work orders and verifications move through `linli.workflow` (the tables are on the models): each
+step writes a history row (who, when, from, to, note; for work orders also the time since the
+previous step) and the other side hears of it through `notify()`.
 """
 
 from datetime import timedelta
@@ -16,6 +16,7 @@ from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, N
 from linli.api.errors import field_error as _field_error
 from linli.notifications.services import notify
 from linli.regions.models import Community
+from linli.workflow import can, record_step, transition
 from residents import selectors
 from residents.models import (
     Announcement,
@@ -25,14 +26,29 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 MAX_PHOTOS = 9
 
 Status = WorkOrder.Status
-Action = WorkOrderEvent.Action
+Action = WorkOrder.Action
+
+
+def _refuse_unless_can(obj, action: str) -> None:
+    """The workflow's 409 before the rest of the input is checked (`transition()` checks only when it moves)."""
+    if not can(obj, action):
+        label = type(obj).workflow.label(action)
+        raise InvalidTransition(f"{obj._meta.verbose_name}当前为「{obj.get_status_display()}」，不能{label}")
+
+
+def _record_created(obj, action: str, *, actor: User | None, note: str = ""):
+    """The first history row: from no status (`record_step()` records a step from the current one)."""
+    history = type(obj).workflow.history_model
+    return history.objects.create(
+        **{history.subject_field: obj}, action=action, to_status=obj.status, actor=actor, note=note
+    )
 
 
 # --- household verification ----------------------------------------------------------------------
@@ -69,6 +85,7 @@ def verification_submit(*, user: User, room: Room, relation: str, real_name: str
             )
     except IntegrityError:
         raise VerificationPending() from None
+    _record_created(verification, Verification.Action.SUBMIT, actor=user)
     notify(
         selectors.community_staff_of(community_id),
         "verification.submitted",
@@ -80,12 +97,11 @@ def verification_submit(*, user: User, room: Room, relation: str, real_name: str
     return verification
 
 
-def _locked_pending(verification: Verification, reviewer: User) -> Verification:
+def _locked_for_review(verification: Verification, reviewer: User, action: str) -> Verification:
     verification = Verification.objects.select_for_update().get(pk=verification.pk)
     if not (reviewer.is_superuser or _is_community_staff(reviewer, verification.community_id)):
         raise ForbiddenError("只有本社区工作人员可以审核")
-    if verification.status != Verification.Status.PENDING:
-        raise InvalidTransition(f"该申请{verification.get_status_display()}，不能再审核")
+    _refuse_unless_can(verification, action)
     return verification
 
 
@@ -96,7 +112,7 @@ def _is_community_staff(user: User, community_id: int) -> bool:
 @transaction.atomic
 def verification_approve(*, verification: Verification, reviewer: User) -> Verification:
     """Approve: the applicant becomes a verified resident of the room (a scoped RESIDENT membership)."""
-    verification = _locked_pending(verification, reviewer)
+    verification = _locked_for_review(verification, reviewer, Verification.Action.APPROVE)
     room = verification.room
     Membership.objects.get_or_create(
         user=verification.user,
@@ -105,10 +121,14 @@ def verification_approve(*, verification: Verification, reviewer: User) -> Verif
         scope_id=room.pk,
         defaults={"community_id": verification.community_id, "position": verification.relation},
     )
-    verification.status = Verification.Status.APPROVED
-    verification.reviewed_by = reviewer
-    verification.reviewed_at = timezone.now()
-    verification.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    transition(
+        verification,
+        Verification.Action.APPROVE,
+        actor=reviewer,
+        locked=True,
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+    )
     notify(
         verification.user_id,
         "verification.approved",
@@ -123,12 +143,17 @@ def verification_approve(*, verification: Verification, reviewer: User) -> Verif
 
 @transaction.atomic
 def verification_reject(*, verification: Verification, reviewer: User, reason: str) -> Verification:
-    verification = _locked_pending(verification, reviewer)
-    verification.status = Verification.Status.REJECTED
-    verification.reject_reason = reason
-    verification.reviewed_by = reviewer
-    verification.reviewed_at = timezone.now()
-    verification.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    verification = _locked_for_review(verification, reviewer, Verification.Action.REJECT)
+    transition(
+        verification,
+        Verification.Action.REJECT,
+        actor=reviewer,
+        note=reason,
+        locked=True,
+        reject_reason=reason,
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+    )
     notify(
         verification.user_id,
         "verification.rejected",
@@ -148,9 +173,11 @@ def household_leave(*, user: User, room: Room) -> None:
     if membership is None:
         raise NotFoundError()
     membership.delete()
-    Verification.objects.filter(user=user, room=room, status=Verification.Status.APPROVED).update(
-        status=Verification.Status.LEFT, updated_at=timezone.now()
+    approved = Verification.objects.select_for_update().filter(
+        user=user, room=room, status=Verification.Status.APPROVED
     )
+    for verification in approved.order_by("pk"):
+        transition(verification, Verification.Action.LEAVE, actor=user, locked=True)
 
 
 def household_members(*, user: User, room: Room):
@@ -163,62 +190,31 @@ def household_members(*, user: User, room: Room):
     return selectors.household_members(room)
 
 
-# --- work orders: the transition table -----------------------------------------------------------
-
-# action → (states it may start from, state it leads to). Anything else is 409 invalid_transition.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    Action.ASSIGN: (frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS}), Status.ASSIGNED),
-    Action.START: (frozenset({Status.ASSIGNED}), Status.IN_PROGRESS),
-    Action.RESOLVE: (frozenset({Status.IN_PROGRESS}), Status.RESOLVED),
-    Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CLOSED),
-    Action.REOPEN: (frozenset({Status.RESOLVED}), Status.ASSIGNED),
-    Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
-    Action.CANCEL: (frozenset({Status.SUBMITTED}), Status.CANCELLED),
-}
+# --- work orders: the timeline --------------------------------------------------------------------
 
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.select_for_update().get(pk=work_order.pk)
 
 
-def _check_can(work_order: WorkOrder, action: str) -> None:
-    sources, _ = TRANSITIONS[action]
-    if work_order.status not in sources:
-        raise InvalidTransition(f"工单{work_order.get_status_display()}，不能{Action(action).label}")
-
-
-def _record(work_order: WorkOrder, *, action: str, from_status: str, actor: User | None, note: str) -> WorkOrderEvent:
-    now = timezone.now()
-    previous = WorkOrderEvent.objects.filter(work_order=work_order).order_by("-created_at", "-id").first()
-    since = previous.created_at if previous else work_order.created_at
-    return WorkOrderEvent.objects.create(
-        work_order=work_order,
-        action=action,
-        from_status=from_status,
-        to_status=work_order.status,
-        actor=actor,
-        note=note[:500],
-        duration_seconds=max(0, int((now - since).total_seconds())),
-    )
+def _since_previous(work_order: WorkOrder) -> dict:
+    """The timeline's extra field: seconds since the previous step (since filing, for the first)."""
+    previous = work_order.history.order_by("-created_at", "-id").values_list("created_at", flat=True).first()
+    since = previous or work_order.created_at
+    return {"duration_seconds": max(0, int((timezone.now() - since).total_seconds()))}
 
 
 def work_order_transition(
     *, work_order: WorkOrder, action: str, actor: User | None, note: str = "", **changes
-) -> tuple[WorkOrder, WorkOrderEvent]:
-    """Apply `action` to a locked order: check the table, set status and `changes`, record the event."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("work_order_transition() must run inside a transaction")
-    _check_can(work_order, action)
-    target = TRANSITIONS[action][1]
-    from_status = work_order.status
-    work_order.status = target
-    for field, value in changes.items():
-        setattr(work_order, field, value)
-    work_order.save()
-    return work_order, _record(work_order, action=action, from_status=from_status, actor=actor, note=note)
+) -> tuple[WorkOrder, WorkOrderHistory]:
+    """Apply `action` to an order the caller locked (`WorkOrder.workflow`): status, `changes`, timeline row."""
+    step = transition(
+        work_order, action, actor=actor, note=note, record=_since_previous(work_order), locked=True, **changes
+    )
+    return work_order, step
 
 
-def _tell(recipients, work_order: WorkOrder, event: WorkOrderEvent, title: str, body: str, *, staff: bool) -> None:
+def _tell(recipients, work_order: WorkOrder, event: WorkOrderHistory, title: str, body: str, *, staff: bool) -> None:
     link = f"/staff/work-orders/{work_order.pk}" if staff else _resident_link("work-orders", work_order.pk)
     notify(
         recipients,
@@ -334,7 +330,7 @@ def work_order_submit(
         resolution_due_at=now + category.resolution_time,
     )
     note = "" if filed_by is None else f"{filed_by}代办（{work_order.get_channel_display()}）"
-    event = _record(work_order, action=Action.SUBMIT, from_status="", actor=filed_by or reporter, note=note)
+    event = _record_created(work_order, Action.SUBMIT, actor=filed_by or reporter, note=note)
     summary = f"{work_order.category}：{description[:60]}"
     _tell(
         selectors.property_managers_of(community_id),
@@ -354,7 +350,7 @@ def work_order_assign(*, work_order: WorkOrder, actor: User, assignee: User, rea
     """Dispatch to a handler (a property manager of the community), or transfer it with a reason."""
     work_order = _lock(work_order)
     _require_staff(actor, work_order)
-    _check_can(work_order, Action.ASSIGN)
+    _refuse_unless_can(work_order, Action.ASSIGN)
     if not (assignee.is_active and selectors.is_property_manager(assignee, work_order.community_id)):
         raise _field_error("assignee", "处理人必须是本社区的物业人员")
     transfer = work_order.assignee_id is not None and work_order.status != Status.SUBMITTED
@@ -489,7 +485,7 @@ def work_order_follow_up(*, work_order: WorkOrder, actor: User, note: str) -> Wo
     work_order.followed_up_at = timezone.now()
     work_order.followed_up_by = actor
     work_order.save(update_fields=["follow_up_note", "followed_up_at", "followed_up_by", "updated_at"])
-    _record(work_order, action=Action.FOLLOW_UP, from_status=work_order.status, actor=actor, note=note)
+    record_step(work_order, Action.FOLLOW_UP, actor=actor, note=note, record=_since_previous(work_order))
     return work_order
 
 
@@ -539,8 +535,8 @@ def work_order_escalate(*, work_order_id: int, now=None) -> bool:
         work_order.escalated_at = now
         work_order.save(update_fields=["escalated_at", "updated_at"])
         late = "响应" if work_order.status == Status.SUBMITTED and work_order.response_due_at < now else "办结"
-        event = _record(
-            work_order, action=Action.ESCALATE, from_status=work_order.status, actor=None, note=f"超过{late}时限"
+        event = record_step(
+            work_order, Action.ESCALATE, actor=None, note=f"超过{late}时限", record=_since_previous(work_order)
         )
         _tell(
             selectors.community_staff_of(work_order.community_id),

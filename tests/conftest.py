@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts.models import Role
+from linli.accounts.tokens import RefreshToken
 from tests import factories
 
 

@@ -39,6 +39,7 @@ def test_it_seeds_the_places_and_accounts_of_the_design(api):
     for username, role, community in [
         ("staff_doutan", "community_staff", "斗潭社区"),
         ("staff_baiyun", "community_staff", "白云社区"),
+        ("staff_huilong", "community_staff", "回龙社区"),
         ("property_doutan", "property_manager", "斗潭社区"),
         ("property_baiyun", "property_manager", "白云社区"),
     ]:
@@ -48,6 +49,24 @@ def test_it_seeds_the_places_and_accounts_of_the_design(api):
         assert [(r["role"], r["community"]["name"]) for r in roles] == [(role, community)]
     demo = User.objects.get(wechat_openid="dev-demo")
     assert (demo.display_name, demo.birth_date.year) == ("张大爷", 1952)
+
+
+def test_each_community_has_a_verified_resident_who_logs_in_with_a_sandbox_code(api):
+    call_command("seed_demo", stdout=StringIO())
+    users = before = User.objects.count()
+
+    seen = {}
+    for code in ("dev-demo", "dev-wang", "dev-li"):
+        response = api.post("/api/v1/auth/wechat/login/", {"code": code}, format="json")
+        assert response.status_code == 200, code
+        user = response.json()["user"]
+        assert user["username"] == f"wx_{code}"
+        [role] = user["roles"]
+        assert role["role"] == "resident"
+        seen[role["community"]["name"]] = code
+
+    assert seen == {"白云社区": "dev-demo", "斗潭社区": "dev-wang", "回龙社区": "dev-li"}
+    assert User.objects.count() == users == before  # logging in found the seeded residents
 
 
 def test_the_superuser_exists_only_in_the_embedded_default(settings):

@@ -37,3 +37,21 @@ def test_a_malformed_boolean_fails_loudly(tmp_path):
     result = run_manage("check", env_overrides={"DEBUG": "maybe"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+def _celery_log_levels(env_overrides, tmp_path) -> str:
+    code = "import logging; print(*(logging.getLogger(n).getEffectiveLevel() for n in ('celery', 'celery.app.trace')))"
+    result = run_manage("shell", "-c", code, env_overrides=env_overrides, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()  # after the shell's "N objects imported" line
+
+
+def test_eager_tasks_log_only_warnings_from_celery(tmp_path):
+    assert _celery_log_levels({"CELERY_TASK_ALWAYS_EAGER": "1"}, tmp_path) == ["30", "30"]
+
+
+def test_a_real_worker_keeps_celery_info_logs(tmp_path):
+    levels = _celery_log_levels(
+        {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/2", "CELERY_TASK_ALWAYS_EAGER": "0"}, tmp_path
+    )
+    assert levels == ["20", "20"]

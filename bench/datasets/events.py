@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from events.models import Event, EventSession, EventStatusChange, Registration, RegistrationStatusChange
+from events.models import Event, EventHistory, EventSession, Registration, RegistrationHistory
 
 NAME = "events"
 ORDER = 20
@@ -86,10 +86,19 @@ def generate(ctx) -> dict:
             for i in range(e.sessions_count)
         ]
     )
-    EventStatusChange.objects.bulk_create(
-        [EventStatusChange(event=e, from_status="", to_status=Event.Status.DRAFT, note="创建") for e in events]
+    EventHistory.objects.bulk_create(
+        [
+            EventHistory(event=e, action=Event.Action.CREATE, from_status="", to_status=Event.Status.DRAFT, note="创建")
+            for e in events
+        ]
         + [
-            EventStatusChange(event=e, from_status=Event.Status.DRAFT, to_status=Event.Status.PUBLISHED, note="发布")
+            EventHistory(
+                event=e,
+                action=Event.Action.PUBLISH,
+                from_status=Event.Status.DRAFT,
+                to_status=Event.Status.PUBLISHED,
+                note="发布",
+            )
             for e in events
         ]
     )
@@ -106,9 +115,16 @@ def generate(ctx) -> dict:
                 Registration(event=e, user=user, attendees=1, status=Registration.Status.CONFIRMED, confirmed_at=now)
             )
     Registration.objects.bulk_create(registrations, batch_size=2_000)
-    RegistrationStatusChange.objects.bulk_create(
+    RegistrationHistory.objects.bulk_create(
         [
-            RegistrationStatusChange(registration=r, from_status="", to_status=r.status, actor=r.user, note="报名")
+            RegistrationHistory(
+                registration=r,
+                action=Registration.Action.REGISTER,
+                from_status="",
+                to_status=r.status,
+                actor=r.user,
+                note="报名",
+            )
             for r in registrations
         ],
         batch_size=2_000,

@@ -13,9 +13,9 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts.models import Membership, Role, User
+from linli.accounts.tokens import RefreshToken
 from linli.regions.models import Community
 
 NAME = "residents"

@@ -17,9 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts.models import Membership, Role, User
+from linli.accounts.tokens import RefreshToken
 from residents.models import (
     Building,
     Estate,
@@ -28,7 +28,7 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 
 NAME = "work_orders"
@@ -183,16 +183,18 @@ def _work_orders(ctx, communities, residents, room_of, managers) -> int:
         )
     WorkOrder.objects.bulk_create(orders, batch_size=BATCH)
     first_id = min(o.pk for o in orders)
-    WorkOrderEvent.objects.bulk_create(
+    WorkOrderHistory.objects.bulk_create(
         [
-            WorkOrderEvent(work_order=o, action=WorkOrderEvent.Action.SUBMIT, to_status=S.SUBMITTED, actor=o.reporter)
+            WorkOrderHistory(
+                work_order=o, action=WorkOrderHistory.Action.SUBMIT, to_status=S.SUBMITTED, actor=o.reporter
+            )
             for o in orders
         ],
         batch_size=BATCH,
     )
-    # created_at is auto_now_add (bulk_create sets it to now): put each order back at its filing time.
+    # created_at defaults to now: put each order back at its filing time.
     order_table, category_table = WorkOrder._meta.db_table, WorkOrderCategory._meta.db_table
-    event_table = WorkOrderEvent._meta.db_table
+    event_table = WorkOrderHistory._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {order_table} w SET created_at = w.response_due_at - make_interval(hours => c.response_hours), "

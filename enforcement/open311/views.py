@@ -14,7 +14,6 @@ from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from enforcement import selectors
 from enforcement.models import ProblemReport
@@ -24,6 +23,7 @@ from enforcement.services import reports as report_services
 from enforcement.services.open311 import open311_client_for
 from linli.api.errors import ForbiddenError, NotFoundError
 from linli.api.errors import exception_handler as envelope_handler
+from linli.api.views import ApiView
 
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
@@ -56,7 +56,7 @@ class Open311Schema(openapi.AutoSchema):
         return responses
 
 
-class Open311View(APIView):
+class Open311View(ApiView):
     schema_topic = "Open311"
     authentication_classes = []
     permission_classes = [permissions.AllowAny]

@@ -234,7 +234,7 @@ class EventRegistrationDetailSerializer(EventRegistrationSerializer):
     event = EventBriefSerializer(read_only=True)
     sessions = EventSessionSerializer(source="event.sessions", many=True, read_only=True)
     waitlist_position = serializers.SerializerMethodField(help_text="1 = next in line; null unless waitlisted")
-    history = RegistrationStatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    history = RegistrationStatusChangeSerializer(many=True, read_only=True)
     waitlist_rounds = serializers.SerializerMethodField(
         help_text="Every promotion round held while I waited, and why I was (not) promoted"
     )

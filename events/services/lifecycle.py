@@ -5,23 +5,24 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from linli import workflow
 from linli.api.errors import InvalidTransition
 from linli.notifications.services import notify
 
 from ..models import (
     Event,
     EventSession,
-    EventStatusChange,
     Registration,
     SeatRelease,
     Venue,
     VenueBooking,
 )
 from .errors import CapacityBelowTaken, EventStarted, _invalid
-from .registrations import _bulk_transition, _promote_waitlist, event_transition, seats_taken
-from .venues import _ensure_free, _insert_booking
+from .registrations import _promote_waitlist, _record_start, _registration_step, seats_taken
+from .venues import _ensure_free, _insert_booking, _release_booking
 
 R = Registration.Status
+E = Event.Action
 MAX_SESSIONS = 52
 MAX_AGE = 150
 
@@ -129,7 +130,7 @@ def event_create(*, community, created_by, communities=(), **fields) -> Event:
     _validate_event(event)
     event.save()
     event.communities.set({community.pk, *(c.pk for c in communities)})
-    EventStatusChange.objects.create(event=event, from_status="", to_status=event.status, actor=created_by, note="创建")
+    _record_start(event, E.CREATE, actor=created_by, note="创建")
     _book_sessions(event, created_by)
     return event
 
@@ -196,24 +197,26 @@ def event_publish(*, event: Event, actor) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == Event.Status.DRAFT and event.starts_at <= timezone.now():
         raise EventStarted("活动开始时间已过，请修改时间后再发布")
-    return event_transition(event=event, to=Event.Status.PUBLISHED, actor=actor, note="发布")
+    workflow.transition(event, E.PUBLISH, actor=actor, note="发布", locked=True, published_at=timezone.now())
+    return event
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor, reason: str) -> Event:
     """Cancel the event: every open registration is cancelled and told why; the venue is released."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    event_transition(event=event, to=Event.Status.CANCELLED, actor=actor, note=reason)
-    event.cancel_reason = reason[:200]
-    event.save(update_fields=["cancel_reason", "updated_at"])
+    workflow.transition(
+        event, E.CANCEL, actor=actor, note=reason, locked=True, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+    )
     open_registrations = list(
         Registration.objects.select_for_update().filter(event=event, status__in=(R.CONFIRMED, R.WAITLISTED))
     )
     user_ids = [r.user_id for r in open_registrations]
-    _bulk_transition(open_registrations, to=R.CANCELLED, actor=actor, note=f"活动取消：{reason}")
-    VenueBooking.objects.filter(session__event=event, status=VenueBooking.Status.ACTIVE).update(
-        status=VenueBooking.Status.CANCELLED, cancelled_at=timezone.now(), updated_at=timezone.now()
-    )
+    for registration in open_registrations:
+        _registration_step(registration, Registration.Action.CANCEL, actor=actor, note=f"活动取消：{reason}")
+    active = VenueBooking.Status.ACTIVE
+    for booking in VenueBooking.objects.select_for_update(of=("self",)).filter(session__event=event, status=active):
+        _release_booking(booking, actor=actor, note=f"活动取消：{reason}")
     notify(
         user_ids,
         "events.cancelled",
@@ -236,9 +239,10 @@ def event_finish(*, event_id: int) -> bool:
     event = Event.objects.select_for_update().filter(pk=event_id).first()
     if event is None or event.status != Event.Status.PUBLISHED or event.final_ends_at > timezone.now():
         return False
-    event_transition(event=event, to=Event.Status.FINISHED, note="活动结束（自动）")
-    absent = list(Registration.objects.select_for_update().filter(event=event, status=R.CONFIRMED))
-    _bulk_transition(absent, to=R.NO_SHOW, note="活动结束时未签到")
+    workflow.transition(event, E.FINISH, note="活动结束（自动）", locked=True, finished_at=timezone.now())
+    absent = Registration.objects.select_for_update().filter(event=event, status=R.CONFIRMED)
+    for registration in absent:
+        _registration_step(registration, Registration.Action.MARK_NO_SHOW, note="活动结束时未签到")
     return True
 
 

@@ -7,18 +7,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from linli import workflow
 from linli.accounts.models import Membership, Role
-from linli.api.errors import InvalidTransition
 from linli.notifications.services import notify
 from linli.points import services as points
 
 from ..models import (
     CheckInScan,
     Event,
-    EventStatusChange,
     Feedback,
     Registration,
-    RegistrationStatusChange,
     SeatRelease,
     WaitlistDecision,
 )
@@ -36,70 +34,32 @@ from .errors import (
 )
 
 R = Registration.Status
+A = Registration.Action
 
 
 # --- state machines ---------------------------------------------------------------------------
 
 
-def event_transition(*, event: Event, to: str, actor=None, note: str = "") -> Event:
-    """Move a (locked) event to `to`, or raise InvalidTransition; records the history row."""
-    if to not in Event.TRANSITIONS[event.status]:
-        raise InvalidTransition(
-            f"活动当前为「{event.get_status_display()}」，不能改为「{Event.Status(to).label}」",
-            extra={"status": event.status},
-        )
-    now = timezone.now()
-    from_status, event.status = event.status, to
-    stamp = {
-        Event.Status.PUBLISHED: "published_at",
-        Event.Status.CANCELLED: "cancelled_at",
-        Event.Status.FINISHED: "finished_at",
-    }[to]
-    setattr(event, stamp, now)
-    event.save()
-    EventStatusChange.objects.create(event=event, from_status=from_status, to_status=to, actor=actor, note=note[:200])
-    return event
+def _record_start(obj, action: str, *, actor=None, note: str = ""):
+    """The first history row of `obj`: from nothing to the status it was created in.
 
-
-def registration_transition(*, registration: Registration, to: str, actor=None, note: str = "") -> Registration:
-    """Move a (locked) registration to `to`, or raise InvalidTransition; records the history row."""
-    if to not in Registration.TRANSITIONS[registration.status]:
-        raise InvalidTransition(
-            f"报名当前为「{registration.get_status_display()}」，不能改为「{R(to).label}」",
-            extra={"status": registration.status},
-        )
-    now = timezone.now()
-    from_status, registration.status = registration.status, to
-    if to == R.CONFIRMED:
-        registration.confirmed_at = now
-    elif to == R.CANCELLED:
-        registration.cancelled_at = now
-    elif to == R.ATTENDED:
-        registration.checked_in_at = now
-        registration.checked_in_by = actor
-    registration.save()
-    RegistrationStatusChange.objects.create(
-        registration=registration, from_status=from_status, to_status=to, actor=actor, note=note[:200]
+    (`linli.workflow.record_step` would write the current status as `from_status`; the registration
+    history answers "" for its first entry.)"""
+    history = type(obj).workflow.history_model
+    return history.objects.create(
+        **{history.subject_field: obj}, action=action, from_status="", to_status=obj.status, actor=actor, note=note
     )
-    return registration
 
 
-def _bulk_transition(registrations: list[Registration], *, to: str, actor=None, note: str = "") -> list[int]:
-    """The same transition for many locked registrations at once (event cancelled / finished)."""
+def _registration_step(registration: Registration, action: str, *, actor=None, note: str = ""):
+    """Apply `action` to a registration whose row the caller locked in this transaction."""
     now = timezone.now()
-    for registration in registrations:
-        if to not in Registration.TRANSITIONS[registration.status]:
-            raise InvalidTransition(f"报名 {registration.pk} 不能改为「{R(to).label}」")
-    ids = [r.pk for r in registrations]
-    changes = {"status": to, "updated_at": now}
-    if to == R.CANCELLED:
-        changes["cancelled_at"] = now
-    Registration.objects.filter(pk__in=ids).update(**changes)
-    RegistrationStatusChange.objects.bulk_create(
-        RegistrationStatusChange(registration=r, from_status=r.status, to_status=to, actor=actor, note=note[:200])
-        for r in registrations
-    )
-    return ids
+    changes = {
+        A.CANCEL: {"cancelled_at": now},
+        A.PROMOTE: {"confirmed_at": now},
+        A.CHECK_IN: {"checked_in_at": now, "checked_in_by": actor},
+    }.get(action, {})
+    return workflow.transition(registration, action, actor=actor, note=note, locked=True, **changes)
 
 
 # --- seats & eligibility ------------------------------------------------------------------------
@@ -185,9 +145,7 @@ def registration_create(*, event: Event, user, attendees: int = 1) -> Registrati
             )
     except IntegrityError as exc:  # a concurrent request of the same user won
         raise AlreadyRegistered() from exc
-    RegistrationStatusChange.objects.create(
-        registration=registration, from_status="", to_status=status, actor=user, note="报名"
-    )
+    _record_start(registration, A.REGISTER, actor=user, note="报名")
     return registration
 
 
@@ -196,12 +154,11 @@ def registration_cancel(*, registration: Registration, actor, note: str = "") ->
     """The resident cancels (until the event's cancellation deadline); freed seats go to the waitlist."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status not in (R.CONFIRMED, R.WAITLISTED):
-        raise InvalidTransition(f"报名当前为「{registration.get_status_display()}」，不能取消")
-    if timezone.now() > event.effective_cancellation_deadline:
+    # A registration that cannot be cancelled any more says so (409 invalid_transition) before the deadline does.
+    if workflow.can(registration, A.CANCEL) and timezone.now() > event.effective_cancellation_deadline:
         raise CancellationClosed()
     held_seats = registration.status == R.CONFIRMED
-    registration_transition(registration=registration, to=R.CANCELLED, actor=actor, note=note or "本人取消报名")
+    _registration_step(registration, A.CANCEL, actor=actor, note=note or "本人取消报名")
     if held_seats:
         _promote_waitlist(
             event,
@@ -251,9 +208,7 @@ def _promote_waitlist(
         )
         if fits:
             available -= registration.attendees
-            registration_transition(
-                registration=registration, to=R.CONFIRMED, note=f"候补递补（{release.get_cause_display()}）"
-            )
+            _registration_step(registration, A.PROMOTE, note=f"候补递补（{release.get_cause_display()}）")
             promoted.append(registration)
     WaitlistDecision.objects.bulk_create(decisions)
     for registration in promoted:
@@ -336,7 +291,7 @@ def _scan(event: Event, ticket: str, staff, nonce: str) -> CheckInScan:
     elif registration.status == R.NO_SHOW:
         outcome = Outcome.NO_SHOW
     else:
-        registration_transition(registration=registration, to=R.ATTENDED, actor=staff, note="扫码签到")
+        _registration_step(registration, A.CHECK_IN, actor=staff, note="扫码签到")
         if event.points_reward:
             points.award(
                 user=registration.user,

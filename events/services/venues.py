@@ -6,14 +6,16 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from linli import workflow
 from linli.accounts.models import Membership, Role
-from linli.api.errors import ConflictError, InvalidTransition, NotFoundError
+from linli.api.errors import ConflictError, NotFoundError
 
 from ..models import (
     Venue,
     VenueBooking,
 )
 from .errors import BookingNotAllowed, OutsideOpeningHours, SlotTaken, _invalid
+from .registrations import _record_start
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,15 @@ def _insert_booking(booking: VenueBooking) -> VenueBooking:
             booking.save()
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone got there first
         raise SlotTaken() from exc
+    _record_start(booking, VenueBooking.Action.BOOK, actor=booking.booked_by, note=booking.purpose)
     return booking
+
+
+def _release_booking(booking: VenueBooking, *, actor, note: str = ""):
+    """Cancel a booking whose row the caller locked in this transaction; its slot is free again."""
+    return workflow.transition(
+        booking, VenueBooking.Action.CANCEL, actor=actor, note=note, locked=True, cancelled_at=timezone.now()
+    )
 
 
 def may_book(*, venue: Venue, user) -> bool:
@@ -94,13 +104,10 @@ def venue_booking_cancel(*, booking: VenueBooking, actor) -> VenueBooking:
     booking = VenueBooking.objects.select_for_update().get(pk=booking.pk)
     if booking.session_id is not None:
         raise ConflictError("该时段由活动占用，请修改或取消活动", code="event_booking")
-    if booking.status != VenueBooking.Status.ACTIVE:
-        raise InvalidTransition("预约已取消")
-    if booking.starts_at <= timezone.now():
+    # An already cancelled booking says so (409 invalid_transition) before its start time does.
+    if workflow.can(booking, VenueBooking.Action.CANCEL) and booking.starts_at <= timezone.now():
         raise ConflictError("预约已开始，不能取消", code="booking_started")
-    booking.status = VenueBooking.Status.CANCELLED
-    booking.cancelled_at = timezone.now()
-    booking.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _release_booking(booking, actor=actor, note="取消预约")
     logger.info("venue booking %s cancelled by user %s", booking.pk, getattr(actor, "pk", None))
     return booking
 

@@ -11,7 +11,7 @@ from health.models import (
     Dispense,
     Drug,
     InsuranceApplication,
-    InsuranceApplicationEvent,
+    InsuranceApplicationHistory,
     PolicyArticle,
     Prescription,
     PrescriptionItem,
@@ -418,10 +418,17 @@ class InsuranceReviewInputSerializer(serializers.Serializer):
 
 
 class ApplicationEventSerializer(serializers.ModelSerializer):
+    # Declared as before the history moved to the platform's StatusChange (plain strings, `at`), so
+    # the answer and the schema stay as they were.
+    action = serializers.CharField(label="操作", max_length=20)
+    from_status = serializers.CharField(label="原状态", max_length=12, required=False, allow_blank=True)
+    to_status = serializers.CharField(label="新状态", max_length=12)
+    note = serializers.CharField(label="意见", max_length=500, required=False, allow_blank=True)
     actor = PersonSerializer(read_only=True, allow_null=True)
+    at = serializers.DateTimeField(label="时间", source="created_at", required=False)
 
     class Meta:
-        model = InsuranceApplicationEvent
+        model = InsuranceApplicationHistory
         fields = ["action", "from_status", "to_status", "note", "actor", "at"]
 
 

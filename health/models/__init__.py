@@ -1,14 +1,15 @@
-from health.models.appointments import Appointment, Slot
+from health.models.appointments import Appointment, AppointmentHistory, Slot
 from health.models.clinics import Clinic, Condition, Department, Drug, HealthCondition, HealthProfile
 from health.models.consultations import (
     Consultation,
-    ConsultationEvent,
+    ConsultationHistory,
     ConsultationMessage,
     Prescription,
+    PrescriptionHistory,
     PrescriptionItem,
 )
 from health.models.dispensing import Dispense
-from health.models.insurance import InsuranceApplication, InsuranceApplicationEvent
+from health.models.insurance import InsuranceApplication, InsuranceApplicationHistory
 from health.models.policies import PolicyArticle, PolicyRead
 from health.models.vitals import (
     AbnormalEpisode,
@@ -22,10 +23,11 @@ from health.models.vitals import (
 __all__ = [
     "AbnormalEpisode",
     "Appointment",
+    "AppointmentHistory",
     "Clinic",
     "Condition",
     "Consultation",
-    "ConsultationEvent",
+    "ConsultationHistory",
     "ConsultationMessage",
     "Department",
     "Dispense",
@@ -33,12 +35,13 @@ __all__ = [
     "HealthCondition",
     "HealthProfile",
     "InsuranceApplication",
-    "InsuranceApplicationEvent",
+    "InsuranceApplicationHistory",
     "Interpretation",
     "KioskSession",
     "PolicyArticle",
     "PolicyRead",
     "Prescription",
+    "PrescriptionHistory",
     "PrescriptionItem",
     "Slot",
     "VitalAccessLog",

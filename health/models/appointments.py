@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from health.models.clinics import Department
 from linli.lib.models import TimestampedModel
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class Slot(TimestampedModel):
@@ -55,6 +57,17 @@ class Appointment(TimestampedModel):
         BOOKED = "booked", "已预约"
         CANCELLED = "cancelled", "已取消"
 
+    class Action(models.TextChoices):
+        BOOK = "book", "预约"
+        CANCEL = "cancel", "取消"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: AppointmentHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={Action.CANCEL: ({Status.BOOKED}, Status.CANCELLED)},
+        history="health.AppointmentHistory",
+    )
+
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name="号源")
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_appointments", verbose_name="居民"
@@ -75,3 +88,18 @@ class Appointment(TimestampedModel):
 
     def __str__(self):
         return f"{self.resident} · {self.slot} · {self.get_status_display()}"
+
+
+class AppointmentHistory(StatusChange):
+    """History of an appointment: booked, cancelled."""
+
+    subject_field = "appointment"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history", verbose_name="预约")
+    action = models.CharField("操作", max_length=24, choices=Appointment.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=Appointment.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Appointment.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "预约记录"
+        verbose_name_plural = "预约记录"

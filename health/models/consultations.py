@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from health.models.clinics import Department, Drug
 from linli.lib.models import TimestampedModel
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class Consultation(TimestampedModel):
@@ -15,11 +17,20 @@ class Consultation(TimestampedModel):
         IN_PROGRESS = "in_progress", "问诊中"
         CLOSED = "closed", "已结束"
 
-    # action → (allowed from, to). `services.consultations.consultation_transition` is the only writer.
-    TRANSITIONS = {
-        "accept": ({Status.WAITING}, Status.IN_PROGRESS),
-        "close": ({Status.WAITING, Status.IN_PROGRESS}, Status.CLOSED),
-    }
+    class Action(models.TextChoices):
+        CREATE = "create", "发起问诊"
+        ACCEPT = "accept", "接诊"
+        CLOSE = "close", "结束问诊"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: ConsultationHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.ACCEPT: ({Status.WAITING}, Status.IN_PROGRESS),
+            Action.CLOSE: ({Status.WAITING, Status.IN_PROGRESS}, Status.CLOSED),
+        },
+        history="health.ConsultationHistory",
+    )
 
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations", verbose_name="居民"
@@ -69,33 +80,21 @@ class Consultation(TimestampedModel):
         return self.status in (self.Status.WAITING, self.Status.IN_PROGRESS)
 
 
-class ConsultationEvent(models.Model):
+class ConsultationHistory(StatusChange):
     """History of a consultation: who moved it, when, from which status to which."""
+
+    subject_field = "consultation"
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="history", verbose_name="问诊"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=12, blank=True)
-    to_status = models.CharField("新状态", max_length=12)
-    note = models.CharField("备注", max_length=200, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    action = models.CharField("操作", max_length=24, choices=Consultation.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=Consultation.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Consultation.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = "问诊记录"
         verbose_name_plural = "问诊记录"
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class ConsultationMessage(models.Model):
@@ -129,6 +128,26 @@ class Prescription(TimestampedModel):
         DISPENSING = "dispensing", "取药中"
         DISPENSED = "dispensed", "已取药"
         EXPIRED = "expired", "已过期"
+
+    class Action(models.TextChoices):
+        ISSUE = "issue", "开具处方"
+        START_DISPENSING = "start_dispensing", "取药"
+        RELEASE = "release", "释放处方"
+        DISPENSE = "dispense", "完成取药"
+        EXPIRE = "expire", "过期"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: PrescriptionHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.START_DISPENSING: ({Status.ISSUED}, Status.DISPENSING),
+            # no drugs left the machine (unpaid, or it failed and everything was refunded)
+            Action.RELEASE: ({Status.DISPENSING}, Status.ISSUED),
+            Action.DISPENSE: ({Status.DISPENSING}, Status.DISPENSED),
+            Action.EXPIRE: ({Status.ISSUED}, Status.EXPIRED),
+        },
+        history="health.PrescriptionHistory",
+    )
 
     consultation = models.OneToOneField(
         Consultation, on_delete=models.PROTECT, related_name="prescription", verbose_name="问诊"
@@ -165,6 +184,23 @@ class Prescription(TimestampedModel):
         return self.status == self.Status.EXPIRED or (
             self.status == self.Status.ISSUED and (now or timezone.now()) >= self.valid_until
         )
+
+
+class PrescriptionHistory(StatusChange):
+    """History of a prescription: issued, taken to a vending machine, dispensed, freed again or expired."""
+
+    subject_field = "prescription"
+
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.CASCADE, related_name="history", verbose_name="处方"
+    )
+    action = models.CharField("操作", max_length=24, choices=Prescription.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=Prescription.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Prescription.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "处方记录"
+        verbose_name_plural = "处方记录"
 
 
 class PrescriptionItem(models.Model):

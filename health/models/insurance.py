@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Community
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class InsuranceApplication(TimestampedModel):
@@ -21,13 +22,24 @@ class InsuranceApplication(TimestampedModel):
         APPROVED = "approved", "已通过"
         REJECTED = "rejected", "已驳回"
 
-    # action → (allowed from, to). `services.insurance.application_transition` is the only writer.
-    TRANSITIONS = {
-        "approve": ({Status.SUBMITTED}, Status.APPROVED),
-        "reject": ({Status.SUBMITTED, Status.NEEDS_INFO}, Status.REJECTED),
-        "request_info": ({Status.SUBMITTED}, Status.NEEDS_INFO),
-        "resubmit": ({Status.NEEDS_INFO}, Status.SUBMITTED),
-    }
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交申请"
+        APPROVE = "approve", "审核通过"
+        REJECT = "reject", "驳回"
+        REQUEST_INFO = "request_info", "要求补充材料"
+        RESUBMIT = "resubmit", "补充材料"
+
+    # Every change of `status` goes through `linli.workflow.transition` (history: InsuranceApplicationHistory).
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.APPROVE: ({Status.SUBMITTED}, Status.APPROVED),
+            Action.REJECT: ({Status.SUBMITTED, Status.NEEDS_INFO}, Status.REJECTED),
+            Action.REQUEST_INFO: ({Status.SUBMITTED}, Status.NEEDS_INFO),
+            Action.RESUBMIT: ({Status.NEEDS_INFO}, Status.SUBMITTED),
+        },
+        history="health.InsuranceApplicationHistory",
+    )
 
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="insurance_applications", verbose_name="申请人"
@@ -61,28 +73,19 @@ class InsuranceApplication(TimestampedModel):
         return f"{self.get_type_display()} #{self.pk} {self.get_status_display()}"
 
 
-class InsuranceApplicationEvent(models.Model):
+class InsuranceApplicationHistory(StatusChange):
+    """History of an application: filed, reviewed (with the reviewer's opinion), resubmitted."""
+
+    subject_field = "application"
+
     application = models.ForeignKey(
         InsuranceApplication, on_delete=models.CASCADE, related_name="history", verbose_name="申请"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=12, blank=True)
-    to_status = models.CharField("新状态", max_length=12)
+    action = models.CharField("操作", max_length=24, choices=InsuranceApplication.Action.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=24, choices=InsuranceApplication.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=InsuranceApplication.Status.choices)
     note = models.CharField("意见", max_length=500, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = "申请记录"
         verbose_name_plural = "申请记录"
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from health import conf
 from health.models import Appointment, Slot
+from health.services._common import record_start
+from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, InvalidTransition
 from linli.notifications.services import notify
@@ -50,6 +52,7 @@ def appointment_book(*, resident: User, slot: Slot) -> Appointment:
         # The same resident booked the same slot concurrently: the outer transaction (and our
         # counter increment) rolls back with this error.
         raise AlreadyBooked() from None
+    record_start(appointment, Appointment.Action.BOOK, actor=resident)
     slot.refresh_from_db(fields=["booked"])
     return appointment
 
@@ -62,13 +65,9 @@ def appointment_cancel(*, appointment: Appointment, resident: User, now=None) ->
     if now > appointment.slot.starts_at - conf.appointment_cancel_cutoff():
         hours = int(conf.appointment_cancel_cutoff().total_seconds() // 3600)
         raise CancelTooLate(f"就诊前 {hours} 小时内不能取消")
-    updated = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
-        status=Appointment.Status.CANCELLED, cancelled_at=now, updated_at=now
-    )
-    if not updated:
-        raise InvalidTransition("该预约已取消")
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    workflow.transition(appointment, Appointment.Action.CANCEL, actor=resident, locked=True, cancelled_at=now)
     Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-    appointment.refresh_from_db()
     return appointment
 
 

@@ -1,13 +1,11 @@
 """到家看: consultations (first accept wins), messages, closing, rating, prescriptions."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from health import conf
 from health.models import (
     Consultation,
-    ConsultationEvent,
     ConsultationMessage,
     Department,
     Drug,
@@ -15,12 +13,15 @@ from health.models import (
     PrescriptionItem,
 )
 from health.selectors import doctor_departments
-from health.services._common import own_uploads
+from health.services._common import own_uploads, record_start
+from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition
 from linli.notifications.services import notify
 
 Status = Consultation.Status
+Action = Consultation.Action
+RX = Prescription.Status
 
 
 class AlreadyAccepted(ConflictError):
@@ -49,55 +50,22 @@ def consultation_create(
         resident=resident, department=department, symptoms=symptoms, share_vitals=share_vitals
     )
     consultation.photos.set(photos)
-    ConsultationEvent.objects.create(
-        consultation=consultation, actor=resident, action="create", to_status=Status.WAITING
-    )
-    return consultation
-
-
-@transaction.atomic
-def consultation_transition(
-    *, consultation: Consultation, action: str, actor: User | None, note: str = "", require=None, **changes
-) -> Consultation:
-    """Apply `action` of Consultation.TRANSITIONS as one conditional UPDATE, and record it.
-
-    The UPDATE only matches while the row is still in an allowed status (and `require`, a Q, holds),
-    so two concurrent transitions cannot both win: the loser matches nothing and gets a 409.
-    """
-    allowed_from, to = Consultation.TRANSITIONS[action]
-    rows = Consultation.objects.filter(pk=consultation.pk)
-    if require is not None:
-        rows = rows.filter(require)
-    # One conditional UPDATE per allowed status (in a fixed order): the one that matches tells the
-    # history exactly where the consultation came from, without reading it first.
-    for from_status in sorted(allowed_from):
-        if rows.filter(status=from_status).update(status=to, updated_at=timezone.now(), **changes):
-            break
-    else:
-        raise InvalidTransition()
-    ConsultationEvent.objects.create(
-        consultation=consultation, actor=actor, action=action, from_status=from_status, to_status=to, note=note
-    )
-    consultation.refresh_from_db()
+    record_start(consultation, Action.CREATE, actor=resident)
     return consultation
 
 
 @transaction.atomic
 def consultation_accept(*, consultation: Consultation, doctor: User) -> Consultation:
-    """A doctor of the consultation's department takes it. Of concurrent accepts exactly one wins."""
+    """A doctor of the consultation's department takes it. Of concurrent accepts exactly one wins: the
+    row lock queues them, and every later one finds the consultation taken (409 already_accepted)."""
     if not doctor_departments(doctor).filter(pk=consultation.department_id).exists():
         raise ForbiddenError("你不在该科室出诊", code="not_your_department")
-    try:
-        consultation = consultation_transition(
-            consultation=consultation,
-            action="accept",
-            actor=doctor,
-            require=Q(doctor__isnull=True),
-            doctor=doctor,
-            accepted_at=timezone.now(),
-        )
-    except InvalidTransition:
-        raise AlreadyAccepted() from None
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.doctor_id is not None or not workflow.can(consultation, Action.ACCEPT):
+        raise AlreadyAccepted()
+    workflow.transition(
+        consultation, Action.ACCEPT, actor=doctor, locked=True, doctor=doctor, accepted_at=timezone.now()
+    )
     notify(
         consultation.resident_id,
         "health.consultation.accepted",
@@ -111,11 +79,10 @@ def consultation_accept(*, consultation: Consultation, doctor: User) -> Consulta
 
 @transaction.atomic
 def consultation_close(*, consultation: Consultation, actor: User, note: str = "") -> Consultation:
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if actor.pk not in (consultation.resident_id, consultation.doctor_id):
         raise NotYourPatient()
-    consultation = consultation_transition(
-        consultation=consultation, action="close", actor=actor, note=note, closed_at=timezone.now()
-    )
+    workflow.transition(consultation, Action.CLOSE, actor=actor, note=note, locked=True, closed_at=timezone.now())
     if actor.pk == consultation.doctor_id:
         notify(
             consultation.resident_id,
@@ -209,6 +176,7 @@ def prescription_create(*, consultation: Consultation, doctor: User, diagnosis: 
     for row in rows:
         row.prescription = prescription
     PrescriptionItem.objects.bulk_create(rows)
+    record_start(prescription, Prescription.Action.ISSUE, actor=doctor)
     notify(
         consultation.resident_id,
         "health.prescription.issued",
@@ -221,8 +189,16 @@ def prescription_create(*, consultation: Consultation, doctor: User, diagnosis: 
 
 
 def prescriptions_expire(*, now=None) -> int:
-    """Mark issued prescriptions past their validity as expired. Idempotent (beat job)."""
+    """Mark issued prescriptions past their validity as expired. Idempotent (beat job): each one is
+    re-read under its row lock, so one taken to a vending machine meanwhile is left alone."""
     now = now or timezone.now()
-    return Prescription.objects.filter(status=Prescription.Status.ISSUED, valid_until__lte=now).update(
-        status=Prescription.Status.EXPIRED, updated_at=now
-    )
+    due = list(Prescription.objects.filter(status=RX.ISSUED, valid_until__lte=now).values_list("pk", flat=True))
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            prescription = Prescription.objects.select_for_update().filter(pk=pk).first()
+            if prescription is None or prescription.status != RX.ISSUED or prescription.valid_until > now:
+                continue
+            workflow.transition(prescription, Prescription.Action.EXPIRE, locked=True, note="超过有效期")
+            expired += 1
+    return expired

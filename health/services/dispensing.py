@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from health.models import Dispense, Prescription
+from linli import workflow
 from linli.accounts.models import Role, User
 from linli.accounts.selectors import community_ids_for
 from linli.api.errors import ConflictError, DomainError, NotFoundError
@@ -28,6 +29,7 @@ from linli.payments.models import PaymentIntent
 PURPOSE = "health.dispense"
 S = Dispense.Status
 RX = Prescription.Status
+RXA = Prescription.Action
 
 
 class AlreadyDispensed(ConflictError):
@@ -75,7 +77,7 @@ def prescription_dispense(
     dispense = Dispense.objects.create(
         prescription=prescription, resident=resident, device=device, payment_method=payment_method
     )
-    Prescription.objects.filter(pk=prescription.pk).update(status=RX.DISPENSING, updated_at=timezone.now())
+    workflow.transition(prescription, RXA.START_DISPENSING, actor=resident, note=device.name, locked=True)
     insurance = prescription.covered_fen if payment_method == Dispense.PaymentMethod.INSURANCE_ACCOUNT else 0
     intent = payments.payment_intent_create(
         payer=resident,
@@ -97,11 +99,11 @@ def _lock(dispense_id) -> Dispense | None:
     return Dispense.objects.select_for_update().select_related("prescription", "device").filter(pk=dispense_id).first()
 
 
-def _free_prescription(prescription: Prescription) -> None:
+def _free_prescription(prescription: Prescription, *, note: str) -> None:
     """No drugs left the machine: the prescription may be bought again while it is valid."""
-    Prescription.objects.filter(pk=prescription.pk, status=RX.DISPENSING).update(
-        status=RX.ISSUED, updated_at=timezone.now()
-    )
+    workflow.lock(prescription)
+    if workflow.can(prescription, RXA.RELEASE):
+        workflow.transition(prescription, RXA.RELEASE, note=note, locked=True)
 
 
 def _items(prescription: Prescription) -> list[dict]:
@@ -145,7 +147,7 @@ def on_payment_ended(intent: PaymentIntent, reason: str) -> None:
     dispense.status = S.CANCELLED
     dispense.failure_reason = f"支付未完成（{reason}）"[:200]
     dispense.save(update_fields=["status", "failure_reason", "updated_at"])
-    _free_prescription(dispense.prescription)
+    _free_prescription(dispense.prescription, note=dispense.failure_reason)
 
 
 def on_refund_succeeded(intent: PaymentIntent, refund) -> None:
@@ -191,9 +193,7 @@ def dispense_acknowledged(command: DeviceCommand) -> None:
             dispense.status = S.DISPENSED
             dispense.dispensed_at = now
             dispense.save(update_fields=["status", "dispensed_at", "updated_at"])
-            prescription.status = RX.DISPENSED
-            prescription.dispensed_at = now
-            prescription.save(update_fields=["status", "dispensed_at", "updated_at"])
+            workflow.transition(prescription, RXA.DISPENSE, note=dispense.device.name, locked=True, dispensed_at=now)
             notify(
                 dispense.resident_id,
                 "health.dispense.done",
@@ -208,7 +208,7 @@ def dispense_acknowledged(command: DeviceCommand) -> None:
         dispense.status = S.FAILED
         dispense.failure_reason = reason
         dispense.save(update_fields=["status", "failure_reason", "updated_at"])
-        _free_prescription(prescription)
+        _free_prescription(prescription, note=reason)
         if intent.refundable_fen:
             payments.refund_create(intent=intent, amount_fen=intent.refundable_fen, reason=f"{reason}，自动退款")
         notify(

@@ -3,15 +3,17 @@
 from django.db import transaction
 from django.utils import timezone
 
-from health.models import InsuranceApplication, InsuranceApplicationEvent
+from health.models import InsuranceApplication
 from health.selectors import resident_communities
-from health.services._common import own_uploads
+from health.services._common import own_uploads, record_start
+from linli import workflow
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import DomainError, InvalidTransition
 from linli.notifications.services import notify
 from linli.regions.models import Community
 
 Status = InsuranceApplication.Status
+Action = InsuranceApplication.Action
 
 _DECISION_TEXT = {
     "approve": ("申请已通过", "你的「{type}」申请已审核通过。"),
@@ -51,9 +53,7 @@ def application_create(
         applicant=applicant, community=community, type=type, details=details
     )
     application.attachments.set(attachments)
-    InsuranceApplicationEvent.objects.create(
-        application=application, actor=applicant, action="submit", to_status=Status.SUBMITTED
-    )
+    record_start(application, Action.SUBMIT, actor=applicant)
     staff = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).values_list("user_id", flat=True)
     notify(
         list(staff),
@@ -65,23 +65,10 @@ def application_create(
     return application
 
 
-@transaction.atomic
-def application_transition(
-    *, application: InsuranceApplication, action: str, actor: User, note: str = "", **changes
-) -> InsuranceApplication:
-    """Apply `action` of InsuranceApplication.TRANSITIONS under a row lock and record it."""
-    allowed_from, to = InsuranceApplication.TRANSITIONS[action]
+def _apply(application: InsuranceApplication, action: str, *, actor: User, note: str = "", **changes):
+    """`action` on the application, read again under its row lock (the caller's copy may be stale)."""
     application = InsuranceApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status not in allowed_from:
-        raise InvalidTransition()
-    from_status = application.status
-    application.status = to
-    for field, value in changes.items():
-        setattr(application, field, value)
-    application.save()
-    InsuranceApplicationEvent.objects.create(
-        application=application, actor=actor, action=action, from_status=from_status, to_status=to, note=note
-    )
+    workflow.transition(application, action, actor=actor, note=note, locked=True, **changes)
     return application
 
 
@@ -95,7 +82,7 @@ def application_review(
     changes = {"reviewer": reviewer}
     if action in ("approve", "reject"):
         changes["decided_at"] = timezone.now()
-    application = application_transition(application=application, action=action, actor=reviewer, note=note, **changes)
+    application = _apply(application, action, actor=reviewer, note=note, **changes)
     title, body = _DECISION_TEXT[action]
     notify(
         application.applicant_id,
@@ -117,9 +104,7 @@ def application_resubmit(
         raise InvalidTransition()
     attachments = own_uploads(applicant, attachment_ids, field="attachments")
     changes = {"details": details} if details.strip() else {}
-    application = application_transition(
-        application=application, action="resubmit", actor=applicant, note="已补充材料", **changes
-    )
+    application = _apply(application, Action.RESUBMIT, actor=applicant, note="已补充材料", **changes)
     if attachments:
         application.attachments.add(*attachments)
     if application.reviewer_id:

@@ -3,8 +3,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
-from linli.accounts import lockout
+from linli.accounts import lockout, services
 from linli.accounts.models import Membership, User
+from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
@@ -52,10 +54,15 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
     inlines = [MembershipInline]
+    actions = ["sign_out_everywhere"]
+
+    @admin.action(description="强制下线（所有设备上的登录立即失效）")
+    def sign_out_everywhere(self, request, queryset):
+        apply_service(self, request, queryset, "强制下线", lambda user: services.user_sign_out_everywhere(user=user))
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("user", "role", "community", "street", "scope_type", "scope_id", "position", "created_at")
     list_filter = ("role", "community", "street")
     list_select_related = ("user", "community", "street", "scope_type")

@@ -13,6 +13,7 @@ STAFF = [
     # username, display name, role, community code
     ("staff_doutan", "斗潭社区·王芳", Role.COMMUNITY_STAFF, "doutan"),
     ("staff_baiyun", "白云社区·陈静", Role.COMMUNITY_STAFF, "baiyun"),
+    ("staff_huilong", "回龙社区·徐丽", Role.COMMUNITY_STAFF, "huilong"),
     ("property_doutan", "斗潭物业·刘强", Role.PROPERTY_MANAGER, "doutan"),
     ("property_baiyun", "春江月物业·赵磊", Role.PROPERTY_MANAGER, "baiyun"),
 ]

@@ -24,6 +24,9 @@ class User(AbstractUser):
     display_name = models.CharField("昵称", max_length=50, blank=True)
     avatar_url = models.URLField("头像", max_length=500, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
+    token_version = models.PositiveIntegerField(
+        "登录凭证版本", default=0, editable=False, help_text="加一即让此前签发的所有登录凭证失效"
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -32,6 +35,37 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_is_active = user.__dict__.get("is_active")
+        return user
+
+    def set_password(self, raw_password):
+        # A new password ends every session signed in with the old one, when it is saved.
+        super().set_password(raw_password)
+        self._revoke_tokens_on_save = True
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._revoke_tokens_on_save = True
+
+    def save(self, *args, **kwargs):
+        # Deactivated: its tokens must not come back to life if the account is reactivated.
+        deactivated = getattr(self, "_loaded_is_active", None) is True and self.is_active is False
+        if self.pk is not None and (deactivated or getattr(self, "_revoke_tokens_on_save", False)):
+            self.token_version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "token_version"}
+        self._revoke_tokens_on_save = False
+        super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
+
+    def revoke_tokens(self) -> None:
+        """Sign out everywhere: every access and refresh token issued so far stops working."""
+        User.objects.filter(pk=self.pk).update(token_version=models.F("token_version") + 1)
+        self.refresh_from_db(fields=["token_version"])
 
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
@@ -108,3 +142,20 @@ class Membership(models.Model):
     def __str__(self):
         where = self.community or self.street or self.scope or ""
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class RevokedTokenFamily(models.Model):
+    """A chain of rotated refresh tokens that may no longer be refreshed: its owner logged out,
+    or one of its already-used refresh tokens came back (a sign it was stolen)."""
+
+    family = models.CharField("凭证链", max_length=64, unique=True)
+    reason = models.CharField("原因", max_length=20)
+    revoked_at = models.DateTimeField("失效时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已注销的登录凭证链"
+        verbose_name_plural = "已注销的登录凭证链"
+        ordering = ["-revoked_at"]
+
+    def __str__(self):
+        return self.family

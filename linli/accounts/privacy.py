@@ -1,6 +1,7 @@
 """Personal information (PIPL): export all of a user's data, and erase their identity on request.
 
-Every app of ours that keeps data about a user ships a `privacy.py` next to its models with
+How an app plugs in: every app of ours that keeps data about a user writes, usually in its
+`privacy.py` next to its models,
 
     def export(user) -> dict:
         '''JSON-serialisable: everything this app holds about the user.'''
@@ -10,10 +11,18 @@ Every app of ours that keeps data about a user ships a `privacy.py` next to its 
         ledgers, orders and cases stay (pointing at the anonymised user), free text that
         identifies the person is blanked, files are deleted.'''
 
-They are discovered like `demo.py` (see `seed_demo`). An app may also call `register()` from
-its `privacy.py`, e.g. for a third-party app's model that points at users (`admin` below).
-`tests/accounts/test_privacy.py` fails when a model with a relation to the user model belongs to
-an app without a handler, so a new app cannot forget.
+and registers them from its `AppConfig.ready()`:
+
+    # residents/apps.py
+    def ready(self):
+        from linli.accounts import privacy
+        from residents import privacy as personal_data
+
+        privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
+
+An app may register a handler for a third-party app's models that point at users too (accounts does,
+for `admin` below). `tests/accounts/test_privacy.py` fails when a model with a relation to the user
+model belongs to an app without a registered handler, so a new app cannot forget.
 
 `export_user_data(user)` → {"user": {profile, roles}, "<app label>": {...}, ...}.
 `erase_user(user)`, in one transaction: every anonymiser in *reverse* INSTALLED_APPS order
@@ -31,7 +40,6 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from linli.accounts.models import Membership, User
-from linli.lib.discovery import app_modules
 
 Exporter = Callable[[User], dict]
 Anonymiser = Callable[[User], None]
@@ -46,7 +54,6 @@ class PrivacyHandler:
 
 
 _registry: dict[str, PrivacyHandler] = {}
-_discovered = False
 
 
 def register(label: str, *, export: Exporter, anonymise: Anonymiser | None, key: str | None = None) -> None:
@@ -54,25 +61,13 @@ def register(label: str, *, export: Exporter, anonymise: Anonymiser | None, key:
     _registry[label] = PrivacyHandler(label=label, export=export, anonymise=anonymise, key=key or label)
 
 
-def _discover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    for config, module in app_modules("privacy"):
-        if config.label not in _registry and callable(getattr(module, "export", None)):
-            register(config.label, export=module.export, anonymise=getattr(module, "anonymise", None))
-    _discovered = True
-
-
 def handlers() -> list[PrivacyHandler]:
     """Registered handlers in INSTALLED_APPS order (platform first)."""
-    _discover()
     order = {config.label: index for index, config in enumerate(apps.get_app_configs())}
     return sorted(_registry.values(), key=lambda h: order.get(h.label, len(order)))
 
 
 def registered_labels() -> set[str]:
-    _discover()
     return set(_registry)
 
 
@@ -108,7 +103,7 @@ def erase_user(*, user: User) -> User:
 # --- accounts' own data ---------------------------------------------------------------------
 
 
-def _export_accounts(user: User) -> dict:
+def export_accounts(user: User) -> dict:
     from linli.accounts.api.serializers import MembershipSerializer
     from linli.accounts.selectors import memberships_of
 
@@ -130,7 +125,7 @@ def _export_accounts(user: User) -> dict:
     }
 
 
-def _anonymise_accounts(user: User) -> None:
+def anonymise_accounts(user: User) -> None:
     """Roles go, except one another app's rows still point at (PROTECT/RESTRICT): those stay for consistency."""
     for membership in Membership.objects.filter(user=user):
         try:
@@ -140,13 +135,10 @@ def _anonymise_accounts(user: User) -> None:
             pass
 
 
-register("accounts", export=_export_accounts, anonymise=_anonymise_accounts, key="user")
-
-
 # --- django.contrib.admin: the admin's change log points at the staff member who acted -------
 
 
-def _export_admin_log(user: User) -> dict:
+def export_admin_log(user: User) -> dict:
     from django.contrib.admin.models import LogEntry
 
     entries = LogEntry.objects.filter(user=user).select_related("content_type").order_by("action_time")
@@ -166,6 +158,27 @@ def _export_admin_log(user: User) -> dict:
     }
 
 
-# The change log is the audit trail of what staff did in the console: it stays, pointing at the
-# anonymised user row, like ledgers and cases do.
-register("admin", export=_export_admin_log, anonymise=None)
+# --- simplejwt's token_blacklist: one row per refresh token issued (linli.accounts.tokens) --------
+
+
+def export_sessions(user: User) -> dict:
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    tokens = OutstandingToken.objects.filter(user=user).select_related("blacklistedtoken").order_by("created_at")
+    return {
+        "sessions": [
+            {
+                "issued_at": timezone.localtime(token.created_at).isoformat() if token.created_at else None,
+                "expires_at": timezone.localtime(token.expires_at).isoformat(),
+                "used": hasattr(token, "blacklistedtoken"),
+            }
+            for token in tokens
+        ]
+    }
+
+
+def forget_sessions(user: User) -> None:
+    # The rows hold the tokens themselves; an erased account has no session to keep.
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    OutstandingToken.objects.filter(user=user).delete()

@@ -68,3 +68,8 @@ def user_update_profile(*, user: User, **changes) -> User:
                 "该手机号已被其他账号使用", code="validation_error", fields={"phone": ["该手机号已被其他账号使用"]}
             ) from None
     return user
+
+
+def user_sign_out_everywhere(*, user: User) -> None:
+    """Every access and refresh token of `user` stops working (a lost phone, a staff member leaving)."""
+    user.revoke_tokens()

@@ -1,4 +1,4 @@
-"""The error envelope of DESIGN.md §3: {"code", "message", "fields"?} for every 4xx/5xx under /api/.
+"""The error envelope (docs/api.md): {"code", "message", "fields"?} for every 4xx/5xx under /api/.
 
 Services raise `DomainError` subclasses; the DRF exception handler and the Django-level
 handlers below turn everything (including Django's own 404/500 and malformed JSON) into

@@ -1,4 +1,4 @@
-"""`Idempotency-Key` support for endpoints that move money (DESIGN.md §3).
+"""`Idempotency-Key` support for endpoints that move money (docs/api.md#idempotency).
 
     class OrderViewSet(...):
         @idempotent

@@ -10,7 +10,14 @@ Views never pass `tags=` to `extend_schema`.
 
 from django.apps import apps
 from drf_spectacular import openapi
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import permissions, serializers
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The bearer token of linli.accounts.tokens (simplejwt's, with revocation) is simplejwt's `jwtAuth` scheme."""
+
+    target_class = "linli.accounts.tokens.JWTAuthentication"
 
 
 class ErrorSerializer(serializers.Serializer):

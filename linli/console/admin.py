@@ -1,4 +1,4 @@
-"""What every staff-facing ModelAdmin inherits: community scoping and CSV export.
+"""What every staff-facing ModelAdmin inherits: community scoping and the Excel/CSV export.
 
     @admin.register(WorkOrder)
     class WorkOrderAdmin(CommunityScopedAdmin):
@@ -6,29 +6,28 @@
         list_display = (...)
 
 A community worker of 斗潭 then never sees 白云's rows: not in the changelist, search, filters,
-autocomplete (Django's autocomplete view asks get_queryset too), foreign-key choices or exports.
-A superuser sees everything.
+autocomplete (Django's autocomplete view asks get_queryset too), foreign-key choices or exports
+(linli/console/export.py). A superuser sees everything.
+
+Every bulk action runs a service through `apply_service`.
 """
 
-import csv
-
 from django.contrib import admin, messages
-from django.contrib.admin.utils import label_for_field, lookup_field
-from django.http import HttpResponse
-from django.utils import timezone
 
 from linli.accounts.models import Membership
 from linli.api.errors import DomainError
+from linli.console.export import ExportMixin
 from linli.console.selectors import CONSOLE_ROLES, console_community_ids
 from linli.regions.models import Community
 
 
-def apply_service(modeladmin, request, queryset, label: str, apply) -> int:
+def apply_service(modeladmin, request, queryset, label: str, apply, *, unit: str = "项") -> int:
     """Run a service on each selected row, as an admin action does.
 
     The service writes the domain history and notifies, exactly as through the API; this adds an
-    entry to the row's admin history ("历史") and shows a refusal next to the row's name instead of
-    failing the whole action. Returns how many rows the service accepted.
+    entry to the row's admin history ("历史") and shows a refusal (a DomainError raised by the service,
+    or by `apply` when the service declines) next to the row's name instead of failing the whole
+    action. Returns how many rows the service accepted; reports "已<label> <n> <unit>".
     """
     done = 0
     for obj in queryset:
@@ -39,7 +38,7 @@ def apply_service(modeladmin, request, queryset, label: str, apply) -> int:
             continue
         modeladmin.log_change(request, obj, f"后台操作：{label}")
         done += 1
-    modeladmin.message_user(request, f"已{label} {done} 项")
+    modeladmin.message_user(request, f"已{label} {done} {unit}")
     return done
 
 
@@ -47,9 +46,8 @@ def _is_console_user(user) -> bool:
     return user.is_active and user.is_staff and Membership.objects.filter(user=user, role__in=CONSOLE_ROLES).exists()
 
 
-class CommunityScopedAdmin(admin.ModelAdmin):
+class CommunityScopedAdmin(ExportMixin, admin.ModelAdmin):
     community_field = "community"
-    actions = ["export_csv"]
     # Community staff may view and edit their rows; deleting stays with superusers (history must survive).
     staff_can_add = True
     staff_can_change = True
@@ -86,21 +84,3 @@ class CommunityScopedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) or (self.staff_can_add and self._staff(request))
-
-    # --- export ----------------------------------------------------------------------------
-    @admin.action(description="导出所选为 CSV")
-    def export_csv(self, request, queryset):
-        fields = [f for f in self.get_list_display(request) if f != "action_checkbox"]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-{stamp}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer = csv.writer(response)
-        writer.writerow([str(label_for_field(f, self.model, self)) for f in fields])
-        for obj in queryset:
-            row = []
-            for f in fields:
-                _field, _attr, value = lookup_field(f, obj, self)
-                row.append("" if value is None else str(value))
-            writer.writerow(row)
-        return response

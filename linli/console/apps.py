@@ -8,6 +8,16 @@ class ConsoleConfig(AppConfig):
     verbose_name = "工作台"
     default = True
 
+    def ready(self):
+        from linli.console import dashboard
+        from linli.console import registry as console
+
+        console.register(
+            self.label,
+            widgets=[dashboard.residents_and_points, dashboard.devices],
+            components=[dashboard.prosperity],
+        )
+
 
 class LinliAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site: the dashboard as landing page, scoped to the staff member."""

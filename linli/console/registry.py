@@ -1,4 +1,7 @@
-"""Dashboard widgets and service-index components, contributed by each app's `dashboard.py`.
+"""Dashboard widgets and service-index (服务力指数) components: how an app plugs into the console.
+
+An app writes them in its `dashboard.py` (`@widget` / `@index_component` turn a function into a
+`Widget` / `IndexComponent`) and registers them from its `AppConfig.ready()`:
 
     # residents/dashboard.py
     from linli.console.registry import widget, index_component
@@ -11,19 +14,25 @@
     def response(scope):               # → {community_id: 0–100 score, or None without data}
         ...
 
-A widget returns None when its kind of data does not exist for the scope's communities (no
-enforcement team in their township, say): the dashboard then leaves it out rather than show zeros.
-A widget must use a fixed number of aggregate queries whatever the data (one per chart,
-grouped by community or day) — never one per row.
+    # residents/apps.py
+    def ready(self):
+        from linli.console import registry as console
+        from residents import dashboard
+
+        console.register(self.label, widgets=[dashboard.work_orders], components=[dashboard.response])
+
+The dashboard shows the widgets by `order` (then INSTALLED_APPS order). A widget returns None when
+its kind of data does not exist for the scope's communities (no enforcement team in their township,
+say): the dashboard then leaves it out rather than show zeros. A widget must use a fixed number of
+aggregate queries whatever the data (one per chart, grouped by community or day) — never one per row.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.utils import timezone
-
-from linli.lib.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -89,43 +98,53 @@ class IndexComponent:
     compute: Callable[[Scope], dict[int, float | None]]
 
 
-_widgets: dict[str, Widget] = {}
-_components: dict[str, IndexComponent] = {}
-_discovered = False
+_widgets: dict[str, tuple[str, Widget]] = {}  # key → (app label, widget)
+_components: dict[str, tuple[str, IndexComponent]] = {}
 
 
 def widget(key: str, title: str, *, order: int = 100):
-    def decorator(fn):
-        _widgets[key] = Widget(key, title, order, fn)
-        return fn
+    """Decorator: the function becomes a `Widget` (register it from the app's ready())."""
+
+    def decorator(fn) -> Widget:
+        return Widget(key, title, order, fn)
 
     return decorator
 
 
 def index_component(key: str):
-    def decorator(fn):
-        _components[key] = IndexComponent(key, fn)
-        return fn
+    """Decorator: the function becomes an `IndexComponent` (register it from the app's ready())."""
+
+    def decorator(fn) -> IndexComponent:
+        return IndexComponent(key, fn)
 
     return decorator
 
 
-def _discover():
-    global _discovered
-    if not _discovered:
-        for _config, _module in app_modules("dashboard"):
-            pass  # importing the module registers its widgets
-        _discovered = True
+def register(label: str, *, widgets: Iterable[Widget] = (), components: Iterable[IndexComponent] = ()) -> None:
+    """Register the dashboard widgets and index components of app `label`. A key is one app's."""
+    for registry, items in ((_widgets, widgets), (_components, components)):
+        for item in items:
+            if registry.get(item.key, (label, item)) != (label, item):
+                raise ValueError(f"dashboard key {item.key!r} is already registered by {registry[item.key][0]}")
+            registry[item.key] = (label, item)
+
+
+def _app_order() -> dict[str, int]:
+    return {config.label: index for index, config in enumerate(apps.get_app_configs())}
 
 
 def widgets() -> list[Widget]:
-    _discover()
-    return sorted(_widgets.values(), key=lambda w: (w.order, w.key))
+    """The registered widgets by `order`, then INSTALLED_APPS order."""
+    order = _app_order()
+    ranked = sorted(_widgets.values(), key=lambda item: (item[1].order, order.get(item[0], len(order)), item[1].key))
+    return [w for _label, w in ranked]
 
 
 def components() -> dict[str, IndexComponent]:
-    _discover()
-    return dict(_components)
+    """The registered index components by key, in INSTALLED_APPS order."""
+    order = _app_order()
+    ranked = sorted(_components.values(), key=lambda item: order.get(item[0], len(order)))
+    return {c.key: c for _label, c in ranked}
 
 
 def daily_series(scope: Scope, rows) -> list[float]:

@@ -9,7 +9,8 @@
 
 A component without data (no work orders due, no households) is shown as "—", not as 0, so a
 quiet community is not ranked below a failing one. Each component is contributed by the app that
-owns the data (`@index_component` in its dashboard.py) and answers for all communities at once.
+owns the data (`@index_component` in its dashboard.py, registered from its AppConfig.ready(); see
+`linli.console.registry`) and answers for all communities at once.
 """
 
 from linli.console.registry import Scope, components

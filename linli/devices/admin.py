@@ -3,10 +3,10 @@
 Admin actions call the same services as everything else (linli/devices/services.py).
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.template.response import TemplateResponse
 
-from linli.console.admin import CommunityScopedAdmin
+from linli.console.admin import CommunityScopedAdmin, apply_service
 from linli.devices import services
 from linli.devices.models import Device, DeviceCommand, DeviceEvent, DeviceOutage
 
@@ -44,7 +44,7 @@ class DeviceAdmin(CommunityScopedAdmin):
         "secret_issued_at",
         "created_at",
     )
-    actions = ["export_csv", "rotate_secret", "disable", "enable"]
+    actions = ["rotate_secret", "disable", "enable"]
     # Issuing device credentials is the platform operator's job; community staff see, disable and rotate.
     staff_can_add = False
 
@@ -76,27 +76,44 @@ class DeviceAdmin(CommunityScopedAdmin):
 
     @admin.action(description="重新签发密钥（旧密钥立即失效，新密钥只显示一次）", permissions=["change"])
     def rotate_secret(self, request, queryset):
-        issued = [(device, services.device_secret_rotate(device=device)) for device in queryset]
+        issued = []
+        apply_service(
+            self,
+            request,
+            queryset,
+            "重新签发密钥",
+            lambda device: issued.append((device, services.device_secret_rotate(device=device))),
+            unit="台设备",
+        )
         return self._show_secrets(request, issued, title="已重新签发密钥")
 
     @admin.action(description="停用所选设备（拒绝其请求，不再告警）", permissions=["change"])
     def disable(self, request, queryset):
-        for device in queryset:
-            services.device_disable(device=device)
-        self.message_user(request, f"已停用 {queryset.count()} 台设备", messages.SUCCESS)
+        apply_service(
+            self,
+            request,
+            queryset.exclude(status=Device.Status.DISABLED),
+            "停用",
+            lambda device: services.device_disable(device=device),
+            unit="台设备",
+        )
 
     @admin.action(description="启用所选设备", permissions=["change"])
     def enable(self, request, queryset):
-        for device in queryset:
-            services.device_enable(device=device)
-        self.message_user(request, f"已启用 {queryset.count()} 台设备（收到心跳后显示在线）", messages.SUCCESS)
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Device.Status.DISABLED),
+            "启用",
+            lambda device: services.device_enable(device=device),
+            unit="台设备（收到心跳后显示在线）",
+        )
 
 
 class ReadOnlyHistoryAdmin(CommunityScopedAdmin):
     """What devices did and were told: history, never edited by hand."""
 
     community_field = "device__community"
-    actions = ["export_csv"]
 
     def has_add_permission(self, request):
         return False

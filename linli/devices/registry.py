@@ -1,6 +1,13 @@
 """How scenario apps hear from devices without the platform importing them.
 
-    # merchants/devices.py (imported from the app's AppConfig.ready)
+How an app plugs in: its handlers live in `<app>/devices.py`, where `@on_event` / `@on_command_ack`
+register them, and the app's `AppConfig.ready()` imports that module (nowhere else does):
+
+    # merchants/apps.py
+    def ready(self):
+        from merchants import devices  # noqa: F401  (device event and command-ack handlers)
+
+    # merchants/devices.py
     from linli.devices.registry import on_event, on_command_ack
 
     @on_event("cabinet.door_closed", kinds=["unmanned_cabinet"], schema=DoorClosedSerializer)
@@ -62,10 +69,6 @@ def on_command_ack(command_kind: str):
 
 def event_handler(event_type: str) -> EventHandler | None:
     return _event_handlers.get(event_type)
-
-
-def event_types() -> list[str]:
-    return sorted(_event_handlers)
 
 
 def event_types_for_kind(kind: str) -> list[str]:

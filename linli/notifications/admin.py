@@ -6,7 +6,8 @@ the one write is the retry action, which calls `delivery_retry`.
 
 from django.contrib import admin, messages
 
-from linli.api.errors import DomainError
+from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 from linli.notifications import services
 from linli.notifications.models import Delivery, Notification, NotificationPreference, SubscriptionQuota
 
@@ -35,7 +36,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "kind", "title", "is_read", "dispatch_pending")
     list_select_related = ("recipient",)
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter), "dispatch_pending")
@@ -51,7 +52,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = (
         "updated_at",
         "recipient",
@@ -80,21 +81,21 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description="重新发送所选的失败推送", permissions=["retry"])
     def retry(self, request, queryset):
-        retried, refused = 0, 0
-        for delivery in queryset.filter(status=Delivery.Status.FAILED):
-            try:
-                services.delivery_retry(delivery=delivery)
-                retried += 1
-            except DomainError:
-                refused += 1
-        skipped = queryset.exclude(status=Delivery.Status.FAILED).count() + refused
-        self.message_user(request, f"已重新排队 {retried} 条推送。", messages.SUCCESS)
+        skipped = queryset.exclude(status=Delivery.Status.FAILED).count()
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Delivery.Status.FAILED),
+            "重新排队",
+            lambda delivery: services.delivery_retry(delivery=delivery),
+            unit="条推送",
+        )
         if skipped:
             self.message_user(request, f"{skipped} 条不是「发送失败」状态，未处理。", messages.WARNING)
 
 
 @admin.register(SubscriptionQuota)
-class SubscriptionQuotaAdmin(ReadOnlyAdmin):
+class SubscriptionQuotaAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("user", "template_id", "remaining", "accepted_total", "updated_at")
     list_select_related = ("user",)
     list_filter = ("template_id",)
@@ -102,7 +103,7 @@ class SubscriptionQuotaAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(ReadOnlyAdmin):
+class NotificationPreferenceAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("user", "kind", "enabled", "updated_at")
     list_select_related = ("user",)
     list_filter = ("kind", "enabled")

@@ -1,6 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from linli.api.errors import DomainError
+from linli.console.admin import apply_service
+from linli.console.export import ExportMixin
 from linli.payments import services
 from linli.payments.models import (
     PaymentContract,
@@ -34,7 +36,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(PaymentIntent)
-class PaymentIntentAdmin(admin.ModelAdmin):
+class PaymentIntentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = (
         "out_trade_no",
         "payer",
@@ -64,17 +66,16 @@ class PaymentIntentAdmin(admin.ModelAdmin):
 
     @admin.action(description="关闭所选的待支付单（退回积分）")
     def close_unpaid(self, request, queryset):
-        closed = 0
-        for intent in queryset.filter(status=PaymentIntent.Status.CREATED):
-            try:
-                closed += services.payment_intent_close(intent=intent, reason="closed_by_staff").status == "closed"
-            except DomainError as exc:
-                self.message_user(request, f"{intent.out_trade_no}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已关闭 {closed} 笔")
+        def close(intent):
+            intent = services.payment_intent_close(intent=intent, reason="closed_by_staff")
+            if intent.status != PaymentIntent.Status.CLOSED:  # it was paid meanwhile: the provider said so
+                raise DomainError(f"未关闭：{intent.get_status_display()}", code="not_closed")
+
+        apply_service(self, request, queryset.filter(status=PaymentIntent.Status.CREATED), "关闭", close, unit="笔")
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("out_refund_no", "intent", "amount_fen", "cash_fen", "points_fen", "reason", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("intent",)
@@ -91,19 +92,20 @@ class RefundAdmin(admin.ModelAdmin):
 
     @admin.action(description="医保个账部分已由医保平台退回（通知微信）")
     def confirm_insurance_refunded(self, request, queryset):
-        from linli.payments.med_ins import med_ins_refund_confirm
+        from linli.payments.services import med_ins_refund_confirm
 
-        done = 0
-        for refund in queryset.filter(status=Refund.Status.PENDING):
-            try:
-                done += med_ins_refund_confirm(refund=refund).status == Refund.Status.SUCCEEDED
-            except DomainError as exc:
-                self.message_user(request, f"{refund.out_refund_no}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"已完成 {done} 笔（现金部分未到账的由定时任务完成）")
+        apply_service(
+            self,
+            request,
+            queryset.filter(status=Refund.Status.PENDING),
+            "确认医保退回",
+            lambda refund: med_ins_refund_confirm(refund=refund),
+            unit="笔（现金部分未到账的由定时任务完成）",
+        )
 
 
 @admin.register(PaymentNotification)
-class PaymentNotificationAdmin(admin.ModelAdmin):
+class PaymentNotificationAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("received_at", "provider", "event_type", "out_trade_no", "out_refund_no", "outcome", "detail")
     list_filter = ("outcome", "provider", "event_type")
     search_fields = ("out_trade_no", "out_refund_no", "notification_id")
@@ -117,7 +119,7 @@ class PaymentNotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentContract)
-class PaymentContractAdmin(admin.ModelAdmin):
+class PaymentContractAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("user", "provider", "status", "contract_id", "created_at", "terminated_at")
     list_filter = ("status", "provider")
     list_select_related = ("user",)
@@ -129,7 +131,7 @@ class PaymentContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceOrder)
-class ServiceOrderAdmin(admin.ModelAdmin):
+class ServiceOrderAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("out_order_no", "payer", "description", "risk_amount_fen", "status", "intent", "created_at")
     list_filter = ("status", "provider", "purpose")
     list_select_related = ("payer", "intent")

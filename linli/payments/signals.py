@@ -2,11 +2,17 @@
 
 Each signal is sent with `sender=PaymentIntent` *inside* the transaction that changed the intent
 (the intent row is locked), so the owner's reaction commits or rolls back together with it.
-Receivers filter on `intent.purpose`:
+Receivers filter on `intent.purpose`. How an app plugs in: its receivers live in
+`<app>/receivers.py` and its `AppConfig.ready()` imports that module (nowhere else does):
 
+    # merchants/receivers.py
     @receiver(payment_succeeded)
     def on_paid(sender, intent, **kwargs):
         if intent.purpose == "merchants.order": ...
+
+    # merchants/apps.py
+    def ready(self):
+        from merchants import receivers  # noqa: F401  (payment outcomes)
 
 * payment_succeeded(intent)             — the whole amount is paid (cash and points).
 * payment_failed(intent, reason)        — the provider reported a failed payment; points were returned.

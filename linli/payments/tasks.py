@@ -13,7 +13,7 @@ def close_expired_intents() -> int:
 def payscore_catch_up() -> int:
     """Beat, every 5 minutes: Pay Score charges still unpaid long after completion are asked of WeChat Pay
     (a lost USER_PAID) and applied through the payment notification handler (idempotent)."""
-    from linli.payments.payscore import service_orders_catch_up
+    from linli.payments.services import service_orders_catch_up
 
     return service_orders_catch_up()
 
@@ -22,6 +22,6 @@ def payscore_catch_up() -> int:
 def med_ins_refunds_sync() -> int:
     """Beat, every 5 minutes: pending refunds of WeChat medical-insurance orders (the insurance part is
     refunded by the 医保 platform) are asked of WeChat and completed or failed through the refund handler."""
-    from linli.payments.med_ins import med_ins_refunds_sync
+    from linli.payments.services import med_ins_refunds_sync
 
     return med_ins_refunds_sync()

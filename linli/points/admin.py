@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from linli.console.export import ExportMixin
 from linli.points.models import PointsAccount, PointsEntry
 
 
@@ -17,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsAccount)
-class PointsAccountAdmin(ReadOnlyAdmin):
+class PointsAccountAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("user", "balance", "updated_at")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__display_name", "user__phone")
@@ -25,7 +26,7 @@ class PointsAccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ReadOnlyAdmin):
+class PointsEntryAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ("created_at", "account", "amount", "balance_after", "reason", "idempotency_key")
     list_select_related = ("account__user",)
     list_filter = ("source_type",)

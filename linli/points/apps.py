@@ -5,3 +5,10 @@ class PointsConfig(AppConfig):
     name = "linli.points"
     label = "points"
     verbose_name = "邻礼积分"
+
+    def ready(self):
+        from linli.accounts import privacy
+        from linli.points import privacy as personal_data
+
+        # A ledger: it stays after an account is deleted (see linli/points/privacy.py), nothing to erase.
+        privacy.register(self.label, export=personal_data.export, anonymise=None)

@@ -22,7 +22,3 @@ def export(user) -> dict:
             for entry in entries
         ],
     }
-
-
-# Ledgers stay after an account is deleted (see linli/accounts/privacy.py): nothing to erase.
-anonymise = None

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from linli.console.export import ExportMixin
 from linli.regions.models import Community, Street
 
 
@@ -11,7 +12,7 @@ class CommunityInline(admin.TabularInline):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "district", "city", "code")
     list_filter = ("kind", "city", "district")
     search_fields = ("name", "code", "district")
@@ -19,7 +20,7 @@ class StreetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "street", "code", "is_future_community", "created_at")
     list_filter = ("is_future_community", "street__district", "street")
     list_select_related = ("street",)

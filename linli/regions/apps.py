@@ -5,3 +5,9 @@ class RegionsConfig(AppConfig):
     name = "linli.regions"
     label = "regions"
     verbose_name = "区域"
+
+    def ready(self):
+        from linli.api import demo
+        from linli.regions import demo as demo_data
+
+        demo.register(self.label, demo_data.seed)

@@ -15,7 +15,7 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderCategory,
-    WorkOrderEvent,
+    WorkOrderHistory,
 )
 from residents.services import MAX_PHOTOS
 
@@ -186,7 +186,7 @@ class WorkOrderEventSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = WorkOrderEvent
+        model = WorkOrderHistory
         fields = ["action", "from_status", "to_status", "actor", "note", "duration_seconds", "created_at"]
         read_only_fields = fields
 
@@ -240,7 +240,7 @@ _DETAIL_FIELDS = [
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     photos = serializers.ListField(child=serializers.URLField(), read_only=True)
     resolution_photos = serializers.ListField(child=serializers.URLField(), read_only=True)
-    timeline = WorkOrderEventSerializer(source="events", many=True, read_only=True)
+    timeline = WorkOrderEventSerializer(source="history", many=True, read_only=True)
 
     class Meta(WorkOrderSerializer.Meta):
         fields = [*WorkOrderSerializer.Meta.fields, *_DETAIL_FIELDS]

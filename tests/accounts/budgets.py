@@ -64,8 +64,16 @@ def give_admin_actions(user):
     return []  # the console's audit trail stays, pointing at the anonymised account
 
 
+def give_sessions(user):
+    from linli.accounts.tokens import RefreshToken
+
+    RefreshToken.for_user(user)
+    return []  # issue and expiry times only: nothing that identifies the person
+
+
 PRIVACY_DATA = {
     "accounts": give_roles,
+    "token_blacklist": give_sessions,
     "api": give_stored_responses,
     "admin": give_admin_actions,
 }
@@ -73,4 +81,5 @@ EXPORT_QUERIES = {
     "accounts": 1,  # memberships with communities, streets and content types joined
     "api": 1,  # stored idempotent responses
     "admin": 1,  # the admin's change log with content types joined
+    "token_blacklist": 1,  # refresh tokens issued, with whether each was used
 }

@@ -7,10 +7,10 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts import privacy
 from linli.accounts.models import Membership, Role, User
+from linli.accounts.tokens import RefreshToken
 from linli.uploads.models import Upload
 from tests import factories
 from tests.quality.query_budget import count_queries, format_queries
@@ -67,7 +67,8 @@ def test_every_app_that_points_at_users_has_a_privacy_handler():
     missing = sorted(app_labels_pointing_at_users() - privacy.registered_labels())
     assert not missing, (
         f"apps {missing} keep rows that point at users but have no privacy handler: "
-        "add <app>/privacy.py with export(user) and anonymise(user) (see linli/accounts/privacy.py)"
+        "write export(user) and anonymise(user) in <app>/privacy.py and register them from the app's "
+        "AppConfig.ready() (see linli/accounts/privacy.py)"
     )
 
 

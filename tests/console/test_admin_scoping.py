@@ -1,12 +1,17 @@
 """The staff console is scoped like the API: a community worker of 斗潭 never sees 白云's rows — not in a
-changelist, a search, the autocomplete endpoint or a CSV export. A superuser sees both."""
+changelist, a search, the autocomplete endpoint or an export (Excel or CSV, selected rows or the whole
+changelist). A superuser sees both."""
 
 import itertools
 from dataclasses import dataclass
+from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from events.models import Event, Registration, Venue
 from health.models import InsuranceApplication, PolicyArticle
@@ -34,11 +39,12 @@ def _resident(community):
 
 
 def make_estate(community):
-    return Estate.objects.create(community=community, name=f"{community.name}{SHARED}小区")
+    return Estate.objects.create(community=community, name=f"{community.name}{SHARED}小区{next(_seq)}")
 
 
 def make_building(community):
-    return _room(community).building
+    estate = f"{community.name}{SHARED}家园"
+    return rf.make_room(community, estate_name=estate, building=f"{SHARED}{next(_seq)}幢").building
 
 
 def make_room(community):
@@ -67,7 +73,7 @@ def make_announcement(community):
 
 
 def make_venue_row(community):
-    return make_venue(community, name=f"{SHARED}活动室")
+    return make_venue(community, name=f"{SHARED}活动室{next(_seq)}")
 
 
 def make_event_row(community):
@@ -213,6 +219,64 @@ def test_a_csv_export_holds_only_the_staff_members_rows(case, rows, staff):
     assert "白云" not in response.content.decode("utf-8-sig")
 
 
+def xlsx_rows(response) -> list[tuple]:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    return list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def csv_rows(response) -> list[str]:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("text/csv")
+    return response.content.decode("utf-8-sig").strip().splitlines()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_xlsx_export_holds_only_the_staff_members_rows(case, rows, staff):
+    ours, theirs = rows(case)
+
+    response = logged_in(staff).post(case.url, {"action": "export_xlsx", "_selected_action": [ours.pk, theirs.pk]})
+
+    cells = xlsx_rows(response)
+    assert len(cells) == 2  # the header and our row; their row was selected but is not ours to export
+    assert not any("白云" in str(value) for row in cells for value in row)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_the_export_buttons_hold_only_the_staff_members_rows(case, rows, staff):
+    rows(case)
+    client = logged_in(staff)
+
+    cells = xlsx_rows(client.get(f"{case.url}export/xlsx/", {"q": SHARED}))  # the search matches both
+    lines = csv_rows(client.get(f"{case.url}export/csv/", {"q": SHARED}))
+
+    assert len(cells) == len(lines) == 2
+    assert not any("白云" in str(value) for row in cells for value in row)
+    assert "白云" not in "".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_superuser_exports_both_communities(case, rows):
+    rows(case)
+    cells = xlsx_rows(logged_in(factories.make_user(is_staff=True, is_superuser=True)).get(f"{case.url}export/xlsx/"))
+    assert len(cells) == 3
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_export_takes_as_many_queries_for_three_rows_as_for_one(case, community, staff):
+    # list_select_related carries every column's related object: no query per row.
+    case.make(community)
+    client = logged_in(staff)
+    client.get(f"{case.url}export/xlsx/")  # warm the caches (content types, session)
+    with CaptureQueriesContext(connection) as one:
+        assert len(xlsx_rows(client.get(f"{case.url}export/xlsx/"))) == 2
+    case.make(community)
+    case.make(community)
+    with CaptureQueriesContext(connection) as three:
+        assert len(xlsx_rows(client.get(f"{case.url}export/xlsx/"))) == 4
+    assert len(three) == len(one), "\n".join(q["sql"] for q in three.captured_queries)
+
+
 @pytest.mark.parametrize("case", [c for c in CASES if c.autocomplete], ids=str)
 def test_autocomplete_offers_only_the_staff_members_rows(case, rows, staff):
     ours, _theirs = rows(case)
@@ -247,6 +311,8 @@ def test_a_resident_or_property_manager_cannot_open_the_console(community):
 def test_community_staff_see_no_enforcement_rows(url, staff):
     # Enforcement is scoped by team, not community: community staff are no member of any team.
     assert logged_in(staff).get(url).status_code == 403
+    assert logged_in(staff).get(f"{url}export/xlsx/").status_code == 403
+    assert logged_in(staff).get(f"{url}export/csv/").status_code == 403
 
 
 def _console_user(user, *codenames):
@@ -269,3 +335,7 @@ def test_an_enforcement_officer_sees_only_their_teams_reports_and_the_dispatcher
     assert listed(logged_in(dispatcher).get(url)) == {ours.pk, theirs.pk}
     export = logged_in(officer).post(url, {"action": "export_csv", "_selected_action": [ours.pk, theirs.pk]})
     assert len(export.content.decode("utf-8-sig").strip().splitlines()) == 2
+    export = logged_in(officer).post(url, {"action": "export_xlsx", "_selected_action": [ours.pk, theirs.pk]})
+    assert [row[0] for row in xlsx_rows(export)[1:]] == [ours.pk]
+    assert [row[0] for row in xlsx_rows(logged_in(officer).get(f"{url}export/xlsx/"))[1:]] == [ours.pk]
+    assert len(xlsx_rows(logged_in(dispatcher).get(f"{url}export/xlsx/"))) == 3

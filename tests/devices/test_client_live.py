@@ -149,3 +149,25 @@ def test_the_simulator_reads_the_stored_secret_on_the_server_itself(live_server,
 def test_the_simulator_says_when_it_has_no_secret_for_a_device(live_server, db):
     with pytest.raises(CommandError, match="no device 'nope' with a secret"):
         call_command("device_simulator", "--device", "nope", "--base-url", live_server.url, "heartbeat")
+
+
+def test_the_simulator_acks_the_oldest_pending_command_as_next(live_server, cabinet, capsys):
+    device, secret = cabinet
+    first = device_command_create(device=device, kind="test.live_open_door")
+    device_command_create(device=device, kind="test.live_open_door")
+    base = ["--device", device.code, f"--secret={secret}", "--base-url", live_server.url]
+
+    call_command("device_simulator", *base, "ack", "next", "done")
+
+    assert json.loads(capsys.readouterr().out)["id"] == first.pk
+    assert seen == [f"ack:{first.pk}:done"]
+
+
+def test_the_simulator_says_when_there_is_no_next_command(live_server, cabinet):
+    device, secret = cabinet
+
+    with pytest.raises(CommandError, match="has no pending command"):
+        call_command(
+            "device_simulator", "--device", device.code, "--secret", secret, "--base-url", live_server.url,
+            "ack", "next", "done",
+        )  # fmt: skip

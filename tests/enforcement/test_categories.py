@@ -22,6 +22,4 @@ def test_it_pages_the_public_categories(as_user, db):
     assert (body["count"], body["previous"]) == (2, None)
     assert body["next"] is not None
     assert [row["code"] for row in body["results"]] == ["stall"]
-    assert [row["code"] for row in as_user(factories.make_resident()).get(body["next"]).json()["results"]] == [
-        "litter"
-    ]
+    assert [row["code"] for row in as_user(factories.make_resident()).get(body["next"]).json()["results"]] == ["litter"]

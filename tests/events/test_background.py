@@ -100,7 +100,7 @@ def test_an_event_finishes_by_itself_and_records_the_no_shows(clock, event, comm
     assert Registration.objects.get(pk=came.pk).status == "attended"
     no_show = Registration.objects.get(pk=stayed_home.pk)
     assert no_show.status == "no_show"
-    assert no_show.status_changes.last().note == "活动结束时未签到"
+    assert no_show.history.last().note == "活动结束时未签到"
     detail = as_user(stayed_home.user).get(f"/api/v1/events/registrations/{stayed_home.pk}/").json()
     assert detail["status"] == "no_show"
 

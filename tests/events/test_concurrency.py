@@ -7,9 +7,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from events.models import Registration, VenueBooking
+from linli.accounts.tokens import RefreshToken
 from tests.events.factories import make_event, make_venue, make_verified
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

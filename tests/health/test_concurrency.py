@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from health.models import Appointment, Consultation, ConsultationEvent, Slot
+from health.models import Appointment, Consultation, ConsultationHistory, Slot
 from linli.api.errors import DomainError
 from tests import factories
 from tests.health import factories as health
@@ -54,7 +54,7 @@ def test_it_lets_exactly_one_of_several_doctors_accept():
     assert len(winners) == 1 and len(losers) == 3, results
     consultation.refresh_from_db()
     assert consultation.doctor_id == winners[0].doctor_id
-    assert ConsultationEvent.objects.filter(consultation=consultation, action="accept").count() == 1
+    assert ConsultationHistory.objects.filter(consultation=consultation, action="accept").count() == 1
 
 
 def test_it_never_books_more_than_the_capacity():

@@ -1,6 +1,6 @@
 import pytest
 
-from health.models import Consultation, ConsultationEvent
+from health.models import Consultation, ConsultationHistory
 from linli.notifications.models import Notification
 from tests import factories
 from tests.health import factories as health
@@ -22,7 +22,7 @@ def test_it_lets_a_resident_ask_a_department_with_their_own_photos(as_user, resi
     assert body["doctor"] is None
     assert body["share_vitals"] is True
     assert [p["id"] for p in body["photos"]] == [photo.pk]
-    assert ConsultationEvent.objects.filter(consultation_id=body["id"], to_status="waiting").exists()
+    assert ConsultationHistory.objects.filter(consultation_id=body["id"], to_status="waiting").exists()
 
 
 def test_it_refuses_someone_elses_photo(as_user, resident, neighbour, department):
@@ -66,7 +66,7 @@ def test_it_lets_the_first_doctor_accept_and_tells_the_resident(as_user, residen
     # Once accepted it is no longer in the other doctor's queue.
     assert second.status_code == 404
     assert Notification.objects.filter(recipient=resident, kind="health.consultation.accepted").count() == 1
-    assert ConsultationEvent.objects.filter(consultation=consultation, action="accept").count() == 1
+    assert ConsultationHistory.objects.filter(consultation=consultation, action="accept").count() == 1
 
 
 def test_it_answers_409_when_the_consultation_was_taken_meanwhile(resident, doctor, other_doctor, department):
@@ -129,7 +129,7 @@ def test_it_lets_a_resident_withdraw_a_waiting_consultation(as_user, resident, d
     response = as_user(resident).post(f"{URL}{consultation.pk}/close/", {})
     assert response.status_code == 200
     assert response.json()["status"] == "closed"
-    closing = ConsultationEvent.objects.get(consultation=consultation, action="close")
+    closing = ConsultationHistory.objects.get(consultation=consultation, action="close")
     assert (closing.from_status, closing.to_status, closing.actor) == ("waiting", "closed", resident)
     again = as_user(resident).post(f"{URL}{consultation.pk}/close/", {})
     assert again.status_code == 409

@@ -44,3 +44,30 @@ def test_it_seeds_the_boai_station_once(as_user):
     assert slots["count"] > 0
     assert as_user(demo).get("/api/v1/health/vitals/trends/").status_code == 200
     assert as_user(doctor).get("/api/v1/staff/health/consultations/").status_code == 200
+
+
+def test_the_drug_machine_has_one_dispense_waiting_and_a_stale_one_is_replaced(as_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from health.models import Dispense
+    from linli.devices.models import DeviceCommand
+    from linli.payments.models import SandboxInsuranceAccount
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    [command] = DeviceCommand.objects.filter(device__code="baiyun-boai-drug")
+    assert (command.kind, command.status) == ("dispense", "pending")
+    demo = User.objects.get(wechat_openid="dev-demo")
+    balance = SandboxInsuranceAccount.objects.get(user=demo).balance_fen
+
+    DeviceCommand.objects.filter(pk=command.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    call_command("seed_demo", stdout=StringIO())
+
+    stale, fresh = DeviceCommand.objects.filter(device__code="baiyun-boai-drug").order_by("pk")
+    assert (stale.status, fresh.status) == ("expired", "pending")
+    assert Dispense.objects.get(command=stale).status == "failed"  # refunded to the personal account
+    assert SandboxInsuranceAccount.objects.get(user=demo).balance_fen == balance
+    prescriptions = as_user(demo).get("/api/v1/health/prescriptions/").json()
+    assert prescriptions["count"] >= 1

@@ -12,9 +12,9 @@ from django.utils import timezone
 from linli.api.errors import InvalidTransition
 from linli.celery import app
 from linli.payments import services, tasks
-from linli.payments.med_ins import med_ins_refund_confirm
 from linli.payments.models import PaymentNotification, Refund
 from linli.payments.providers import get_provider
+from linli.payments.services import med_ins_refund_confirm
 from tests import factories
 from tests.payments.test_wechat_med_ins import MedInsStub, mixed
 from tests.payments.wechat_stub import MCH_ID, Keys

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from linli.api.errors import ConflictError
 from linli.payments import services
 from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification
 from tests import factories
@@ -306,7 +307,7 @@ def test_other_pay_score_events_are_recorded_and_ignored(api, keys, payscore):
 
 def test_a_pay_score_charge_cannot_be_paid_again_by_hand(api, keys, payscore, payer):
     _, intent = completed_service_order(api, keys, payscore, payer)
-    with pytest.raises(services.ConflictError) as caught:
+    with pytest.raises(ConflictError) as caught:
         services.payment_intent_prepare(intent=intent)
     assert caught.value.code == "collected_by_payscore"
     assert not any(r.path == "/v3/pay/transactions/jsapi" for r in payscore.stub.requests)

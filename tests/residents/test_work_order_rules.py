@@ -3,11 +3,11 @@
 import pytest
 
 from linli.notifications.models import Notification
-from residents.models import WorkOrder, WorkOrderEvent
-from residents.services import TRANSITIONS
+from residents.models import WorkOrder, WorkOrderHistory
 from tests import factories
 from tests.residents import factories as rf
 
+TRANSITIONS = WorkOrder.workflow.transitions
 MINE, QUEUE = "/api/v1/residents/work-orders/", "/api/v1/staff/work-orders/"
 
 
@@ -204,7 +204,7 @@ def test_it_follows_up_a_closed_order_and_keeps_it_in_the_timeline(as_user, owne
     assert response.status_code == 200
     order.refresh_from_db()
     assert (order.follow_up_note, order.followed_up_by_id, order.status) == ("满意", staff.pk, "closed")
-    assert order.events.filter(action=WorkOrderEvent.Action.FOLLOW_UP, actor=staff).exists()
+    assert order.history.filter(action=WorkOrderHistory.Action.FOLLOW_UP, actor=staff).exists()
 
 
 @pytest.mark.parametrize(

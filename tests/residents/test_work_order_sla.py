@@ -7,7 +7,7 @@ import time_machine
 
 from linli.notifications.models import Notification
 from residents import services, tasks
-from residents.models import WorkOrder, WorkOrderEvent
+from residents.models import WorkOrder, WorkOrderHistory
 from tests.residents import factories as rf
 
 QUEUE = "/api/v1/staff/work-orders/"
@@ -56,7 +56,7 @@ def test_it_escalates_each_overdue_order_once_to_the_community_staff(owner, room
     on_time.refresh_from_db()
     assert late.escalated_at == T0 + timedelta(hours=2)
     assert on_time.escalated_at is None
-    assert late.events.filter(action=WorkOrderEvent.Action.ESCALATE, actor=None).count() == 1
+    assert late.history.filter(action=WorkOrderHistory.Action.ESCALATE, actor=None).count() == 1
 
 
 def test_a_stale_escalation_changes_nothing_once_the_order_moved_on(owner, room, handler):

@@ -11,9 +11,9 @@
 from dataclasses import dataclass
 
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from linli.accounts.models import Role, User
+from linli.accounts.tokens import RefreshToken
 from linli.regions.models import Community
 from tests import factories
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from linli.accounts.models import Membership, User
+from linli.accounts.tokens import RefreshToken
 from linli.api.fields import BlankableURLField
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -106,7 +107,9 @@ class ProfileUpdateSerializer(serializers.Serializer):
 
 
 class WeChatLoginSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=128, help_text="wx.login() code; in sandbox mode `dev-<name>`")
+    code = serializers.CharField(
+        max_length=128, help_text="wx.login() code; in sandbox mode `dev-<name>` (user `wx_dev-<name>`)"
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -122,10 +125,26 @@ class WeChatLoginResponseSerializer(TokenPairSerializer):
 class PasswordTokenSerializer(TokenObtainPairSerializer):
     """Username + password → access/refresh tokens, plus the user."""
 
+    token_class = RefreshToken
+
     def validate(self, attrs):
         data = super().validate(attrs)
         data["user"] = UserSerializer(self.user).data
         return data
+
+
+class TokenRefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2000)
+
+
+class TokenRefreshResponseSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField(help_text="The next refresh token: the one sent is spent and cannot be used again")
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2000, help_text="The refresh token of this session")
+    everywhere = serializers.BooleanField(default=False, help_text="End every session of this account")
 
 
 class AccountDeleteSerializer(serializers.Serializer):

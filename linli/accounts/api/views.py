@@ -1,19 +1,18 @@
-from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
-from linli.accounts import lockout, privacy, selectors, services
+from linli.accounts import lockout, privacy, selectors, services, tokens
 from linli.accounts.api.serializers import (
     AccountDeleteSerializer,
+    LogoutSerializer,
     PasswordTokenSerializer,
     ProfileUpdateSerializer,
     TokenPairSerializer,
+    TokenRefreshResponseSerializer,
+    TokenRefreshSerializer,
     UserSerializer,
     WeChatLoginResponseSerializer,
     WeChatLoginSerializer,
@@ -26,11 +25,6 @@ class InvalidCredentials(DomainError):
     status_code = status.HTTP_401_UNAUTHORIZED
     code = "invalid_credentials"
     default_message = "用户名或密码错误"
-
-
-def _tokens_for(user) -> dict:
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 class LoginView(ApiView):
@@ -53,7 +47,7 @@ class WeChatLoginView(LoginView):
     def post(self, request):
         code = self.validated(WeChatLoginSerializer)["code"]
         user, created = services.user_login_with_wechat(code=code)
-        return Response({**_tokens_for(user), "user": UserSerializer(user).data, "created": created})
+        return Response({**tokens.tokens_for(user), "user": UserSerializer(user).data, "created": created})
 
 
 class PasswordTokenView(LoginView):
@@ -81,18 +75,35 @@ class TokenRefreshView(LoginView):
     throttle_scope = "refresh"
 
     @extend_schema(
-        summary="Exchange a refresh token for a new access token",
+        summary="Exchange a refresh token for a new access token and the next refresh token",
+        description=(
+            "Refresh tokens rotate: the one sent is spent, keep the new one. Sending a spent refresh "
+            "token again is taken as theft: every token of that login stops working (401)."
+        ),
         request=TokenRefreshSerializer,
-        responses={200: TokenRefreshSerializer},
+        responses={200: TokenRefreshResponseSerializer},
     )
     def post(self, request):
-        serializer = TokenRefreshSerializer(data=request.data)
-        try:
-            serializer.is_valid(raise_exception=True)
-        except (TokenError, ObjectDoesNotExist):
-            # ObjectDoesNotExist: a well-signed token of a user that has since been deleted.
-            raise InvalidToken() from None
-        return Response(serializer.validated_data)
+        raw = self.validated(TokenRefreshSerializer)["refresh"]
+        return Response(tokens.token_refresh(raw=raw))
+
+
+class LogoutView(LoginView):
+    throttle_scope = "refresh"
+
+    @extend_schema(
+        summary="Log out: end this login (or, with everywhere, every login of the account)",
+        description=(
+            "The refresh token stops working at once; access tokens of this login expire within their "
+            "short lifetime, and with `everywhere` every access and refresh token of the account stops at once."
+        ),
+        request=LogoutSerializer,
+        responses={204: None},
+    )
+    def post(self, request):
+        data = self.validated(LogoutSerializer)
+        tokens.token_logout(raw=data["refresh"], everywhere=data["everywhere"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(ApiView):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from linli.api.errors import NotFoundError
 from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView, ApiViewSet
-from linli.payments import payscore, selectors, services
+from linli.payments import selectors, services
 from linli.payments.api.serializers import (
     ContractAuthorizationSerializer,
     PaymentContractSerializer,
@@ -17,6 +17,7 @@ from linli.payments.api.serializers import (
 )
 from linli.payments.filters import PaymentIntentFilterSet
 from linli.payments.models import PaymentNotification
+from linli.payments.services import payscore
 
 
 @extend_schema_view(
@@ -118,6 +119,7 @@ class WeChatNotifyView(ApiView):
     """WeChat Pay calls this; the signature headers are the authentication."""
 
     schema_audience = "平台"  # called by WeChat Pay
+
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = []

@@ -18,7 +18,7 @@ Not covered here (see the README): the 医保 platform's own steps before the or
 预结算, which yield `pay_order_id` and the payer's `pay_auth_no`), and the 医保 part of refunds,
 which the 医保 platform performs; this provider refunds the cash part (same out_refund_no, WeChat's
 refund API and callback) and reports the insurance part as pending. The beat job
-`payments.med_ins_refunds_sync` (`linli.payments.med_ins`) then asks WeChat about both parts
+`payments.med_ins_refunds_sync` (`linli.payments.services.med_ins`) then asks WeChat about both parts
 (`refund_state`) and completes or fails the refund through the refund notification handler.
 """
 

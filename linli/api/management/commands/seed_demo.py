@@ -1,13 +1,13 @@
-"""`python manage.py seed_demo`: the demo data of DESIGN.md §5. Idempotent.
+"""`python manage.py seed_demo`: the demo data of docs/demo.md. Idempotent.
 
-Every installed app of ours may ship a `demo.py` with `seed(log)`; they run in INSTALLED_APPS
-order (platform first), inside one transaction, so a failed seed leaves nothing half-made.
+Runs the seeders the apps registered (`linli.api.demo`) in INSTALLED_APPS order (platform first),
+inside one transaction, so a failed seed leaves nothing half-made.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from linli.lib.discovery import app_modules
+from linli.api import demo
 
 
 class Command(BaseCommand):
@@ -15,6 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for _config, module in app_modules("demo"):
-                module.seed(self.stdout.write)
+            for _label, seed in demo.seeders():
+                seed(self.stdout.write)
         self.stdout.write(self.style.SUCCESS("demo data ready"))

@@ -3,6 +3,7 @@
     python manage.py device_simulator --device mill-baiyun-01 --secret S heartbeat
     python manage.py device_simulator --device mill-baiyun-01 --secret S commands
     python manage.py device_simulator --device mill-baiyun-01 --secret S ack 42 done '{"dispensed_g": 1000}'
+    python manage.py device_simulator --device mill-baiyun-01 --secret S ack next done    # the oldest pending one
     python manage.py device_simulator --device kiosk-1 --secret S event kiosk.measurement '{"session_token": "…"}'
 
 The secret may come from the DEVICE_SECRET environment variable instead of --secret (keeps it out of
@@ -12,6 +13,7 @@ device_simulator --device baiyun-boai-drug heartbeat`).
 Prints the JSON answer; a 4xx/5xx answer is printed and the command fails.
 """
 
+import argparse
 import json
 import os
 
@@ -28,6 +30,15 @@ def _json_object(raw: str) -> dict:
     if not isinstance(value, dict):
         raise CommandError("the JSON must be an object, e.g. '{\"weight_g\": 1000}'")
     return value
+
+
+def _command_id(raw: str) -> int | str:
+    if raw == "next":
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a command id or 'next', not {raw!r}") from None
 
 
 def _stored_secret(code: str) -> str:
@@ -56,7 +67,7 @@ class Command(BaseCommand):
         beat.add_argument("--battery", type=int, help="battery percentage")
         actions.add_parser("commands", help="GET /api/v1/devices/commands/")
         ack = actions.add_parser("ack", help="POST /api/v1/devices/commands/ID/ack/")
-        ack.add_argument("command_id", type=int)
+        ack.add_argument("command_id", type=_command_id, help="the command's id, or `next`: the oldest pending one")
         ack.add_argument("status", choices=["done", "failed"])
         ack.add_argument("result", nargs="?", default="{}", help="JSON object")
         event = actions.add_parser("event", help="POST /api/v1/devices/events/")
@@ -79,7 +90,13 @@ class Command(BaseCommand):
             elif action == "commands":
                 answer = client.commands()
             elif action == "ack":
-                answer = client.ack(options["command_id"], options["status"], _json_object(options["result"]))
+                command_id = options["command_id"]
+                if command_id == "next":
+                    pending = client.commands()["results"]  # oldest first
+                    if not pending:
+                        raise CommandError(f"{options['device']} has no pending command")
+                    command_id = pending[0]["id"]
+                answer = client.ack(command_id, options["status"], _json_object(options["result"]))
             else:
                 answer = client.event(options["type"], _json_object(options["payload"]), event_id=options["event_id"])
         except DeviceApiError as exc:

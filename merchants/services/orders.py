@@ -1,47 +1,43 @@
-"""Every write of the market: onboarding, catalogue, orders (with exact stock) and reviews.
+"""Orders of the market and of its smart devices, with exact stock.
 
-Orders change state only through `_transition`, which checks `TRANSITIONS`, writes a history row
-and notifies. Services that touch an order's payment lock the payment intent first, then the
-order (the payments platform locks the intent before it tells us anything), so a callback, the
-expiry job, a cancellation and a merchant's refund never interleave.
+Orders move through `Order.workflow` (the table is on the model); each step writes a history row
+and tells the resident (and, for some steps, the merchant). Services that touch an order's payment
+lock the payment intent first, then the order (the payments platform locks the intent before it
+tells us anything), so a callback, the expiry job, a cancellation and a merchant's refund never
+interleave.
 
 Stock is reserved when the order is placed, by a conditional UPDATE (`stock = stock - n WHERE
 stock >= n`) inside the order's transaction, and given back at most once (`stock_released`).
+
+The device flows (`merchants/devices.py`: rice mill, unmanned cabinet) use the public functions
+at the end: they create, pay, complete, refund and settle device orders through them only.
 """
 
 import hmac
 import secrets
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from linli.accounts.models import Membership, Role, User
-from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition
+from linli.accounts.models import User
+from linli.api.errors import ConflictError, DomainError, InvalidTransition
+from linli.devices.models import Device
 from linli.notifications.services import notify
 from linli.payments import selectors as payment_selectors
 from linli.payments import services as payments
 from linli.payments.models import PaymentIntent
+from linli.workflow import lock, record_step, transition
 from merchants import selectors
-from merchants.models import Merchant, MerchantApplication, Order, OrderHistory, OrderItem, Product, Review
+from merchants.models import Merchant, Order, OrderItem, Product
+from merchants.services._common import lock_order, record_created, refuse_unless_can
 
 ORDER_PURPOSE = "merchants.order"
 S = Order.Status
+A = Order.Action
 
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
-    S.PAID: {S.ACCEPTED, S.COMPLETED, S.REFUNDED},
-    S.ACCEPTED: {S.READY, S.REFUNDED},
-    S.READY: {S.COMPLETED, S.REFUNDED},
-    S.COMPLETED: {S.REFUNDED},
-    S.UNDER_REVIEW: {S.PENDING_PAYMENT, S.CANCELLED},
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
-}
-
-# Who hears about a transition: (title, body for the resident, tell the merchant's members too).
+# Who hears about a step, by the status it leads to: (title, body for the resident, tell the merchant's members too).
 _NOTICES = {
     S.PAID: ("订单已支付", "订单 {number} 已支付，商家会尽快处理。", True),
     S.ACCEPTED: ("商家已接单", "订单 {number} 已被商家接单。", False),
@@ -76,34 +72,19 @@ def _pickup_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def _lock_order(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("merchant", "user").get(pk=order.pk)
-
-
 def _lock_order_with_payment(order: Order) -> Order:
     """Intent first, then the order: the same order every payments callback takes."""
     if order.payment_intent_id:
         payment_selectors.lock_intent(order.payment_intent_id)
-    return _lock_order(order)
+    return lock_order(order)
 
 
-def _transition(order: Order, to: str, *, actor: User | None = None, note: str = "") -> Order:
-    """Apply one state change (the order row is locked by the caller): history row + notifications."""
-    if to not in TRANSITIONS.get(order.status, set()):
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，不能变为「{S(to).label}」")
-    previous = order.status
-    order.status = to
+def _advance(order: Order, action: str, *, actor: User | None = None, note: str = "") -> Order:
+    """Apply `action` to an order the caller locked: status, its timestamp, history row, notifications."""
     now = timezone.now()
-    fields = ["status", "updated_at"]
-    if to == S.PAID:
-        order.paid_at = now
-        fields.append("paid_at")
-    if to == S.COMPLETED:
-        order.completed_at = now
-        fields.append("completed_at")
-    order.save(update_fields=fields)
-    OrderHistory.objects.create(order=order, from_status=previous, to_status=to, actor=actor, note=note[:300])
-    _notify(order, to, note)
+    stamps = {S.PAID: {"paid_at": now}, S.COMPLETED: {"completed_at": now}}
+    transition(order, action, actor=actor, note=note, locked=True, **stamps.get(Order.workflow.target(action), {}))
+    _notify(order, order.status, note)
     return order
 
 
@@ -138,11 +119,6 @@ def _notify(order: Order, to: str, note: str = "") -> None:
         )
 
 
-def _note(order: Order, note: str, *, actor: User | None = None) -> None:
-    """A history row without a state change (e.g. a partial refund)."""
-    OrderHistory.objects.create(order=order, from_status=order.status, to_status=order.status, actor=actor, note=note)
-
-
 def _release_stock(order: Order) -> None:
     """Give reserved stock back, once. Only market orders reserve stock before the goods leave."""
     if order.stock_released or order.kind != Order.Kind.MARKET:
@@ -151,146 +127,6 @@ def _release_stock(order: Order) -> None:
         Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
     order.stock_released = True
     order.save(update_fields=["stock_released", "updated_at"])
-
-
-# --- onboarding ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def merchant_application_create(*, applicant: User, community, **fields) -> MerchantApplication:
-    if MerchantApplication.objects.filter(
-        applicant=applicant, community=community, name=fields["name"], status=MerchantApplication.Status.PENDING
-    ).exists():
-        raise ConflictError("该店铺的入驻申请正在审核中", code="application_pending")
-    application = MerchantApplication.objects.create(applicant=applicant, community=community, **fields)
-    staff_ids = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).values_list(
-        "user_id", flat=True
-    )
-    notify(
-        list(staff_ids),
-        "market.application_submitted",
-        "新的商家入驻申请",
-        f"{application.name}（{application.get_category_display()}）申请入驻{community.name}市集。",
-        data={"application": application.pk},
-        dedupe_key=f"merchant-application:{application.pk}:submitted",
-    )
-    return application
-
-
-@transaction.atomic
-def merchant_application_approve(
-    *, application: MerchantApplication, reviewer: User, note: str = ""
-) -> MerchantApplication:
-    """Open the shop and make the applicant its owner."""
-    application = MerchantApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != MerchantApplication.Status.PENDING:
-        raise InvalidTransition("该申请已处理")
-    if Merchant.objects.filter(community_id=application.community_id, name=application.name).exists():
-        raise ConflictError("本社区已有同名店铺", code="merchant_name_taken")
-    merchant = Merchant.objects.create(
-        name=application.name,
-        community_id=application.community_id,
-        category=application.category,
-        licence_number=application.licence_number,
-        contact_phone=application.contact_phone,
-        description=application.description,
-    )
-    Membership.objects.create(
-        user=application.applicant,
-        role=Role.MERCHANT_MEMBER,
-        scope_type=ContentType.objects.get_for_model(Merchant),
-        scope_id=merchant.pk,
-        position="owner",
-    )
-    application.status = MerchantApplication.Status.APPROVED
-    application.merchant = merchant
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
-    application.review_note = note[:200]
-    application.save()
-    notify(
-        application.applicant,
-        "market.application_approved",
-        "入驻申请已通过",
-        f"「{merchant.name}」已开通，现在可以上架商品了。",
-        data={"application": application.pk, "merchant": merchant.pk},
-        dedupe_key=f"merchant-application:{application.pk}:decided",
-    )
-    return application
-
-
-@transaction.atomic
-def merchant_application_reject(*, application: MerchantApplication, reviewer: User, note: str) -> MerchantApplication:
-    application = MerchantApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != MerchantApplication.Status.PENDING:
-        raise InvalidTransition("该申请已处理")
-    application.status = MerchantApplication.Status.REJECTED
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
-    application.review_note = note[:200]
-    application.save()
-    notify(
-        application.applicant,
-        "market.application_rejected",
-        "入驻申请未通过",
-        f"「{application.name}」的入驻申请未通过：{note}",
-        data={"application": application.pk},
-        dedupe_key=f"merchant-application:{application.pk}:decided",
-    )
-    return application
-
-
-@transaction.atomic
-def merchant_member_add(*, merchant: Merchant, by: User, user: User, position: str = "staff") -> Membership:
-    """The owner adds someone to the shop (position staff, or another owner)."""
-    if merchant.pk not in selectors.merchant_ids_for(by, owner_only=True):
-        raise ForbiddenError("只有店主可以添加成员")
-    scope = {"scope_type": ContentType.objects.get_for_model(Merchant), "scope_id": merchant.pk}
-    if Membership.objects.filter(user=user, role=Role.MERCHANT_MEMBER, **scope).exists():
-        raise ConflictError("该用户已是店铺成员", code="already_member")
-    membership = Membership.objects.create(user=user, role=Role.MERCHANT_MEMBER, position=position, **scope)
-    notify(
-        user,
-        "market.member_added",
-        "你已加入店铺",
-        f"你已成为「{merchant.name}」的成员。",
-        data={"merchant": merchant.pk},
-        dedupe_key=f"merchant:{merchant.pk}:member:{membership.pk}",
-    )
-    return membership
-
-
-@transaction.atomic
-def merchant_member_remove(*, membership: Membership, by: User) -> None:
-    if membership.scope_id not in selectors.merchant_ids_for(by, owner_only=True):
-        raise ForbiddenError("只有店主可以移除成员")
-    if membership.user_id == by.pk:
-        raise ConflictError("不能移除自己", code="cannot_remove_self")
-    membership.delete()
-
-
-# --- catalogue ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def product_create(*, merchant: Merchant, **fields) -> Product:
-    return Product.objects.create(merchant=merchant, **fields)
-
-
-@transaction.atomic
-def product_update(*, product: Product, **fields) -> Product:
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    price = fields.get("price_fen", product.price_fen)
-    points_price = fields.get("points_price", product.points_price)
-    if points_price is not None and points_price > price:
-        raise DomainError("积分价不能高于价格", code="validation_error", fields={"points_price": ["不能高于价格"]})
-    for name, value in fields.items():
-        setattr(product, name, value)
-    product.save()
-    return product
-
-
-# --- orders -------------------------------------------------------------------------------
 
 
 def _reserve(product_id: int, quantity: int, name: str) -> None:
@@ -313,6 +149,9 @@ def _attach_payment(order: Order, *, points_fen: int, description: str) -> Order
     Order.objects.filter(pk=order.pk).update(payment_intent=intent)
     order.refresh_from_db()
     return order
+
+
+# --- market orders ------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -382,7 +221,7 @@ def order_create(
             for pid in ids
         ]
     )
-    OrderHistory.objects.create(order=order, to_status=S.PENDING_PAYMENT, actor=user, note="下单")
+    record_created(order, A.PLACE, actor=user, note="下单")
     first = products[ids[0]].name
     description = f"{merchant.name}-{first}" + ("等" if len(ids) > 1 else "")
     return _attach_payment(order, points_fen=points_to_use, description=description)
@@ -404,13 +243,13 @@ def order_cancel(*, order: Order, by: User) -> Order:
     if order.kind != Order.Kind.MARKET:
         raise InvalidTransition("设备订单不能取消")
     if order.status == S.PENDING_PAYMENT:
-        _transition(order, S.CANCELLED, actor=by, note="用户取消")
+        _advance(order, A.CANCEL, actor=by, note="用户取消")
         _release_stock(order)
         if order.payment_intent_id:
             payments.payment_intent_close(intent=order.payment_intent, reason="cancelled")
         return order
     if order.status == S.PAID:
-        _transition(order, S.REFUNDED, actor=by, note="用户取消，全额退款")
+        _advance(order, A.REFUND, actor=by, note="用户取消，全额退款")
         _release_stock(order)
         intent = order.payment_intent
         intent.refresh_from_db()
@@ -424,37 +263,35 @@ def order_cancel(*, order: Order, by: User) -> Order:
 
 @transaction.atomic
 def order_accept(*, order: Order, by: User) -> Order:
-    order = _lock_order(order)
+    order = lock_order(order)
     if order.kind != Order.Kind.MARKET:
         raise InvalidTransition("设备订单无需接单")
-    return _transition(order, S.ACCEPTED, actor=by)
+    return _advance(order, A.ACCEPT, actor=by)
 
 
 @transaction.atomic
 def order_ready(*, order: Order, by: User) -> Order:
-    order = _lock_order(order)
-    if order.status != S.ACCEPTED:
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，请先接单")
-    return _transition(order, S.READY, actor=by)
+    order = lock_order(order)
+    return _advance(order, A.READY, actor=by)
 
 
 @transaction.atomic
 def order_complete(*, order: Order, by: User, pickup_code: str) -> Order:
     """The merchant hands the goods over and checks the resident's pickup code."""
-    order = _lock_order(order)
-    if order.status != S.READY:
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，不能完成")
+    order = lock_order(order)
+    refuse_unless_can(order, A.PICK_UP)
     if not hmac.compare_digest(order.pickup_code.encode(), str(pickup_code).encode()):
         raise WrongPickupCode(fields={"pickup_code": ["取货码不正确"]})
-    return _transition(order, S.COMPLETED, actor=by, note="凭取货码取货")
+    return _advance(order, A.PICK_UP, actor=by, note="凭取货码取货")
 
 
 @transaction.atomic
 def order_refund(*, order: Order, by: User | None, amount_fen: int, reason: str) -> Order:
     """Refund part or all of a paid order. Never more than was paid; the whole amount ends the order."""
     order = _lock_order_with_payment(order)
-    if order.status not in (S.PAID, S.ACCEPTED, S.READY, S.COMPLETED) or order.payment_intent_id is None:
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，不能退款")
+    refuse_unless_can(order, A.REFUND)
+    if order.payment_intent_id is None:
+        raise InvalidTransition("订单没有支付记录，不能退款")
     refund = payments.refund_create(
         intent=order.payment_intent, amount_fen=amount_fen, reason=reason or "商家退款", requested_by=by
     )
@@ -462,11 +299,11 @@ def order_refund(*, order: Order, by: User | None, amount_fen: int, reason: str)
     label = f"退款 {refund.amount_fen / 100:.2f} 元：{reason}"
     if intent.refunded_fen >= intent.amount_fen:
         was_completed = order.status == S.COMPLETED
-        _transition(order, S.REFUNDED, actor=by, note=label)
+        _advance(order, A.REFUND, actor=by, note=label)
         if not was_completed:
             _release_stock(order)
     else:
-        _note(order, f"部分{label}", actor=by)
+        record_step(order, A.PARTIAL_REFUND, actor=by, note=f"部分{label}")
         notify(
             order.user_id,
             "market.order_partially_refunded",
@@ -478,22 +315,6 @@ def order_refund(*, order: Order, by: User | None, amount_fen: int, reason: str)
     return order
 
 
-@transaction.atomic
-def review_create(*, order: Order, user: User, rating: int, content: str = "") -> Review:
-    order = _lock_order(order)
-    if order.user_id != user.pk:
-        raise ForbiddenError()
-    if order.status != S.COMPLETED:
-        raise InvalidTransition("订单完成后才能评价")
-    try:
-        with transaction.atomic():
-            return Review.objects.create(
-                order=order, user=user, merchant=order.merchant, rating=rating, content=content
-            )
-    except IntegrityError:
-        raise ConflictError("该订单已评价", code="already_reviewed") from None
-
-
 # --- payment outcomes (called by merchants.receivers, inside the payments transaction) ------
 
 
@@ -503,13 +324,13 @@ def on_payment_succeeded(intent: PaymentIntent) -> None:
     )
     if order is None or order.status != S.PENDING_PAYMENT:
         return
-    _transition(order, S.PAID, note="支付成功")
+    _advance(order, A.PAY, note="支付成功")
     if order.kind == Order.Kind.RICE_MILL:
         from merchants.devices import rice_mill_dispense
 
         rice_mill_dispense(order)
     elif order.kind == Order.Kind.CABINET:
-        _transition(order, S.COMPLETED, note="无人柜自动结算")
+        _advance(order, A.COMPLETE, note="无人柜自动结算")
 
 
 def on_payment_ended(intent: PaymentIntent, reason: str) -> None:
@@ -519,7 +340,7 @@ def on_payment_ended(intent: PaymentIntent, reason: str) -> None:
     if order is None or order.status != S.PENDING_PAYMENT:
         return  # already cancelled by the resident, or paid: nothing to do
     note = {"expired": "超时未支付，订单已取消", "cancelled": "用户取消"}.get(reason, f"支付未完成（{reason}）")
-    _transition(order, S.CANCELLED, note=note)
+    _advance(order, A.CANCEL, note=note)
     _release_stock(order)
 
 
@@ -536,6 +357,106 @@ def on_refund_succeeded(intent: PaymentIntent, refund) -> None:
         data={"order": order.pk, "refund": refund.pk},
         dedupe_key=f"market-refund:{refund.pk}:succeeded",
     )
+
+
+# --- device orders (merchants/devices.py: rice mill, unmanned cabinet) ----------------------
+
+
+@transaction.atomic
+def order_create_for_device(
+    *,
+    kind: str,
+    user: User,
+    merchant: Merchant,
+    device: Device,
+    lines: list[OrderItem],
+    note: str,
+    actor: User | None = None,
+    review_reasons: list[str] | None = None,
+) -> Order:
+    """A device's order of `lines` (unsaved items): placed and awaiting payment, or — when the device's
+    readings were ambiguous (`review_reasons`) — flagged for the merchant's review, charged nothing yet."""
+    review_note = "；".join(review_reasons or [])
+    order = Order.objects.create(
+        number=_new_order_number(),
+        user=user,
+        merchant=merchant,
+        kind=kind,
+        status=S.UNDER_REVIEW if review_note else S.PENDING_PAYMENT,
+        total_fen=sum(line.subtotal_fen for line in lines),
+        device=device,
+        needs_review=bool(review_note),
+        review_note=review_note[:300],
+    )
+    for line in lines:
+        line.order = order
+    OrderItem.objects.bulk_create(lines)
+    if not review_note:
+        record_created(order, A.PLACE, actor=actor, note=note)
+        return order
+    record_created(order, A.FLAG_FOR_REVIEW, actor=actor, note=note)
+    _notify(order, S.UNDER_REVIEW, "称重结果不明确")
+    return order
+
+
+@transaction.atomic
+def order_payment_create(*, order: Order, description: str) -> Order:
+    """The payment intent of a device order placed for cash (the resident pays at the machine)."""
+    return _attach_payment(order, points_fen=0, description=description)
+
+
+@transaction.atomic
+def order_payment_link(*, order: Order, intent: PaymentIntent) -> None:
+    """Name the intent that charged a device order afterwards (the cabinet's Pay Score completion).
+
+    Only the link is written: the payment receiver may already have moved the order on."""
+    Order.objects.filter(pk=order.pk).update(payment_intent=intent)
+
+
+@transaction.atomic
+def order_complete_dispensed(*, order: Order, note: str) -> Order:
+    """The device handed the goods over: a paid device order completes. A repeated report changes nothing."""
+    order = _lock_order_with_payment(order)
+    if order.status == S.PAID:
+        _advance(order, A.COMPLETE, note=note)
+    return order
+
+
+@transaction.atomic
+def order_refund_failed_dispense(*, order: Order, reason: str) -> Order:
+    """The device could not hand the goods over: a paid device order is refunded in full. A repeated
+    report changes nothing."""
+    order = _lock_order_with_payment(order)
+    if order.status != S.PAID:
+        return order
+    intent = order.payment_intent
+    intent.refresh_from_db()
+    return order_refund(order=order, by=None, amount_fen=intent.refundable_fen, reason=reason)
+
+
+@transaction.atomic
+def order_lock_for_review(*, order: Order) -> Order:
+    """Lock an order flagged for review for the caller's transaction (409 if it is not waiting for one)."""
+    order = lock_order(order)
+    refuse_unless_can(order, A.REVIEW)
+    return order
+
+
+@transaction.atomic
+def order_settle_review(*, order: Order, by: User, lines: list[OrderItem], note: str) -> Order:
+    """The merchant's review decided what was taken: the order's lines become `lines` and it awaits
+    payment, or, nothing taken, it is cancelled without a charge."""
+    lock(order)
+    action = A.REVIEW if lines else A.CANCEL
+    refuse_unless_can(order, action)
+    order.items.all().delete()
+    for line in lines:
+        line.order = order
+    OrderItem.objects.bulk_create(lines)
+    order.total_fen = sum(line.subtotal_fen for line in lines)
+    order.needs_review = False
+    order.save(update_fields=["total_fen", "needs_review", "updated_at"])
+    return _advance(order, action, actor=by, note=note)
 
 
 def decrement_stock_taken(product_id: int, quantity: int) -> None:

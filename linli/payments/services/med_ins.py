@@ -4,7 +4,7 @@ A refund of a mixed order has two parts: the cash part is refunded through WeCha
 (its callback comes to the refund-notify endpoint), the insurance part by the 医保 platform, which
 WeChat only learns about afterwards. So a refund with an insurance part stays pending after its cash
 callback; `med_ins_refunds_sync` (beat job `payments.med_ins_refunds_sync`) asks WeChat about both
-parts and applies the answer through `services.refund_notification_handle`, the same idempotent
+parts and applies the answer through `refunds.refund_notification_handle`, the same idempotent
 handler as the callbacks: completed (refund_succeeded) or failed (refund_failed, refundable again).
 
 WeChat learns that the 医保 platform refunded the insurance part from us (医保退款通知,
@@ -19,10 +19,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from linli.api.errors import InvalidTransition
-from linli.payments import services
 from linli.payments.models import PaymentNotification, Provider, Refund
 from linli.payments.providers import get_provider
 from linli.payments.providers.base import ProviderError
+from linli.payments.services._common import upstream_error
+from linli.payments.services.refunds import refund_notification_handle
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def _settle(provider, refund: Refund) -> PaymentNotification | None:
     status, cash_refunded, refund_id = provider.refund_state(refund)
     if status == "PROCESSING":
         return None
-    return services.refund_notification_handle(
+    return refund_notification_handle(
         provider=Provider.WECHAT_MED_INS,
         event_type="REFUND.QUERY",
         out_refund_no=refund.out_refund_no,
@@ -85,6 +86,6 @@ def med_ins_refund_confirm(*, refund: Refund, refund_time=None) -> Refund:
         provider.insurance_refund_report(refund, refund_time=refund_time or timezone.now())
         _settle(provider, refund)
     except ProviderError as exc:
-        raise services._upstream(exc) from None
+        raise upstream_error(exc) from None
     refund.refresh_from_db()
     return refund

@@ -1,6 +1,10 @@
-"""Pay Score (支付分) writes that only the real provider has: starting the authorisation and applying
-WeChat Pay's Pay Score callbacks. The two-step service orders themselves are in `services.py`
-(section "Pay Score"), the same for the sandbox and WeChat Pay.
+"""Pay Score (支付分): contracts (免密支付授权) and two-step service orders, the same for the sandbox and
+WeChat Pay, and what only the real provider has: starting the authorisation and applying WeChat Pay's
+Pay Score callbacks.
+
+Service orders: `service_order_create` when the service starts (the cabinet door opens), then
+`service_order_complete` with the settled amount (0 cancels it). The charge is a `PaymentIntent` of
+the same purpose; its success reaches the owner as payment_succeeded, like any other payment.
 
 Callbacks (`POST /api/v1/payments/wechat/payscore-notify/`), verified and decrypted like the
 payment callbacks, all recorded as a `PaymentNotification`, and idempotent:
@@ -9,7 +13,7 @@ payment callbacks, all recorded as a `PaymentNotification`, and idempotent:
   contract_id is our authorization_code (the payer is the resident with the callback's openid);
 * `PAYSCORE.USER_CLOSE_SERVICE` — the user ended it in WeChat: the contract is terminated;
 * `PAYSCORE.USER_PAID` — WeChat Pay collected a completed service order: its charge intent goes
-  through `services.payment_notification_handle`, like any other payment result.
+  through `callbacks.payment_notification_handle`, like any other payment result.
 
 A lost USER_PAID is caught up by `service_orders_catch_up` (beat job `payments.payscore_catch_up`):
 completed orders whose charge is still unpaid after a while are queried and applied the same way.
@@ -17,28 +21,175 @@ completed orders whose charge is still unpaid after a while are queried and appl
 
 import json
 import logging
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.api.errors import DomainError
-from linli.payments import services
+from linli.api.errors import DomainError, NotFoundError
 from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification, Provider, ServiceOrder
 from linli.payments.providers import default_provider_name, get_provider
-from linli.payments.providers.base import ProviderError
+from linli.payments.providers.base import ProviderError, TransactionState
+from linli.payments.services._common import new_number, upstream_error
+from linli.payments.services.callbacks import payment_notification_handle
+from linli.payments.services.errors import (
+    ContractRequired,
+    InvalidNotification,
+    InvalidNotificationSignature,
+    NotificationNotReady,
+    PayScoreUnavailable,
+    WeChatLoginRequired,
+)
 
 logger = logging.getLogger(__name__)
 Outcome = PaymentNotification.Outcome
 
 
-class NotificationNotReady(DomainError):
-    """WeChat Pay should call again later (it retries any answer that is not 2xx)."""
+# --- contracts and service orders ------------------------------------------------------------
 
-    status_code = 503
-    code = "notification_not_ready"
-    default_message = "暂时无法处理该通知，请稍后重试"
+
+def _payscore_error(exc: ProviderError) -> DomainError:
+    """A Pay Score refusal is 400 `payscore_rejected` with WeChat Pay's reason; an outage is 502."""
+    if exc.transient:
+        return upstream_error(exc)
+    logger.warning("pay score refused: %s (%s)", exc, exc.code)
+    return DomainError(f"微信支付分未受理：{exc}", code="payscore_rejected")
+
+
+@transaction.atomic
+def contract_sign_sandbox(*, user) -> PaymentContract:
+    """The sandbox's stand-in for the Pay Score authorisation page: an accepted contract at once."""
+    if not settings.LINLI_SANDBOX:
+        raise NotFoundError()
+    contract = PaymentContract.objects.filter(
+        user=user, provider=Provider.SANDBOX, status=PaymentContract.Status.ACTIVE
+    ).first()
+    if contract is not None:
+        return contract
+    return PaymentContract.objects.create(
+        user=user, provider=Provider.SANDBOX, contract_id=f"sandbox-{secrets.token_hex(12)}"
+    )
+
+
+@transaction.atomic
+def contract_terminate(*, contract: PaymentContract) -> PaymentContract:
+    contract = PaymentContract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status == PaymentContract.Status.ACTIVE:
+        if contract.provider != Provider.SANDBOX:
+            provider = get_provider(contract.provider)
+            if provider.supports_service_orders:
+                try:
+                    provider.contract_terminate(contract, reason="用户在邻礼通解除授权")
+                except ProviderError as exc:
+                    raise _payscore_error(exc) from None
+        contract.status = PaymentContract.Status.TERMINATED
+        contract.terminated_at = timezone.now()
+        contract.save(update_fields=["status", "terminated_at", "updated_at"])
+    return contract
+
+
+@transaction.atomic
+def service_order_create(
+    *, payer, purpose: str, reference: str, description: str, risk_amount_fen: int
+) -> ServiceOrder:
+    """Pay Score step 1, when the service starts (the cabinet door opens). Needs an accepted contract."""
+    name = default_provider_name()
+    provider = get_provider(name)
+    if not provider.supports_service_orders:
+        raise PayScoreUnavailable()
+    contract = PaymentContract.objects.filter(user=payer, provider=name, status=PaymentContract.Status.ACTIVE).first()
+    if contract is None:
+        raise ContractRequired()
+    if name == Provider.WECHAT_PAY and not payer.wechat_openid:
+        raise WeChatLoginRequired()
+    service_order = ServiceOrder.objects.create(
+        payer=payer,
+        contract=contract,
+        purpose=purpose,
+        reference=str(reference),
+        description=description[:127],
+        provider=name,
+        out_order_no=new_number("LS"),
+        risk_amount_fen=risk_amount_fen,
+    )
+    try:
+        provider.service_order_create(service_order, openid=payer.wechat_openid or "")
+    except ProviderError as exc:
+        raise _payscore_error(exc) from None
+    return service_order
+
+
+@transaction.atomic
+def service_order_complete(
+    *, service_order: ServiceOrder, amount_fen: int, reference: str | None = None
+) -> PaymentIntent | None:
+    """Pay Score step 2: the settled amount. 0 cancels it. The charge is an intent of the same purpose
+    (and of `reference` when given: the thing finally bought, e.g. the order made at settlement); its
+    success reaches the owner as payment_succeeded. Completing twice changes nothing."""
+    service_order = ServiceOrder.objects.select_for_update().get(pk=service_order.pk)
+    if service_order.status != ServiceOrder.Status.CREATED:
+        return service_order.intent
+    if amount_fen <= 0:
+        service_order_cancel(service_order=service_order, reason="未产生费用")
+        return None
+    if amount_fen > service_order.risk_amount_fen:
+        raise DomainError("结算金额超过服务订单的风险金额上限", code="amount_above_risk_limit")
+    provider = get_provider(service_order.provider)
+    intent = PaymentIntent.objects.create(
+        payer=service_order.payer,
+        amount_fen=amount_fen,
+        purpose=service_order.purpose,
+        reference=str(reference) if reference is not None else service_order.reference,
+        description=service_order.description,
+        method=PaymentIntent.Method.WECHAT_PAY,
+        provider=service_order.provider,
+        out_trade_no=new_number("LP"),
+        expires_at=None,  # Pay Score collects on its own schedule; never closed by the expiry job
+    )
+    service_order.intent = intent
+    service_order.status = ServiceOrder.Status.COMPLETED
+    service_order.finished_at = timezone.now()
+    service_order.save(update_fields=["intent", "status", "finished_at", "updated_at"])
+    try:
+        step = provider.service_order_complete(service_order, intent=intent)
+    except ProviderError as exc:
+        raise _payscore_error(exc) from None
+    if step.collected:
+        payment_notification_handle(
+            provider=service_order.provider,
+            event_type="PAYSCORE.USER_PAID",
+            state=TransactionState(
+                out_trade_no=intent.out_trade_no,
+                trade_state="SUCCESS",
+                transaction_id=step.provider_reference,
+                amount_fen=intent.cash_fen,
+                payload={"out_order_no": service_order.out_order_no, "amount": {"total": intent.cash_fen}},
+            ),
+            notification_id=f"{service_order.provider}-{service_order.out_order_no}",
+        )
+    intent.refresh_from_db()
+    return intent
+
+
+@transaction.atomic
+def service_order_cancel(*, service_order: ServiceOrder, reason: str) -> ServiceOrder:
+    service_order = ServiceOrder.objects.select_for_update().get(pk=service_order.pk)
+    if service_order.status != ServiceOrder.Status.CREATED:
+        return service_order
+    try:
+        get_provider(service_order.provider).service_order_cancel(service_order, reason=reason)
+    except ProviderError as exc:
+        raise _payscore_error(exc) from None
+    service_order.status = ServiceOrder.Status.CANCELLED
+    service_order.finished_at = timezone.now()
+    service_order.save(update_fields=["status", "finished_at", "updated_at"])
+    return service_order
+
+
+# --- authorisation (WeChat Pay) -------------------------------------------------------------
 
 
 def contract_authorize_start(*, user) -> dict:
@@ -47,7 +198,7 @@ def contract_authorize_start(*, user) -> dict:
     name = default_provider_name()
     provider = get_provider(name)
     if not provider.supports_service_orders:
-        raise services.PayScoreUnavailable()
+        raise PayScoreUnavailable()
     answer = {
         "provider": name,
         "contract": None,
@@ -58,17 +209,20 @@ def contract_authorize_start(*, user) -> dict:
     }
     contract = PaymentContract.objects.filter(user=user, provider=name, status=PaymentContract.Status.ACTIVE).first()
     if contract is None and name == Provider.SANDBOX:
-        contract = services.contract_sign_sandbox(user=user)
+        contract = contract_sign_sandbox(user=user)
     if contract is not None:
         return {**answer, "contract": contract}
     if not user.wechat_openid:
-        raise services.WeChatLoginRequired("请先用微信登录后再开通支付分")
-    code = services._new_number("LA")
+        raise WeChatLoginRequired("请先用微信登录后再开通支付分")
+    code = new_number("LA")
     try:
         params = provider.contract_start(authorization_code=code)
     except ProviderError as exc:
-        raise services._payscore_error(exc) from None
+        raise _payscore_error(exc) from None
     return {**answer, "authorization_code": code, **params}
+
+
+# --- WeChat Pay's Pay Score callbacks -----------------------------------------------------------
 
 
 def payscore_notification_receive(*, headers, body: bytes) -> PaymentNotification:
@@ -77,13 +231,13 @@ def payscore_notification_receive(*, headers, body: bytes) -> PaymentNotificatio
     client = provider.client
     if not client.verify_headers(headers, body):
         logger.warning("payscore notification with an invalid signature rejected")
-        raise services.InvalidNotificationSignature()
+        raise InvalidNotificationSignature()
     try:
         envelope = json.loads(body)
         resource = client.decrypt(envelope.get("resource"))
     except (ValueError, AttributeError):
         logger.warning("payscore notification: resource could not be decrypted")
-        raise services.InvalidNotification() from None
+        raise InvalidNotification() from None
     event_type = str(envelope.get("event_type", ""))[:40]
     notification_id = str(envelope.get("id", ""))[:64]
     if event_type == "PAYSCORE.USER_PAID":
@@ -124,7 +278,7 @@ def _user_paid(resource: dict, *, event_type: str, notification_id: str) -> Paym
     if service_order.intent_id is None:
         logger.error("payscore USER_PAID for %s, which we have not completed: asking WeChat Pay to retry", out_order_no)
         raise NotificationNotReady()
-    return services.payment_notification_handle(
+    return payment_notification_handle(
         provider=Provider.WECHAT_PAY,
         event_type=event_type,
         state=paid_state(resource, out_trade_no=service_order.intent.out_trade_no),
@@ -215,7 +369,7 @@ def service_orders_catch_up(*, now=None, after: timedelta = CATCH_UP_AFTER, limi
         state = paid_state(order, out_trade_no=out_trade_no)
         if state.trade_state != "SUCCESS":
             continue  # not collected yet (USER_PAYING…): asked again on the next run
-        notification = services.payment_notification_handle(
+        notification = payment_notification_handle(
             provider=Provider.WECHAT_PAY,
             event_type="PAYSCORE.QUERY",
             state=state,

@@ -1,0 +1,70 @@
+"""Every write of the market, one module per area; the public names are re-exported here, so callers
+write `services.order_create(...)`. Views, admin actions, receivers and the device flows
+(`merchants/devices.py`) use only these names, never a module's private helpers."""
+
+from merchants.services.catalogue import product_create, product_update
+from merchants.services.onboarding import (
+    merchant_application_approve,
+    merchant_application_create,
+    merchant_application_reject,
+    merchant_member_add,
+    merchant_member_remove,
+)
+from merchants.services.orders import (
+    ORDER_PURPOSE,
+    ProductUnavailable,
+    SoldOut,
+    WrongPickupCode,
+    decrement_stock_taken,
+    on_payment_ended,
+    on_payment_succeeded,
+    on_refund_succeeded,
+    order_accept,
+    order_cancel,
+    order_complete,
+    order_complete_dispensed,
+    order_create,
+    order_create_for_device,
+    order_lock_for_review,
+    order_pay,
+    order_payment_create,
+    order_payment_link,
+    order_ready,
+    order_refund,
+    order_refund_failed_dispense,
+    order_settle_review,
+)
+from merchants.services.reviews import review_create
+
+__all__ = [
+    "ORDER_PURPOSE",
+    "ProductUnavailable",
+    "SoldOut",
+    "WrongPickupCode",
+    "decrement_stock_taken",
+    "merchant_application_approve",
+    "merchant_application_create",
+    "merchant_application_reject",
+    "merchant_member_add",
+    "merchant_member_remove",
+    "on_payment_ended",
+    "on_payment_succeeded",
+    "on_refund_succeeded",
+    "order_accept",
+    "order_cancel",
+    "order_complete",
+    "order_complete_dispensed",
+    "order_create",
+    "order_create_for_device",
+    "order_lock_for_review",
+    "order_pay",
+    "order_payment_create",
+    "order_payment_link",
+    "order_ready",
+    "order_refund",
+    "order_refund_failed_dispense",
+    "order_settle_review",
+    "product_create",
+    "product_update",
+    "review_create",
+]
