@@ -14,18 +14,20 @@ from django.utils import timezone
 from enforcement import selectors
 from enforcement.models import (
     Case,
-    CaseEvent,
+    CaseHistory,
     Category,
     Domain,
     Empowerment,
     Finding,
     Inspection,
+    InspectionHistory,
     Matter,
     Open311Client,
     PlatformUpdate,
     ProblemReport,
-    ReportEvent,
+    ReportHistory,
     ReportRequest,
+    ReportRequestHistory,
     SandboxPush,
     Scenario,
     SensorEpisode,
@@ -142,8 +144,8 @@ class EmpowermentAdmin(ExportMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/enforcement/empowerment/import.html", context)
 
 
-class ReportEventInline(admin.TabularInline):
-    model = ReportEvent
+class ReportHistoryInline(admin.TabularInline):
+    model = ReportHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "team", "note", "internal")
@@ -175,7 +177,7 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "created_at",
         "updated_at",
     )
-    inlines = [ReportEventInline]
+    inlines = [ReportHistoryInline]
     actions = ["dispatch", "escalate_now"]
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")
@@ -203,6 +205,17 @@ class ProblemReportAdmin(TeamScopedAdmin):
         apply_service(self, request, overdue, "升级", escalate, unit="条线索")
 
 
+class ReportRequestHistoryInline(admin.TabularInline):
+    model = ReportRequestHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReportRequest)
 class ReportRequestAdmin(TeamScopedAdmin):
     list_display = ("report", "kind", "status", "team", "reason", "requested_by", "created_at", "decided_by")
@@ -210,6 +223,7 @@ class ReportRequestAdmin(TeamScopedAdmin):
     list_select_related = ("report__category", "team", "requested_by", "decided_by")
     readonly_fields = [f.name for f in ReportRequest._meta.fields]
     date_hierarchy = "created_at"
+    inlines = [ReportRequestHistoryInline]
     actions = ["approve", "reject"]
 
     def _decide(self, request, queryset, approve: bool, label: str):
@@ -259,6 +273,17 @@ class FindingInline(admin.TabularInline):
         return False
 
 
+class InspectionHistoryInline(admin.TabularInline):
+    model = InspectionHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Inspection)
 class InspectionAdmin(TeamScopedAdmin):
     team_field = "teams"
@@ -269,11 +294,11 @@ class InspectionAdmin(TeamScopedAdmin):
     date_hierarchy = "planned_at"
     readonly_fields = ("status", "started_at", "completed_at", "created_by")
     filter_horizontal = ("matters", "teams")
-    inlines = [FindingInline]
+    inlines = [FindingInline, InspectionHistoryInline]
 
 
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
+class CaseHistoryInline(admin.TabularInline):
+    model = CaseHistory
     extra = 0
     can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
@@ -306,7 +331,7 @@ class CaseAdmin(TeamScopedAdmin):
         "platform_status_at",
     )
     raw_id_fields = ("report", "finding")
-    inlines = [CaseEventInline]
+    inlines = [CaseHistoryInline]
     actions = ["push_again"]
 
     def has_add_permission(self, request):

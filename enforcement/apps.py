@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class EnforcementConfig(AppConfig):
     """「大综合一体化」 administrative enforcement: matters and empowerment, the problem-report loop,
-    joint inspections, cases and the provincial platform, Open311."""
+    joint inspections, cases and their push to the provincial platform (`provincial.py`), Open311."""
 
     name = "enforcement"
     label = "enforcement"

@@ -6,8 +6,8 @@ from enforcement import conf
 
 
 @register()
-def platform_secret_configured(app_configs, **kwargs):
-    if conf.platform_url() and not conf.platform_secret():
+def provincial_secret_configured(app_configs, **kwargs):
+    if conf.provincial_url() and not conf.provincial_secret():
         return [
             Error(
                 "ENFORCEMENT_PLATFORM_URL is set but ENFORCEMENT_PLATFORM_SECRET is empty",

@@ -11,17 +11,17 @@ def _get(name: str, default):
     return getattr(settings, name, default)
 
 
-def platform_url() -> str:
-    """Base URL of the provincial 「大综合一体化」 platform; empty → the built-in sandbox receiver."""
+def provincial_url() -> str:
+    """Base URL of the provincial 「大综合一体化」 case platform; empty → the built-in sandbox receiver."""
     return _get("ENFORCEMENT_PLATFORM_URL", env_str("ENFORCEMENT_PLATFORM_URL")).rstrip("/")
 
 
-def platform_secret() -> str:
-    """Shared secret for the HMAC-SHA256 signature of every request to the platform."""
+def provincial_secret() -> str:
+    """Shared secret for the HMAC-SHA256 signature of every request to the provincial platform."""
     return _get("ENFORCEMENT_PLATFORM_SECRET", env_str("ENFORCEMENT_PLATFORM_SECRET"))
 
 
-def platform_timeout() -> float:
+def provincial_timeout() -> float:
     return float(_get("ENFORCEMENT_PLATFORM_TIMEOUT_SECONDS", env_int("ENFORCEMENT_PLATFORM_TIMEOUT_SECONDS", 10)))
 
 

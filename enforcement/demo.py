@@ -334,7 +334,7 @@ def _history(users, departments, teams):
         if hours_to_resolve is not None:
             changes["resolved_at"] = created + timedelta(hours=hours_to_resolve)
         ProblemReport.objects.filter(pk=report.pk).update(**changes)
-        report.events.update(created_at=created)
+        report.history.update(created_at=created)
 
     def loop(report, actor, outcome, feedback, close=True):
         report_services.report_accept(report=report, actor=actor)

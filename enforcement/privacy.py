@@ -8,7 +8,7 @@ contact details, rating comment and photos go, the description is blanked; follo
 
 from django.utils import timezone
 
-from enforcement.models import ProblemReport, ReportEvent, ReportFollower
+from enforcement.models import ProblemReport, ReportFollower, ReportHistory
 
 ERASED = "（用户已注销）"
 
@@ -55,5 +55,5 @@ def anonymise(user) -> None:
     ProblemReport.objects.filter(reporter=user).update(
         reporter=None, contact_name="", contact_phone="", rating_comment="", updated_at=timezone.now()
     )
-    ReportEvent.objects.filter(actor=user, action=ReportEvent.Action.RATE).update(note="")
+    ReportHistory.objects.filter(actor=user, action=ReportHistory.Action.RATE).update(note="")
     ReportFollower.objects.filter(user=user).delete()

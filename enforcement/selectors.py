@@ -19,8 +19,8 @@ from enforcement.models import (
     Inspection,
     Matter,
     ProblemReport,
-    ReportEvent,
     ReportFollower,
+    ReportHistory,
     ReportRequest,
     Team,
 )
@@ -210,10 +210,10 @@ def reports_for_staff(user: User) -> QuerySet[ProblemReport]:
 
 
 def staff_report_detail(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
-    events = ReportEvent.objects.select_related("actor", "team").order_by("created_at", "id")
+    history = ReportHistory.objects.select_related("actor", "team").order_by("created_at", "id")
     requests = ReportRequest.objects.select_related("team", "requested_by", "decided_by").order_by("created_at")
     return queryset.select_related("device", "merged_into").prefetch_related(
-        Prefetch("events", queryset=events),
+        Prefetch("history", queryset=history),
         Prefetch("requests", queryset=requests),
         Prefetch("cases", queryset=Case.objects.order_by("filed_at")),
     )
@@ -228,10 +228,10 @@ def reports_of(user: User) -> QuerySet[ProblemReport]:
 
 
 def public_timeline(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
-    public = ReportEvent.objects.filter(action__in=ReportEvent.PUBLIC_ACTIONS, internal=False).order_by(
+    public = ReportHistory.objects.filter(action__in=ReportHistory.PUBLIC_ACTIONS, internal=False).order_by(
         "created_at", "id"
     )
-    return queryset.prefetch_related(Prefetch("events", queryset=public, to_attr="public_events"))
+    return queryset.prefetch_related(Prefetch("history", queryset=public, to_attr="public_events"))
 
 
 def followable_reports() -> QuerySet[ProblemReport]:
@@ -293,8 +293,8 @@ def cases_for_staff(user: User) -> QuerySet[Case]:
 
 
 def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    from enforcement.models import CaseEvent
+    from enforcement.models import CaseHistory
 
     return queryset.prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "id"))
+        Prefetch("history", queryset=CaseHistory.objects.select_related("actor").order_by("created_at", "id"))
     )

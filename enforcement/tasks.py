@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
-from enforcement.platform import PlatformError, PlatformUnavailable
+from enforcement.provincial import ProvincialError, ProvincialUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def push_case(self, case_id: int) -> bool:
 
     try:
         return case_push(case_id=case_id, final=self.request.retries >= self.max_retries)
-    except PlatformUnavailable as exc:
+    except ProvincialUnavailable as exc:
         countdown = get_exponential_backoff_interval(
             factor=PUSH_BACKOFF_SECONDS,
             retries=self.request.retries,
@@ -49,7 +49,7 @@ def pull_platform_updates() -> int:
 
     try:
         return platform_updates_pull()
-    except PlatformError as exc:  # the next beat tries again from the same cursor
+    except ProvincialError as exc:  # the next beat tries again from the same cursor
         logger.warning("pulling platform updates failed: %s", exc)
         return 0
 

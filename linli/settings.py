@@ -273,7 +273,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemReportStatusEnum": "enforcement.models.ProblemReport.Status",
         "ProblemReportChannelEnum": "enforcement.models.ProblemReport.Channel",
         "ProblemReportOutcomeEnum": "enforcement.models.ProblemReport.Outcome",
-        "ProblemReportActionEnum": "enforcement.models.ReportEvent.Action",
+        "ProblemReportActionEnum": "enforcement.models.ReportHistory.Action",
         "StaffReportChannelEnum": "enforcement.api.serializers.STAFF_CHANNELS",
         "ReportRequestKindEnum": "enforcement.models.ReportRequest.Kind",
         "ReportRequestStatusEnum": "enforcement.models.ReportRequest.Status",
@@ -284,7 +284,7 @@ SPECTACULAR_SETTINGS = {
         "FindingSeverityEnum": "enforcement.models.Finding.Severity",
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
-        "EnforcementCaseActionEnum": "enforcement.models.CaseEvent.Action",
+        "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

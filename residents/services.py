@@ -16,7 +16,7 @@ from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, N
 from linli.api.errors import field_error as _field_error
 from linli.notifications.services import notify
 from linli.regions.models import Community
-from linli.workflow import can, record_step, transition
+from linli.workflow import check, record_step, transition
 from residents import selectors
 from residents.models import (
     Announcement,
@@ -34,21 +34,6 @@ MAX_PHOTOS = 9
 
 Status = WorkOrder.Status
 Action = WorkOrder.Action
-
-
-def _refuse_unless_can(obj, action: str) -> None:
-    """The workflow's 409 before the rest of the input is checked (`transition()` checks only when it moves)."""
-    if not can(obj, action):
-        label = type(obj).workflow.label(action)
-        raise InvalidTransition(f"{obj._meta.verbose_name}当前为「{obj.get_status_display()}」，不能{label}")
-
-
-def _record_created(obj, action: str, *, actor: User | None, note: str = ""):
-    """The first history row: from no status (`record_step()` records a step from the current one)."""
-    history = type(obj).workflow.history_model
-    return history.objects.create(
-        **{history.subject_field: obj}, action=action, to_status=obj.status, actor=actor, note=note
-    )
 
 
 # --- household verification ----------------------------------------------------------------------
@@ -85,7 +70,7 @@ def verification_submit(*, user: User, room: Room, relation: str, real_name: str
             )
     except IntegrityError:
         raise VerificationPending() from None
-    _record_created(verification, Verification.Action.SUBMIT, actor=user)
+    record_step(verification, Verification.Action.SUBMIT, actor=user, from_status="")
     notify(
         selectors.community_staff_of(community_id),
         "verification.submitted",
@@ -101,7 +86,7 @@ def _locked_for_review(verification: Verification, reviewer: User, action: str) 
     verification = Verification.objects.select_for_update().get(pk=verification.pk)
     if not (reviewer.is_superuser or _is_community_staff(reviewer, verification.community_id)):
         raise ForbiddenError("只有本社区工作人员可以审核")
-    _refuse_unless_can(verification, action)
+    check(verification, action)
     return verification
 
 
@@ -330,7 +315,7 @@ def work_order_submit(
         resolution_due_at=now + category.resolution_time,
     )
     note = "" if filed_by is None else f"{filed_by}代办（{work_order.get_channel_display()}）"
-    event = _record_created(work_order, Action.SUBMIT, actor=filed_by or reporter, note=note)
+    event = record_step(work_order, Action.SUBMIT, actor=filed_by or reporter, note=note, from_status="")
     summary = f"{work_order.category}：{description[:60]}"
     _tell(
         selectors.property_managers_of(community_id),
@@ -350,7 +335,7 @@ def work_order_assign(*, work_order: WorkOrder, actor: User, assignee: User, rea
     """Dispatch to a handler (a property manager of the community), or transfer it with a reason."""
     work_order = _lock(work_order)
     _require_staff(actor, work_order)
-    _refuse_unless_can(work_order, Action.ASSIGN)
+    check(work_order, Action.ASSIGN)
     if not (assignee.is_active and selectors.is_property_manager(assignee, work_order.community_id)):
         raise _field_error("assignee", "处理人必须是本社区的物业人员")
     transfer = work_order.assignee_id is not None and work_order.status != Status.SUBMITTED

@@ -5,13 +5,13 @@ from rest_framework import serializers
 
 from enforcement.models import (
     Case,
-    CaseEvent,
+    CaseHistory,
     Category,
     Finding,
     Inspection,
     Matter,
     ProblemReport,
-    ReportEvent,
+    ReportHistory,
     ReportRequest,
     Scenario,
     Target,
@@ -88,7 +88,7 @@ class PublicEventSerializer(serializers.ModelSerializer):
     """A step of the loop as a resident sees it: what happened and when — no notes, no names."""
 
     class Meta:
-        model = ReportEvent
+        model = ReportHistory
         fields = ["action", "to_status", "created_at"]
         read_only_fields = fields
 
@@ -185,7 +185,7 @@ class StaffEventSerializer(serializers.ModelSerializer):
     team = RefSerializer(read_only=True, allow_null=True)
 
     class Meta:
-        model = ReportEvent
+        model = ReportHistory
         fields = ["action", "from_status", "to_status", "actor", "team", "note", "internal", "created_at"]
         read_only_fields = fields
 
@@ -261,7 +261,7 @@ class StaffReportDetailSerializer(StaffReportSerializer):
     photos = serializers.ListField(child=serializers.URLField(), read_only=True)
     reporter = UserRefSerializer(read_only=True, allow_null=True)
     contact_phone = MaskedPhoneField(reveal=lambda request, report: True)
-    history = StaffEventSerializer(source="events", many=True, read_only=True)
+    history = StaffEventSerializer(many=True, read_only=True)
     requests = ReportRequestSerializer(many=True, read_only=True)
     cases = CaseRefSerializer(many=True, read_only=True)
     device = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -489,7 +489,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
     from_status = _optional_choice(Case.Status.choices, "Empty for the filing")
 
     class Meta:
-        model = CaseEvent
+        model = CaseHistory
         fields = ["action", "from_status", "to_status", "actor", "note", "created_at"]
         read_only_fields = fields
 
@@ -518,7 +518,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     filed_by = UserRefSerializer(read_only=True, allow_null=True)
-    history = CaseEventSerializer(source="events", many=True, read_only=True)
+    history = CaseEventSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = [

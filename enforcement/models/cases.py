@@ -8,6 +8,8 @@ from django.db.models import Q
 
 from enforcement.models.catalogue import Matter, Team
 from linli.lib.models import TimestampedModel
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class CaseNumberCounter(models.Model):
@@ -24,12 +26,34 @@ class CaseNumberCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class CaseAction(models.TextChoices):
+    """The case's transitions, and the provincial steps that leave its status alone."""
+
+    FILE = "file", "立案"
+    INVESTIGATE = "investigate", "调查取证"
+    DECIDE = "decide", "作出决定"
+    CLOSE = "close", "结案"
+    PUSHED = "pushed", "推送省平台"
+    PUSH_FAILED = "push_failed", "推送失败"
+    PLATFORM_UPDATE = "platform_update", "省平台状态更新"
+
+
 class Case(TimestampedModel):
     class Status(models.TextChoices):
         FILED = "filed", "已立案"
         INVESTIGATING = "investigating", "调查取证"
         DECIDED = "decided", "已决定"
         CLOSED = "closed", "已结案"
+
+    workflow = Workflow(
+        actions=CaseAction,
+        transitions={
+            CaseAction.INVESTIGATE: ({Status.FILED}, Status.INVESTIGATING),
+            CaseAction.DECIDE: ({Status.INVESTIGATING}, Status.DECIDED),
+            CaseAction.CLOSE: ({Status.DECIDED}, Status.CLOSED),
+        },
+        history="enforcement.CaseHistory",
+    )
 
     class PushStatus(models.TextChoices):
         PENDING = "pending", "待推送"
@@ -95,35 +119,20 @@ class Case(TimestampedModel):
         return self.number
 
 
-class CaseEvent(models.Model):
-    class Action(models.TextChoices):
-        FILE = "file", "立案"
-        INVESTIGATE = "investigate", "调查取证"
-        DECIDE = "decide", "作出决定"
-        CLOSE = "close", "结案"
-        PUSHED = "pushed", "推送省平台"
-        PUSH_FAILED = "push_failed", "推送失败"
-        PLATFORM_UPDATE = "platform_update", "省平台状态更新"
+class CaseHistory(StatusChange):
+    """One step of a case: its transitions, and the pushes and provincial updates (`record_step`)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name="案件")
-    action = models.CharField("操作", max_length=20, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=14, choices=Case.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=14, choices=Case.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    note = models.CharField("备注", max_length=500, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    subject_field = "case"
+    Action = CaseAction
 
-    class Meta:
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history", verbose_name="案件")
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Case.Status.choices)
+
+    class Meta(StatusChange.Meta):
         verbose_name = "案件记录"
         verbose_name_plural = "案件记录"
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.case_id} {self.get_action_display()}"

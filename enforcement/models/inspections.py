@@ -8,6 +8,8 @@ from django.db.models import Q
 from enforcement.models.catalogue import Matter, Team
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Street
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
 
 
 class Target(TimestampedModel):
@@ -46,8 +48,17 @@ class Target(TimestampedModel):
         return self.whitelisted and (self.whitelist_until is None or day <= self.whitelist_until)
 
 
+class InspectionAction(models.TextChoices):
+    PLAN = "plan", "计划检查"
+    START = "start", "开始检查"
+    COMPLETE = "complete", "完成检查"
+    CANCEL = "cancel", "取消检查"
+
+
 class Inspection(TimestampedModel):
-    """One joint visit. It replaces one separate inspection per participating team."""
+    """One joint visit. It replaces one separate inspection per participating team.
+
+    The first finding starts it; the lead team completes it, or cancels it before it started."""
 
     class Kind(models.TextChoices):
         ROUTINE = "routine", "例行检查"
@@ -58,6 +69,16 @@ class Inspection(TimestampedModel):
         IN_PROGRESS = "in_progress", "检查中"
         COMPLETED = "completed", "已完成"
         CANCELLED = "cancelled", "已取消"
+
+    workflow = Workflow(
+        actions=InspectionAction,
+        transitions={
+            InspectionAction.START: ({Status.PLANNED}, Status.IN_PROGRESS),
+            InspectionAction.COMPLETE: ({Status.PLANNED, Status.IN_PROGRESS}, Status.COMPLETED),
+            InspectionAction.CANCEL: ({Status.PLANNED}, Status.CANCELLED),
+        },
+        history="enforcement.InspectionHistory",
+    )
 
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="inspections", verbose_name="检查对象")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.ROUTINE)
@@ -88,6 +109,27 @@ class Inspection(TimestampedModel):
 
     def __str__(self):
         return f"{self.target} · {self.planned_at:%Y-%m-%d}"
+
+
+class InspectionHistory(StatusChange):
+    """One step of a joint inspection: planned, started (its first finding), completed or cancelled."""
+
+    subject_field = "inspection"
+    Action = InspectionAction
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="history", verbose_name="综合查一次"
+    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=Inspection.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=Inspection.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "检查流转记录"
+        verbose_name_plural = "检查流转记录"
+
+    def __str__(self):
+        return f"{self.inspection_id} {self.get_action_display()}"
 
 
 class Finding(models.Model):

@@ -9,6 +9,32 @@ from enforcement.models.catalogue import Category, Matter, Team
 from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Street
+from linli.workflow import Workflow
+from linli.workflow.models import StatusChange
+
+
+class ReportAction(models.TextChoices):
+    """What happens to a report: the loop's transitions and the steps that leave the status alone."""
+
+    REPORT = "report", "上报"
+    DISPATCH = "dispatch", "派遣"
+    REROUTE = "reroute", "改派"
+    ACCEPT = "accept", "受理"
+    HANDLE = "handle", "开始处置"
+    OUTCOME = "outcome", "处置完成"
+    FEEDBACK = "feedback", "反馈"
+    CLOSE = "close", "办结"
+    MERGE = "merge", "合并"
+    RATE = "rate", "评价"
+    ESCALATE = "escalate", "超时升级"
+    REQUEST_RETURN = "request_return", "申请退回"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    RETURN_APPROVED = "return_approved", "退回获批"
+    RETURN_REJECTED = "return_rejected", "退回被驳回"
+    EXTENSION_APPROVED = "extension_approved", "延期获批"
+    EXTENSION_REJECTED = "extension_rejected", "延期被驳回"
+    DETECTED_AGAIN = "detected_again", "再次感知"
+    NOTE = "note", "内部备注"
 
 
 class ProblemReport(TimestampedModel):
@@ -41,6 +67,23 @@ class ProblemReport(TimestampedModel):
     OPEN_STATUSES = (Status.REPORTED, Status.DISPATCHED, Status.ACCEPTED, Status.HANDLING)
     WORKING_STATUSES = (Status.DISPATCHED, Status.ACCEPTED, Status.HANDLING)
     DONE_STATUSES = (Status.RESOLVED, Status.FEEDBACK, Status.CLOSED)
+
+    # action → (statuses it may start from, status it leads to); anything else is 409 invalid_transition.
+    workflow = Workflow(
+        actions=ReportAction,
+        transitions={
+            ReportAction.DISPATCH: ({Status.REPORTED}, Status.DISPATCHED),
+            ReportAction.REROUTE: (WORKING_STATUSES, Status.DISPATCHED),
+            ReportAction.ACCEPT: ({Status.DISPATCHED}, Status.ACCEPTED),
+            ReportAction.HANDLE: ({Status.ACCEPTED}, Status.HANDLING),
+            ReportAction.OUTCOME: ({Status.HANDLING}, Status.RESOLVED),
+            ReportAction.FEEDBACK: ({Status.RESOLVED}, Status.FEEDBACK),
+            ReportAction.CLOSE: ({Status.FEEDBACK}, Status.CLOSED),
+            ReportAction.MERGE: (OPEN_STATUSES, Status.MERGED),
+            ReportAction.RETURN_APPROVED: (WORKING_STATUSES, Status.REPORTED),
+        },
+        history="enforcement.ReportHistory",
+    )
 
     channel = models.CharField("来源渠道", max_length=12, choices=Channel.choices, db_index=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports", verbose_name="问题分类")
@@ -128,30 +171,12 @@ class ProblemReport(TimestampedModel):
         return f"#{self.pk} {self.category} · {self.get_status_display()}"
 
 
-class ReportEvent(models.Model):
-    """One step of a report's history. `internal` steps (and notes) are never shown to residents."""
+class ReportHistory(StatusChange):
+    """One step of a report's history. `internal` steps (and notes) are never shown to residents:
+    the public timeline is the `PUBLIC_ACTIONS` that are not `internal`."""
 
-    class Action(models.TextChoices):
-        REPORT = "report", "上报"
-        DISPATCH = "dispatch", "派遣"
-        REROUTE = "reroute", "改派"
-        ACCEPT = "accept", "受理"
-        HANDLE = "handle", "开始处置"
-        OUTCOME = "outcome", "处置完成"
-        FEEDBACK = "feedback", "反馈"
-        CLOSE = "close", "办结"
-        MERGE = "merge", "合并"
-        RATE = "rate", "评价"
-        ESCALATE = "escalate", "超时升级"
-        REQUEST_RETURN = "request_return", "申请退回"
-        REQUEST_EXTENSION = "request_extension", "申请延期"
-        RETURN_APPROVED = "return_approved", "退回获批"
-        RETURN_REJECTED = "return_rejected", "退回被驳回"
-        EXTENSION_APPROVED = "extension_approved", "延期获批"
-        EXTENSION_REJECTED = "extension_rejected", "延期被驳回"
-        DETECTED_AGAIN = "detected_again", "再次感知"
-        NOTE = "note", "内部备注"
-
+    subject_field = "report"
+    Action = ReportAction
     PUBLIC_ACTIONS = (
         Action.REPORT,
         Action.DISPATCH,
@@ -165,30 +190,19 @@ class ReportEvent(models.Model):
         Action.RATE,
     )
 
-    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="events", verbose_name="线索")
-    action = models.CharField("操作", max_length=20, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=12, choices=ProblemReport.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=12, choices=ProblemReport.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-        help_text="空表示系统",
-    )
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="history", verbose_name="线索")
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=ProblemReport.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=ProblemReport.Status.choices)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="相关队伍"
     )
     note = models.CharField("备注（内部）", max_length=500, blank=True)
     internal = models.BooleanField("仅内部可见", default=False)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = "线索流转记录"
         verbose_name_plural = "线索流转记录"
-        ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["report", "created_at"], name="reportevent_report_idx")]
 
     def __str__(self):
@@ -214,6 +228,12 @@ class ReportFollower(models.Model):
         return f"{self.user} → #{self.report_id}"
 
 
+class ReportRequestAction(models.TextChoices):
+    REQUEST = "request", "申请"
+    APPROVE = "approve", "批准"
+    REJECT = "reject", "驳回"
+
+
 class ReportRequest(models.Model):
     """A team asks the dispatcher to take a mis-routed report back, or for more time."""
 
@@ -225,6 +245,15 @@ class ReportRequest(models.Model):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         REJECTED = "rejected", "已驳回"
+
+    workflow = Workflow(
+        actions=ReportRequestAction,
+        transitions={
+            ReportRequestAction.APPROVE: ({Status.PENDING}, Status.APPROVED),
+            ReportRequestAction.REJECT: ({Status.PENDING}, Status.REJECTED),
+        },
+        history="enforcement.ReportRequestHistory",
+    )
 
     report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="requests", verbose_name="线索")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -262,6 +291,27 @@ class ReportRequest(models.Model):
 
     def __str__(self):
         return f"#{self.report_id} {self.get_kind_display()} · {self.get_status_display()}"
+
+
+class ReportRequestHistory(StatusChange):
+    """The life of a request: filed by the team, approved or rejected by the dispatcher."""
+
+    subject_field = "request"
+    Action = ReportRequestAction
+
+    request = models.ForeignKey(
+        ReportRequest, on_delete=models.CASCADE, related_name="history", verbose_name="退回/延期申请"
+    )
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    from_status = models.CharField("原状态", max_length=24, choices=ReportRequest.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=24, choices=ReportRequest.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "申请审批记录"
+        verbose_name_plural = "申请审批记录"
+
+    def __str__(self):
+        return f"#{self.request_id} {self.get_action_display()}"
 
 
 class SensorEpisode(models.Model):

@@ -1,5 +1,6 @@
-"""Cases (立案): per-year numbers decided by the database, the case state machine, the push to the
-provincial platform and the status updates pulled back from it."""
+"""Cases (立案): per-year numbers decided by the database, the case's transitions (`Case.workflow`,
+each a `CaseHistory` row), the push to the provincial platform and the status updates pulled back
+from it (steps of the history that leave the case's status alone)."""
 
 import logging
 from datetime import timedelta
@@ -7,22 +8,17 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enforcement import platform, selectors
-from enforcement.models import Case, CaseEvent, CaseNumberCounter, Matter, PlatformCursor, PlatformUpdate, Team
+from enforcement import provincial, selectors
+from enforcement.models import Case, CaseHistory, CaseNumberCounter, Matter, PlatformCursor, PlatformUpdate, Team
 from enforcement.services._common import field_error
 from linli.accounts.models import Role, User
 from linli.api.errors import ForbiddenError, InvalidTransition
+from linli.workflow import record_step, transition
 
 logger = logging.getLogger(__name__)
 
 Status = Case.Status
-Action = CaseEvent.Action
-
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    Action.INVESTIGATE: (frozenset({Status.FILED}), Status.INVESTIGATING),
-    Action.DECIDE: (frozenset({Status.INVESTIGATING}), Status.DECIDED),
-    Action.CLOSE: (frozenset({Status.DECIDED}), Status.CLOSED),
-}
+Action = CaseHistory.Action
 
 UPDATES_FEED = "case_updates"
 
@@ -47,12 +43,6 @@ def _next_seq(year: int) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
-
-
-def _record(case: Case, action: str, *, from_status: str, actor: User | None, note: str = "") -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, action=action, from_status=from_status, to_status=case.status, actor=actor, note=note[:500]
-    )
 
 
 def _require_officer(actor: User, team_id: int) -> None:
@@ -98,47 +88,46 @@ def case_file(
         filed_by=actor,
         filed_at=now,
     )
-    _record(case, Action.FILE, from_status="", actor=actor, note=case.number)
+    record_step(case, Action.FILE, from_status="", actor=actor, note=case.number)
     transaction.on_commit(lambda: push_case.delay(case.pk))
     return case
 
 
-def _transition(case: Case, action: str, actor: User, note: str = "", **changes) -> Case:
+def _lock_for(case: Case, actor: User) -> Case:
+    """The case re-read under its row lock, once the actor is known to be of its team."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_officer(actor, case.team_id)
-    sources, target = TRANSITIONS[action]
-    if case.status not in sources:
-        raise InvalidTransition(f"案件{case.get_status_display()}，不能{Action(action).label}")
-    from_status = case.status
-    case.status = target
-    for field, value in changes.items():
-        setattr(case, field, value)
-    case.save()
-    _record(case, action, from_status=from_status, actor=actor, note=note)
     return case
 
 
 @transaction.atomic
 def case_investigate(*, case: Case, actor: User, note: str = "") -> Case:
-    return _transition(case, Action.INVESTIGATE, actor, note)
+    case = _lock_for(case, actor)
+    transition(case, Action.INVESTIGATE, actor=actor, note=note, locked=True)
+    return case
 
 
 @transaction.atomic
 def case_decide(*, case: Case, actor: User, decision: str, penalty_fen: int | None = None) -> Case:
-    return _transition(
+    case = _lock_for(case, actor)
+    transition(
         case,
         Action.DECIDE,
-        actor,
-        decision[:500],
+        actor=actor,
+        note=decision,
+        locked=True,
         decision=decision,
         penalty_fen=penalty_fen,
         decided_at=timezone.now(),
     )
+    return case
 
 
 @transaction.atomic
 def case_close(*, case: Case, actor: User, note: str = "") -> Case:
-    return _transition(case, Action.CLOSE, actor, note, closed_at=timezone.now())
+    case = _lock_for(case, actor)
+    transition(case, Action.CLOSE, actor=actor, note=note, locked=True, closed_at=timezone.now())
+    return case
 
 
 # --- the provincial platform -------------------------------------------------------------------
@@ -177,13 +166,13 @@ def case_push(*, case_id: int, final: bool = False) -> bool:
     if case.external_id:
         return False
     try:
-        external_id = platform.client().push_case(case_payload(case), idempotency_key=push_key(case))
-    except platform.PlatformUnavailable as exc:
+        external_id = provincial.client().push_case(case_payload(case), idempotency_key=push_key(case))
+    except provincial.ProvincialUnavailable as exc:
         _push_failed(case_id, str(exc), final=final)
         if final:
             return False
         raise
-    except platform.PlatformRejected as exc:
+    except provincial.ProvincialRejected as exc:
         _push_failed(case_id, str(exc), final=True)
         return False
     return _push_succeeded(case_id, external_id)
@@ -202,7 +191,7 @@ def _push_failed(case_id: int, error: str, *, final: bool) -> None:
         update.append("push_status")
     case.save(update_fields=update)
     if final:
-        _record(case, Action.PUSH_FAILED, from_status=case.status, actor=None, note=error)
+        record_step(case, Action.PUSH_FAILED, note=error)
     logger.warning("case %s push attempt %s failed: %s", case.number, case.push_attempts, error)
 
 
@@ -217,7 +206,7 @@ def _push_succeeded(case_id: int, external_id: str) -> bool:
     case.pushed_at = timezone.now()
     case.push_error = ""
     case.save(update_fields=["external_id", "push_status", "push_attempts", "pushed_at", "push_error", "updated_at"])
-    _record(case, Action.PUSHED, from_status=case.status, actor=None, note=f"省平台编号 {external_id}")
+    record_step(case, Action.PUSHED, note=f"省平台编号 {external_id}")
     return True
 
 
@@ -248,7 +237,7 @@ def cases_stuck_in_push(now=None) -> list[int]:
 
 
 @transaction.atomic
-def platform_update_apply(update: platform.Update) -> bool:
+def platform_update_apply(update: provincial.CaseUpdate) -> bool:
     """Apply a pulled status update once (by its id), and never an older one over a newer one."""
     if PlatformUpdate.objects.filter(update_id=update.update_id).exists():
         return False
@@ -273,14 +262,14 @@ def platform_update_apply(update: platform.Update) -> bool:
     case.platform_status_at = update.occurred_at
     case.save(update_fields=["platform_status", "platform_status_at", "updated_at"])
     note = f"省平台：{update.status}" + (f"（{update.note}）" if update.note else "")
-    _record(case, Action.PLATFORM_UPDATE, from_status=case.status, actor=None, note=note)
+    record_step(case, Action.PLATFORM_UPDATE, note=note)
     return True
 
 
 def platform_updates_pull() -> int:
     """Beat: fetch updates since the saved cursor, apply each once, then move the cursor."""
     cursor_row, _ = PlatformCursor.objects.get_or_create(name=UPDATES_FEED)
-    updates, cursor = platform.client().fetch_updates(cursor_row.cursor)
+    updates, cursor = provincial.client().fetch_updates(cursor_row.cursor)
     applied = sum(platform_update_apply(update) for update in updates)
     if cursor and cursor != cursor_row.cursor:
         PlatformCursor.objects.filter(name=UPDATES_FEED).update(cursor=cursor, updated_at=timezone.now())

@@ -1,14 +1,25 @@
 """综合查一次: plan one visit by the few teams that matter, record findings, complete it; a finding
-can open a report or file a case. Routine visits leave whitelisted targets alone."""
+can open a report or file a case. Routine visits leave whitelisted targets alone. The visit's
+status moves through `Inspection.workflow`, each step an `InspectionHistory` row."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from enforcement import selectors
-from enforcement.models import Finding, Inspection, Matter, ProblemReport, Scenario, Target, Team
+from enforcement.models import (
+    Finding,
+    Inspection,
+    InspectionAction,
+    Matter,
+    ProblemReport,
+    Scenario,
+    Target,
+    Team,
+)
 from enforcement.services._common import check_photos, field_error
 from linli.accounts.models import User
-from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition
+from linli.api.errors import ConflictError, ForbiddenError
+from linli.workflow import record_step, refuse, transition
 
 Status = Inspection.Status
 
@@ -79,6 +90,13 @@ def inspection_plan(
     )
     inspection.matters.set(matters)
     inspection.teams.set(teams)
+    record_step(
+        inspection,
+        InspectionAction.PLAN,
+        from_status="",
+        actor=actor,
+        note=f"{inspection.get_kind_display()}：{'、'.join(team.name for team in teams)}",
+    )
     return inspection
 
 
@@ -99,7 +117,7 @@ def inspection_finding_add(
     """A participating officer records what they found; the first finding starts the inspection."""
     inspection = _lock(inspection)
     if inspection.status not in (Status.PLANNED, Status.IN_PROGRESS):
-        raise InvalidTransition(f"检查{inspection.get_status_display()}，不能再记录问题")
+        raise refuse(inspection, "再记录问题")
     team_ids = set(inspection.teams.values_list("pk", flat=True))
     mine = selectors.team_ids_of(actor, selectors.Role.OFFICER) & team_ids
     if not mine and not selectors.is_dispatcher(actor):
@@ -113,9 +131,7 @@ def inspection_finding_add(
         responsible.pk if responsible and responsible.pk in mine else (min(mine) if mine else inspection.lead_team_id)
     )
     if inspection.status == Status.PLANNED:
-        inspection.status = Status.IN_PROGRESS
-        inspection.started_at = timezone.now()
-        inspection.save(update_fields=["status", "started_at", "updated_at"])
+        transition(inspection, InspectionAction.START, actor=actor, locked=True, started_at=timezone.now())
     return Finding.objects.create(
         inspection=inspection,
         matter=matter,
@@ -133,14 +149,17 @@ def inspection_complete(*, inspection: Inspection, actor: User, summary: str = "
     inspection = _lock(inspection)
     if not (selectors.is_dispatcher(actor) or selectors.is_officer_of(actor, inspection.lead_team_id)):
         raise ForbiddenError("只有牵头队伍可以完成检查", code="not_lead_team")
-    if inspection.status not in (Status.PLANNED, Status.IN_PROGRESS):
-        raise InvalidTransition(f"检查{inspection.get_status_display()}，不能完成")
     now = timezone.now()
-    inspection.status = Status.COMPLETED
-    inspection.started_at = inspection.started_at or now
-    inspection.completed_at = now
-    inspection.summary = summary
-    inspection.save(update_fields=["status", "started_at", "completed_at", "summary", "updated_at"])
+    transition(
+        inspection,
+        InspectionAction.COMPLETE,
+        actor=actor,
+        note=summary,
+        locked=True,
+        started_at=inspection.started_at or now,
+        completed_at=now,
+        summary=summary,
+    )
     return inspection
 
 
@@ -149,11 +168,7 @@ def inspection_cancel(*, inspection: Inspection, actor: User, reason: str) -> In
     inspection = _lock(inspection)
     if not (selectors.is_dispatcher(actor) or selectors.is_officer_of(actor, inspection.lead_team_id)):
         raise ForbiddenError("只有牵头队伍可以取消检查", code="not_lead_team")
-    if inspection.status != Status.PLANNED:
-        raise InvalidTransition(f"检查{inspection.get_status_display()}，不能取消")
-    inspection.status = Status.CANCELLED
-    inspection.summary = reason
-    inspection.save(update_fields=["status", "summary", "updated_at"])
+    transition(inspection, InspectionAction.CANCEL, actor=actor, note=reason, locked=True, summary=reason)
     return inspection
 
 

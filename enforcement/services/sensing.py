@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 
-from enforcement.models import Category, ProblemReport, ReportEvent, SensorEpisode
+from enforcement.models import Category, ProblemReport, ReportHistory, SensorEpisode
 from enforcement.services.reports import record_event, report_create
 from linli.devices.models import Device
 
@@ -68,8 +68,7 @@ def camera_detection(
             recent.save(update_fields=["photos", "updated_at"])
         record_event(
             recent,
-            ReportEvent.Action.DETECTED_AGAIN,
-            from_status=recent.status,
+            ReportHistory.Action.DETECTED_AGAIN,
             actor=None,
             note=f"{device.code} 再次识别（置信度 {confidence:.2f}）",
             internal=True,
@@ -128,8 +127,7 @@ def sensor_reading(*, device: Device, metric: str, value: float, measured_at, un
     if episode.closed_at is not None:
         record_event(
             episode.report,
-            ReportEvent.Action.NOTE,
-            from_status=episode.report.status,
+            ReportHistory.Action.NOTE,
             actor=None,
             note=f"{device.code} {metric} 已回落至 {value:g}{unit}（阈值 {threshold:g}），超标过程结束",
             internal=True,

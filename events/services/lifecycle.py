@@ -8,6 +8,7 @@ from django.utils import timezone
 from linli import workflow
 from linli.api.errors import InvalidTransition
 from linli.notifications.services import notify
+from linli.workflow import record_step
 
 from ..models import (
     Event,
@@ -18,7 +19,7 @@ from ..models import (
     VenueBooking,
 )
 from .errors import CapacityBelowTaken, EventStarted, _invalid
-from .registrations import _promote_waitlist, _record_start, _registration_step, seats_taken
+from .registrations import _promote_waitlist, _registration_step, seats_taken
 from .venues import _ensure_free, _insert_booking, _release_booking
 
 R = Registration.Status
@@ -130,7 +131,7 @@ def event_create(*, community, created_by, communities=(), **fields) -> Event:
     _validate_event(event)
     event.save()
     event.communities.set({community.pk, *(c.pk for c in communities)})
-    _record_start(event, E.CREATE, actor=created_by, note="创建")
+    record_step(event, E.CREATE, actor=created_by, note="创建", from_status="")
     _book_sessions(event, created_by)
     return event
 

@@ -11,6 +11,7 @@ from linli import workflow
 from linli.accounts.models import Membership, Role
 from linli.notifications.services import notify
 from linli.points import services as points
+from linli.workflow import record_step
 
 from ..models import (
     CheckInScan,
@@ -38,17 +39,6 @@ A = Registration.Action
 
 
 # --- state machines ---------------------------------------------------------------------------
-
-
-def _record_start(obj, action: str, *, actor=None, note: str = ""):
-    """The first history row of `obj`: from nothing to the status it was created in.
-
-    (`linli.workflow.record_step` would write the current status as `from_status`; the registration
-    history answers "" for its first entry.)"""
-    history = type(obj).workflow.history_model
-    return history.objects.create(
-        **{history.subject_field: obj}, action=action, from_status="", to_status=obj.status, actor=actor, note=note
-    )
 
 
 def _registration_step(registration: Registration, action: str, *, actor=None, note: str = ""):
@@ -145,7 +135,7 @@ def registration_create(*, event: Event, user, attendees: int = 1) -> Registrati
             )
     except IntegrityError as exc:  # a concurrent request of the same user won
         raise AlreadyRegistered() from exc
-    _record_start(registration, A.REGISTER, actor=user, note="报名")
+    record_step(registration, A.REGISTER, actor=user, note="报名", from_status="")
     return registration
 
 

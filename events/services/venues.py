@@ -9,13 +9,13 @@ from django.utils import timezone
 from linli import workflow
 from linli.accounts.models import Membership, Role
 from linli.api.errors import ConflictError, NotFoundError
+from linli.workflow import record_step
 
 from ..models import (
     Venue,
     VenueBooking,
 )
 from .errors import BookingNotAllowed, OutsideOpeningHours, SlotTaken, _invalid
-from .registrations import _record_start
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _insert_booking(booking: VenueBooking) -> VenueBooking:
             booking.save()
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: someone got there first
         raise SlotTaken() from exc
-    _record_start(booking, VenueBooking.Action.BOOK, actor=booking.booked_by, note=booking.purpose)
+    record_step(booking, VenueBooking.Action.BOOK, actor=booking.booked_by, note=booking.purpose, from_status="")
     return booking
 
 

@@ -13,14 +13,3 @@ def own_uploads(owner, upload_ids: Iterable[int], *, field: str) -> list[Upload]
     if len(uploads) != len(ids):
         raise DomainError("图片不存在或不属于你", code="validation_error", fields={field: ["图片不存在或不属于你"]})
     return uploads
-
-
-def record_start(obj, action: str, *, actor=None, note: str = ""):
-    """The first history row of `obj`: from nothing to the status it was created in.
-
-    (`linli.workflow.record_step` would write the current status as `from_status`; a first entry
-    has none.)"""
-    history = type(obj).workflow.history_model
-    return history.objects.create(
-        **{history.subject_field: obj}, action=action, from_status="", to_status=obj.status, actor=actor, note=note
-    )

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from health import conf
 from health.models import Appointment, Slot
-from health.services._common import record_start
 from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, InvalidTransition
 from linli.notifications.services import notify
+from linli.workflow import record_step
 
 
 class SlotFull(ConflictError):
@@ -52,7 +52,7 @@ def appointment_book(*, resident: User, slot: Slot) -> Appointment:
         # The same resident booked the same slot concurrently: the outer transaction (and our
         # counter increment) rolls back with this error.
         raise AlreadyBooked() from None
-    record_start(appointment, Appointment.Action.BOOK, actor=resident)
+    record_step(appointment, Appointment.Action.BOOK, actor=resident, from_status="")
     slot.refresh_from_db(fields=["booked"])
     return appointment
 

@@ -13,11 +13,12 @@ from health.models import (
     PrescriptionItem,
 )
 from health.selectors import doctor_departments
-from health.services._common import own_uploads, record_start
+from health.services._common import own_uploads
 from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition
 from linli.notifications.services import notify
+from linli.workflow import record_step
 
 Status = Consultation.Status
 Action = Consultation.Action
@@ -50,7 +51,7 @@ def consultation_create(
         resident=resident, department=department, symptoms=symptoms, share_vitals=share_vitals
     )
     consultation.photos.set(photos)
-    record_start(consultation, Action.CREATE, actor=resident)
+    record_step(consultation, Action.CREATE, actor=resident, from_status="")
     return consultation
 
 
@@ -176,7 +177,7 @@ def prescription_create(*, consultation: Consultation, doctor: User, diagnosis: 
     for row in rows:
         row.prescription = prescription
     PrescriptionItem.objects.bulk_create(rows)
-    record_start(prescription, Prescription.Action.ISSUE, actor=doctor)
+    record_step(prescription, Prescription.Action.ISSUE, actor=doctor, from_status="")
     notify(
         consultation.resident_id,
         "health.prescription.issued",

@@ -5,12 +5,13 @@ from django.utils import timezone
 
 from health.models import InsuranceApplication
 from health.selectors import resident_communities
-from health.services._common import own_uploads, record_start
+from health.services._common import own_uploads
 from linli import workflow
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import DomainError, InvalidTransition
 from linli.notifications.services import notify
 from linli.regions.models import Community
+from linli.workflow import record_step
 
 Status = InsuranceApplication.Status
 Action = InsuranceApplication.Action
@@ -53,7 +54,7 @@ def application_create(
         applicant=applicant, community=community, type=type, details=details
     )
     application.attachments.set(attachments)
-    record_start(application, Action.SUBMIT, actor=applicant)
+    record_step(application, Action.SUBMIT, actor=applicant, from_status="")
     staff = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).values_list("user_id", flat=True)
     notify(
         list(staff),

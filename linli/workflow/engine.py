@@ -90,11 +90,24 @@ def available_actions(obj) -> list[str]:
     return [action for action, (sources, _) in workflow.transitions.items() if status in sources]
 
 
-def _check(obj, workflow: Workflow, action: str) -> None:
+def refuse(obj, what: str) -> InvalidTransition:
+    """The platform's 409 for a step the status forbids that is not in the table ("不能再记录问题"):
+    `raise refuse(inspection, "再记录问题")`."""
+    workflow = _workflow(obj)
+    return InvalidTransition(
+        f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{what}",
+        extra={"status": getattr(obj, workflow.field)},
+    )
+
+
+def check(obj, action: str) -> None:
+    """Raise `InvalidTransition` unless the table allows `action` from `obj`'s status (as loaded).
+
+    For services that must refuse on the status before they look at the rest of the request;
+    `transition()` checks again under the lock."""
+    workflow = _workflow(obj)
     if getattr(obj, workflow.field) not in workflow.sources(action):
-        raise InvalidTransition(
-            f"{obj._meta.verbose_name}当前为「{_status_label(obj, workflow)}」，不能{workflow.label(action)}"
-        )
+        raise refuse(obj, workflow.label(action))
 
 
 def _history_row(obj, workflow: Workflow, *, action, from_status, actor, note, record):
@@ -124,7 +137,7 @@ def transition(
         raise RuntimeError("transition() must run inside transaction.atomic()")
     if not locked:
         lock(obj)
-    _check(obj, workflow, action)
+    check(obj, action)
     from_status = getattr(obj, workflow.field)
     setattr(obj, workflow.field, workflow.target(action))
     for name, value in changes.items():
@@ -136,8 +149,13 @@ def transition(
     return _history_row(obj, workflow, action=action, from_status=from_status, actor=actor, note=note, record=record)
 
 
-def record_step(obj, action: str, *, actor=None, note: str = "", record: dict | None = None):
-    """A history row for a step that leaves the status as it is (a note, an escalation)."""
+def record_step(
+    obj, action: str, *, actor=None, note: str = "", record: dict | None = None, from_status: str | None = None
+):
+    """A history row for a step that leaves the status as it is (a note, an escalation).
+
+    The first step of an object's life (created, submitted) passes `from_status=""`: it came from nothing."""
     workflow = _workflow(obj)
-    status = getattr(obj, workflow.field)
-    return _history_row(obj, workflow, action=action, from_status=status, actor=actor, note=note, record=record)
+    if from_status is None:
+        from_status = getattr(obj, workflow.field)
+    return _history_row(obj, workflow, action=action, from_status=from_status, actor=actor, note=note, record=record)

@@ -8,10 +8,9 @@ from django.utils import timezone
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import ConflictError, ForbiddenError
 from linli.notifications.services import notify
-from linli.workflow import transition
+from linli.workflow import check, record_step, transition
 from merchants import selectors
 from merchants.models import Merchant, MerchantApplication
-from merchants.services._common import record_created, refuse_unless_can
 
 Action = MerchantApplication.Action
 
@@ -23,7 +22,7 @@ def merchant_application_create(*, applicant: User, community, **fields) -> Merc
     ).exists():
         raise ConflictError("该店铺的入驻申请正在审核中", code="application_pending")
     application = MerchantApplication.objects.create(applicant=applicant, community=community, **fields)
-    record_created(application, Action.SUBMIT, actor=applicant)
+    record_step(application, Action.SUBMIT, actor=applicant, from_status="")
     staff_ids = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).values_list(
         "user_id", flat=True
     )
@@ -40,7 +39,7 @@ def merchant_application_create(*, applicant: User, community, **fields) -> Merc
 
 def _locked(application: MerchantApplication, action: str) -> MerchantApplication:
     application = MerchantApplication.objects.select_for_update().get(pk=application.pk)
-    refuse_unless_can(application, action)
+    check(application, action)
     return application
 
 

@@ -28,10 +28,10 @@ from linli.notifications.services import notify
 from linli.payments import selectors as payment_selectors
 from linli.payments import services as payments
 from linli.payments.models import PaymentIntent
-from linli.workflow import lock, record_step, transition
+from linli.workflow import check, lock, record_step, refuse, transition
 from merchants import selectors
 from merchants.models import Merchant, Order, OrderItem, Product
-from merchants.services._common import lock_order, record_created, refuse_unless_can
+from merchants.services._common import lock_order
 
 ORDER_PURPOSE = "merchants.order"
 S = Order.Status
@@ -221,7 +221,7 @@ def order_create(
             for pid in ids
         ]
     )
-    record_created(order, A.PLACE, actor=user, note="下单")
+    record_step(order, A.PLACE, actor=user, note="下单", from_status="")
     first = products[ids[0]].name
     description = f"{merchant.name}-{first}" + ("等" if len(ids) > 1 else "")
     return _attach_payment(order, points_fen=points_to_use, description=description)
@@ -232,7 +232,7 @@ def order_pay(*, order: Order) -> dict:
     if order.status != S.PENDING_PAYMENT or order.payment_intent_id is None:
         if order.status in (S.PAID, S.ACCEPTED, S.READY, S.COMPLETED):
             raise payments.AlreadyPaid()
-        raise InvalidTransition(f"订单当前为「{order.get_status_display()}」，不能支付")
+        raise refuse(order, "支付")
     return payments.payment_intent_prepare(intent=order.payment_intent)
 
 
@@ -279,7 +279,7 @@ def order_ready(*, order: Order, by: User) -> Order:
 def order_complete(*, order: Order, by: User, pickup_code: str) -> Order:
     """The merchant hands the goods over and checks the resident's pickup code."""
     order = lock_order(order)
-    refuse_unless_can(order, A.PICK_UP)
+    check(order, A.PICK_UP)
     if not hmac.compare_digest(order.pickup_code.encode(), str(pickup_code).encode()):
         raise WrongPickupCode(fields={"pickup_code": ["取货码不正确"]})
     return _advance(order, A.PICK_UP, actor=by, note="凭取货码取货")
@@ -289,7 +289,7 @@ def order_complete(*, order: Order, by: User, pickup_code: str) -> Order:
 def order_refund(*, order: Order, by: User | None, amount_fen: int, reason: str) -> Order:
     """Refund part or all of a paid order. Never more than was paid; the whole amount ends the order."""
     order = _lock_order_with_payment(order)
-    refuse_unless_can(order, A.REFUND)
+    check(order, A.REFUND)
     if order.payment_intent_id is None:
         raise InvalidTransition("订单没有支付记录，不能退款")
     refund = payments.refund_create(
@@ -392,9 +392,9 @@ def order_create_for_device(
         line.order = order
     OrderItem.objects.bulk_create(lines)
     if not review_note:
-        record_created(order, A.PLACE, actor=actor, note=note)
+        record_step(order, A.PLACE, actor=actor, note=note, from_status="")
         return order
-    record_created(order, A.FLAG_FOR_REVIEW, actor=actor, note=note)
+    record_step(order, A.FLAG_FOR_REVIEW, actor=actor, note=note, from_status="")
     _notify(order, S.UNDER_REVIEW, "称重结果不明确")
     return order
 
@@ -438,7 +438,7 @@ def order_refund_failed_dispense(*, order: Order, reason: str) -> Order:
 def order_lock_for_review(*, order: Order) -> Order:
     """Lock an order flagged for review for the caller's transaction (409 if it is not waiting for one)."""
     order = lock_order(order)
-    refuse_unless_can(order, A.REVIEW)
+    check(order, A.REVIEW)
     return order
 
 
@@ -448,7 +448,7 @@ def order_settle_review(*, order: Order, by: User, lines: list[OrderItem], note:
     payment, or, nothing taken, it is cancelled without a charge."""
     lock(order)
     action = A.REVIEW if lines else A.CANCEL
-    refuse_unless_can(order, action)
+    check(order, action)
     order.items.all().delete()
     for line in lines:
         line.order = order

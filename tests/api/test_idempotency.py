@@ -1,10 +1,8 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from linli.api.models import IdempotencyRecord
 from linli.regions.models import Street
+from tests.support.race import race
 
 URL = "/api/v1/test/streets/"
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
@@ -64,20 +62,10 @@ def test_an_overlong_key_is_rejected(as_user, resident):
 def test_concurrent_requests_with_one_key_write_once(resident):
     from tests.conftest import client_for
 
-    results = []
-    barrier = threading.Barrier(6)
-
-    def send():
-        client = client_for(resident)
-        barrier.wait()
-        results.append(client.post(URL, {"name": "并发"}, format="json", HTTP_IDEMPOTENCY_KEY="same"))
-        connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    clients = [client_for(resident) for _ in range(6)]
+    results = race(
+        [lambda c=c: c.post(URL, {"name": "并发"}, format="json", HTTP_IDEMPOTENCY_KEY="same") for c in clients]
+    )
     assert Street.objects.count() == 1
     assert {r.status_code for r in results} == {201}
     assert len({r.json()["id"] for r in results}) == 1

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from enforcement.models import Case, Category, Domain, Empowerment, Matter, ProblemReport, ReportEvent, ReportRequest
+from enforcement.models import Case, Category, Domain, Empowerment, Matter, ProblemReport, ReportHistory, ReportRequest
 from enforcement.services import cases as case_services
 from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
@@ -187,7 +187,7 @@ def test_dispatching_reports_routes_them_by_the_empowerment_list():
 
     report.refresh_from_db()
     assert report.team == world.taoyan_team and report.status == ProblemReport.Status.DISPATCHED
-    assert ReportEvent.objects.filter(report=report, action="dispatch", actor=root).exists()
+    assert ReportHistory.objects.filter(report=report, action="dispatch", actor=root).exists()
     assert Notification.objects.filter(recipient=world.officer_taoyan).exists()
     assert logged(report)
 
@@ -235,7 +235,7 @@ def test_escalating_an_overdue_report_is_logged(community):
     assert "已升级 1 条线索" in response.content.decode()
     report.refresh_from_db()
     assert report.escalation_level == 1
-    assert ReportEvent.objects.filter(report=report, action="escalate").exists()
+    assert ReportHistory.objects.filter(report=report, action="escalate").exists()
     assert logged(report)
 
 

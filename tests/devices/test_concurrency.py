@@ -1,11 +1,9 @@
 """Real concurrency (PostgreSQL): two beat runs at once, two identical acks and events at once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from linli.devices.models import DeviceCommand, DeviceEvent, DeviceOutage
@@ -20,6 +18,7 @@ from linli.devices.services import (
 from linli.notifications.models import Notification
 from tests import factories
 from tests.devices.factories import make_device
+from tests.support.race import errors, race_n
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,27 +35,6 @@ def _evented(device, event):
     calls.append(event.pk)
 
 
-def run_together(fn, n=2):
-    barrier = threading.Barrier(n)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            fn()
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 @pytest.fixture(autouse=True)
 def _reset():
     calls.clear()
@@ -70,9 +48,9 @@ def test_it_alerts_once_when_two_beat_runs_race(staff, community):
             device_heartbeat(device=device)
     later = start + timedelta(minutes=10)
 
-    errors = run_together(lambda: devices_mark_offline(now=later), n=3)
+    failures = errors(race_n(3, lambda _: devices_mark_offline(now=later)))
 
-    assert errors == []
+    assert failures == []
     assert DeviceOutage.objects.count() == 3
     assert Notification.objects.filter(kind="devices.offline", recipient=staff).count() == 3
 
@@ -81,9 +59,9 @@ def test_it_runs_the_ack_handler_once_when_the_same_ack_races(community):
     device, _ = make_device(community)
     command = device_command_create(device=device, kind="test.concurrent")
 
-    errors = run_together(lambda: device_command_ack(device=device, command_id=command.pk, status="done"), n=3)
+    failures = errors(race_n(3, lambda _: device_command_ack(device=device, command_id=command.pk, status="done")))
 
-    assert errors == []
+    assert failures == []
     assert calls == [command.pk]
     command.refresh_from_db()
     assert command.status == DeviceCommand.Status.DONE
@@ -96,8 +74,8 @@ def test_it_handles_an_event_once_when_it_is_posted_twice_at_once():
     def post():
         device_event_receive(device=device, event_id="e-1", type="test.concurrent_event", occurred_at=at, payload={})
 
-    errors = run_together(post, n=3)
+    failures = errors(race_n(3, lambda _: post()))
 
-    assert errors == []
+    assert failures == []
     assert DeviceEvent.objects.filter(device=device).count() == 1
     assert len(calls) == 1

@@ -91,7 +91,7 @@ def my_reports(persona, n):
 
 def my_report(persona):
     report = _report(reporter=persona.user)
-    report.events.create(action="report", to_status="reported", actor=persona.user)
+    report.history.create(action="report", to_status="reported", actor=persona.user)
     return {"id": report.pk}
 
 
@@ -118,7 +118,7 @@ def team_reports(persona, n):
 
 def team_report(persona):
     report = _report(team=_team(persona), contact_phone="13800001234")
-    report.events.create(action="report", to_status="reported")
+    report.history.create(action="report", to_status="reported")
     ReportRequest.objects.create(report=report, kind="return", team=report.team, reason="不属本队")
     return {"id": report.pk}
 

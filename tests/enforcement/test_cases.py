@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from enforcement import platform
+from enforcement import provincial
 from enforcement.models import Case, PlatformCursor, PlatformUpdate
 from enforcement.services import cases as case_services
 from enforcement.tasks import pull_platform_updates, push_case
@@ -94,7 +94,7 @@ def test_the_push_is_retried_after_a_failure_and_lands_once(world, platform_stub
     assert all(signature_ok(r) for r in posts)
     assert {r.headers["Idempotency-Key"] for r in posts} == {f"linli-case-{case.year}-{case.seq:05d}"}
     assert posts[-1].json["case_number"] == case.number and posts[-1].json["matter_code"] == "SC-001"
-    assert [e.action for e in case.events.all()] == ["file", "pushed"]
+    assert [e.action for e in case.history.all()] == ["file", "pushed"]
 
     # Pushing again (a duplicate task) does not call the platform.
     assert push_case.delay(case.pk).get() is False
@@ -173,7 +173,7 @@ def test_status_updates_are_applied_once_and_never_older_over_newer(world, platf
         "u9": False,
     }
     assert all(signature_ok(r) for r in platform_stub.requests)
-    assert [e.action for e in case.events.all()] == ["file", "platform_update", "platform_update"]
+    assert [e.action for e in case.history.all()] == ["file", "platform_update", "platform_update"]
 
 
 def test_a_broken_updates_feed_changes_nothing(world, platform_stub):
@@ -185,10 +185,10 @@ def test_a_broken_updates_feed_changes_nothing(world, platform_stub):
 
 
 def test_the_client_signs_what_it_sends():
-    body = platform.encode({"b": 1, "a": "乙"})
+    body = provincial.encode({"b": 1, "a": "乙"})
     assert body == '{"a":"乙","b":1}'.encode()
     assert (
-        platform.sign("k", "1700000000", body)
+        provincial.sign("k", "1700000000", body)
         == "sha256=" + hmac.new(b"k", b"1700000000." + body, hashlib.sha256).hexdigest()
     )
 
@@ -219,9 +219,9 @@ def test_concurrent_filings_get_distinct_consecutive_numbers():
 
 
 def test_a_platform_url_without_a_secret_fails_the_system_check(settings):
-    from enforcement.checks import platform_secret_configured
+    from enforcement.checks import provincial_secret_configured
 
     settings.ENFORCEMENT_PLATFORM_URL, settings.ENFORCEMENT_PLATFORM_SECRET = "https://zj.example.gov.cn/api", ""
-    assert [e.id for e in platform_secret_configured(None)] == ["enforcement.E001"]
+    assert [e.id for e in provincial_secret_configured(None)] == ["enforcement.E001"]
     settings.ENFORCEMENT_PLATFORM_SECRET = "s3cret"
-    assert platform_secret_configured(None) == []
+    assert provincial_secret_configured(None) == []

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from enforcement.models import Empowerment, ProblemReport, ReportEvent
+from enforcement.models import Empowerment, ProblemReport, ReportHistory
 from linli.notifications.models import Notification
 from tests.enforcement.factories import FUSHAN_SEAT, TAOYAN_SEAT, make_report
 
@@ -18,7 +18,7 @@ def test_it_sends_an_empowered_matter_to_the_townships_team(world, reporter):
     report = make_report(category=world.fishing_cat, street=world.taoyan, reporter=reporter)
     assert (report.status, report.team) == (Status.DISPATCHED, world.taoyan_team)
     assert report.deadline_at == report.dispatched_at + world.fishing.deadline
-    event = report.events.get(action=ReportEvent.Action.DISPATCH)
+    event = report.history.get(action=ReportHistory.Action.DISPATCH)
     assert event.actor is None and "赋权清单" in event.note
     assert Notification.objects.filter(recipient=world.officer_taoyan, kind="enforcement.report").exists()
 

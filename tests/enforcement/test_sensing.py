@@ -119,7 +119,7 @@ def test_a_camera_detection_opens_a_report_and_repeats_join_it_within_the_cooldo
         world.taoyan_team,
         ["https://cam.example.com/1.jpg", "https://cam.example.com/2.jpg"],
     )
-    assert report.events.filter(action="detected_again").count() == 1
+    assert report.history.filter(action="detected_again").count() == 1
     detection(camera, 0, what="unknown_thing")
     assert ProblemReport.objects.count() == 1
 

@@ -26,7 +26,11 @@ def test_it_refuses_to_publish_a_cancelled_event_naming_its_state(as_user, staff
     response = as_user(staff).post(f"/api/v1/staff/events/{event.pk}/publish/")
 
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "活动当前为「已取消」，不能发布"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "活动当前为「已取消」，不能发布",
+        "status": "cancelled",
+    }
 
 
 def test_it_refuses_to_cancel_an_attended_registration_naming_its_state(staff, community, verified):
@@ -54,7 +58,11 @@ def test_it_refuses_to_cancel_a_cancelled_booking_naming_its_state(as_user, comm
     response = client.post(f"/api/v1/venues/bookings/{booking.pk}/cancel/")
 
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "场地预约当前为「已取消」，不能取消"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "场地预约当前为「已取消」，不能取消",
+        "status": "cancelled",
+    }
 
 
 def test_it_records_every_step_of_an_event(staff, community):

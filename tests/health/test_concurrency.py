@@ -1,38 +1,14 @@
 """First accept wins, and a slot is never overbooked: real threads against PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from health.models import Appointment, Consultation, ConsultationHistory, Slot
 from linli.api.errors import DomainError
 from tests import factories
 from tests.health import factories as health
+from tests.support.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(workers):
-    """Run the callables at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_it_lets_exactly_one_of_several_doctors_accept():
@@ -42,7 +18,7 @@ def test_it_lets_exactly_one_of_several_doctors_accept():
     doctors = [health.make_doctor(department, username=f"doc{i}") for i in range(4)]
     consultation = health.make_consultation(factories.make_resident(), department)
 
-    results = _race(
+    results = race(
         [
             lambda d=d: consultation_accept(consultation=Consultation.objects.get(pk=consultation.pk), doctor=d)
             for d in doctors
@@ -63,7 +39,7 @@ def test_it_never_books_more_than_the_capacity():
     slot = health.make_slot(capacity=2)
     residents = [factories.make_resident() for _ in range(6)]
 
-    results = _race([lambda r=r: appointment_book(resident=r, slot=Slot.objects.get(pk=slot.pk)) for r in residents])
+    results = race([lambda r=r: appointment_book(resident=r, slot=Slot.objects.get(pk=slot.pk)) for r in residents])
 
     booked = [r for r in results if isinstance(r, Appointment)]
     refused = [r for r in results if isinstance(r, DomainError)]
@@ -79,7 +55,7 @@ def test_it_books_a_resident_once_when_they_tap_twice():
     slot = health.make_slot(capacity=5)
     resident = factories.make_resident()
 
-    results = _race([lambda: appointment_book(resident=resident, slot=Slot.objects.get(pk=slot.pk))] * 3)
+    results = race([lambda: appointment_book(resident=resident, slot=Slot.objects.get(pk=slot.pk))] * 3)
 
     assert sum(isinstance(r, Appointment) for r in results) == 1, results
     slot.refresh_from_db()

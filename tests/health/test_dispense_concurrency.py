@@ -1,9 +1,6 @@
 """Two dispense calls at once on PostgreSQL with real threads: exactly one payment and one command."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from health.models import Dispense, Prescription
 from linli.api.errors import DomainError
@@ -11,32 +8,12 @@ from linli.devices.models import DeviceCommand
 from linli.payments.models import PaymentIntent, SandboxInsuranceAccount
 from tests import factories
 from tests.health import factories as health
+from tests.support.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def test_it_dispenses_once_when_two_calls_race():
+def test_it_dispenses_once_when_two_callsrace():
     from health.services.dispensing import prescription_dispense
     from linli.accounts.models import Role
 
@@ -55,7 +32,7 @@ def test_it_dispenses_once_when_two_calls_race():
             payment_method="insurance_account",
         )
 
-    results = _race([buy, buy])
+    results = race([buy, buy])
 
     won = [r for r in results if isinstance(r, Dispense)]
     lost = [r for r in results if isinstance(r, DomainError)]
@@ -79,7 +56,7 @@ def test_two_prescriptions_never_overdraw_the_insurance_account():
         health.make_prescription(resident, [(health.make_drug(coverage="A", price_fen=2000), 1)]) for _ in range(2)
     ]
 
-    results = _race(
+    results = race(
         [
             lambda p=p: prescription_dispense(
                 prescription=p, resident=resident, device_code=machine.code, payment_method="insurance_account"

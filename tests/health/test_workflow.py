@@ -40,7 +40,11 @@ def test_it_refuses_to_close_a_closed_consultation_naming_its_state(as_user, res
     response = as_user(doctor).post(url, {})
 
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "问诊当前为「已结束」，不能结束问诊"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "问诊当前为「已结束」，不能结束问诊",
+        "status": "closed",
+    }
 
 
 def test_it_refuses_to_reject_an_approved_application_naming_its_state(as_user, verified_resident, staff):
@@ -52,7 +56,11 @@ def test_it_refuses_to_reject_an_approved_application_naming_its_state(as_user, 
     )
 
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "医保事项申请当前为「已通过」，不能驳回"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "医保事项申请当前为「已通过」，不能驳回",
+        "status": "approved",
+    }
 
 
 def test_it_refuses_to_cancel_a_cancelled_appointment_naming_its_state(as_user, resident, department):
@@ -63,7 +71,11 @@ def test_it_refuses_to_cancel_a_cancelled_appointment_naming_its_state(as_user, 
     response = as_user(resident).post(url)
 
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "预约当前为「已取消」，不能取消"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "预约当前为「已取消」，不能取消",
+        "status": "cancelled",
+    }
 
 
 def test_it_refuses_to_dispense_a_prescription_nobody_took_to_a_machine(resident):

@@ -1,14 +1,12 @@
 """No overselling under real concurrency (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from merchants.models import Order, Product
 from tests import factories
 from tests.conftest import client_for
 from tests.merchants.factories import make_owner, make_product
+from tests.support.race import race
 
 BUYERS = 30
 
@@ -20,30 +18,18 @@ def test_thirty_concurrent_orders_for_ten_in_stock_sell_exactly_ten():
     merchant, _ = make_owner(community)
     product = make_product(merchant, name="新米", stock=10)
     buyers = [factories.make_resident() for _ in range(BUYERS)]
-    barrier = threading.Barrier(BUYERS)
-    results: list[tuple[int, str]] = []
-    lock = threading.Lock()
+    clients = [client_for(user) for user in buyers]
 
-    def buy(user):
-        try:
-            client = client_for(user)
-            barrier.wait()
-            response = client.post(
-                "/api/v1/market/orders/",
-                {"items": [{"product": product.pk, "quantity": 1}]},
-                format="json",
-                HTTP_IDEMPOTENCY_KEY=f"buy-{user.pk}",
-            )
-            with lock:
-                results.append((response.status_code, response.json().get("code", "")))
-        finally:
-            connection.close()
+    def buy(client, user):
+        response = client.post(
+            "/api/v1/market/orders/",
+            {"items": [{"product": product.pk, "quantity": 1}]},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"buy-{user.pk}",
+        )
+        return response.status_code, response.json().get("code", "")
 
-    threads = [threading.Thread(target=buy, args=(user,)) for user in buyers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race([lambda c=c, u=u: buy(c, u) for c, u in zip(clients, buyers, strict=True)])
 
     statuses = sorted(code for code, _ in results)
     assert statuses.count(201) == 10, results

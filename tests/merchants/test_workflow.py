@@ -32,10 +32,18 @@ def test_it_names_the_current_state_when_an_order_step_is_not_allowed(as_user, r
     as_user(resident).post(f"/api/v1/market/orders/{order.pk}/cancel/")
     response = as_user(owner).post(f"/api/v1/merchant/orders/{order.pk}/accept/")
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "订单当前为「已取消」，不能接单"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "订单当前为「已取消」，不能接单",
+        "status": "cancelled",
+    }
     paid = make_paid_order(resident, product)
     response = as_user(owner).post(f"/api/v1/merchant/orders/{paid.pk}/ready/")
-    assert response.json() == {"code": "invalid_transition", "message": "订单当前为「已支付」，不能备货完成"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "订单当前为「已支付」，不能备货完成",
+        "status": "paid",
+    }
 
 
 def test_it_writes_a_history_row_for_every_order_step(resident, shop):
@@ -106,7 +114,11 @@ def test_it_names_the_current_state_when_an_application_is_decided_twice(as_user
     assert as_user(staff).post(f"{REVIEW}{pk}/approve/", {}, format="json").status_code == 200
     response = as_user(staff).post(f"{REVIEW}{pk}/approve/", {}, format="json")
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "入驻申请当前为「已通过」，不能通过"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "入驻申请当前为「已通过」，不能通过",
+        "status": "approved",
+    }
 
 
 def test_it_writes_a_history_row_for_every_application_step(as_user, community, staff):

@@ -1,39 +1,21 @@
 """Real concurrency on PostgreSQL: the database decides who gets the last quota and who sends."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from linli.notifications import services
 from linli.notifications.models import Delivery, Notification, SubscriptionQuota
 from tests import factories
 from tests.notifications.conftest import TEMPLATE, sends
 from tests.notifications.factories import give_quota
+from tests.support.race import errors, race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Delivery.Status
 
 
 def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = race(calls)
+    assert errors(results) == []
     return results
 
 

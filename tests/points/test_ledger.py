@@ -1,13 +1,11 @@
 """The ledger: idempotent by key, never negative, consistent under concurrent spends."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from linli.points.models import PointsAccount, PointsEntry
 from linli.points.services import InsufficientPoints, award, refund, spend
 from tests import factories
+from tests.support.race import errors, race_n
 
 
 @pytest.mark.django_db
@@ -54,24 +52,15 @@ def test_concurrent_spends_never_drive_the_balance_negative():
     user = factories.make_resident()
     award(user=user, amount=100, reason="初始", idempotency_key="seed")
     threads_count, amount = 8, 30  # floor(100 / 30) = 3 may succeed
-    barrier = threading.Barrier(threads_count)
-    outcomes = []
 
     def worker(n):
         try:
-            barrier.wait()
             spend(user=user, amount=amount, reason="抢购", idempotency_key=f"spend:{n}")
-            outcomes.append("ok")
         except InsufficientPoints:
-            outcomes.append("insufficient")
-        finally:
-            connection.close()
+            return "insufficient"
+        return "ok"
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race_n(threads_count, worker)
 
     assert outcomes.count("ok") == 100 // amount
     assert outcomes.count("insufficient") == threads_count - 100 // amount
@@ -85,19 +74,7 @@ def test_concurrent_spends_never_drive_the_balance_negative():
 def test_concurrent_awards_with_one_key_move_points_once():
     user = factories.make_resident()
     award(user=user, amount=1, reason="开户", idempotency_key="open")
-    barrier = threading.Barrier(5)
-
-    def worker():
-        try:
-            barrier.wait()
-            award(user=user, amount=20, reason="活动签到", idempotency_key="event:1:checkin")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race_n(5, lambda _: award(user=user, amount=20, reason="活动签到", idempotency_key="event:1:checkin"))
+    assert errors(results) == []
     assert PointsAccount.objects.get(user=user).balance == 21
     assert PointsEntry.objects.filter(idempotency_key="event:1:checkin").count() == 1

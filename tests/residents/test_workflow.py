@@ -21,9 +21,17 @@ def test_it_names_the_current_state_when_a_work_order_step_is_not_allowed(as_use
     order = rf.make_work_order(owner, room=room, category=category, upto="closed", handler=handler)
     response = as_user(owner).post(f"{MINE}{order.pk}/cancel/", {}, format="json")
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "工单当前为「已办结」，不能撤销"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "工单当前为「已办结」，不能撤销",
+        "status": "closed",
+    }
     response = as_user(handler).post(f"{QUEUE}{order.pk}/assign/", {"assignee": handler.pk}, format="json")
-    assert response.json() == {"code": "invalid_transition", "message": "工单当前为「已办结」，不能派单"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "工单当前为「已办结」，不能派单",
+        "status": "closed",
+    }
 
 
 def test_it_writes_a_history_row_for_every_work_order_step(owner, room, category, handler, staff):
@@ -51,7 +59,11 @@ def test_it_names_the_current_state_when_a_verification_is_decided_twice(as_user
     assert as_user(staff).post(f"{REVIEW}{pk}/approve/").status_code == 200
     response = as_user(staff).post(f"{REVIEW}{pk}/reject/", {"reason": "信息不符"}, format="json")
     assert response.status_code == 409
-    assert response.json() == {"code": "invalid_transition", "message": "住户认证当前为「已通过」，不能驳回"}
+    assert response.json() == {
+        "code": "invalid_transition",
+        "message": "住户认证当前为「已通过」，不能驳回",
+        "status": "approved",
+    }
 
 
 def test_it_writes_a_verification_history_row_for_submit_approve_and_leave(as_user, community, staff):

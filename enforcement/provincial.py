@@ -1,5 +1,6 @@
-"""The provincial 「大综合一体化」 platform: an outbound HTTP client, and the sandbox receiver that
-stands in for it when ENFORCEMENT_PLATFORM_URL is empty.
+"""The provincial 「大综合一体化」 case platform (浙江省行政执法监管平台) — not our own platform
+(`linli/`): the outbound HTTP client cases are pushed through, and the sandbox receiver that stands
+in for the province when ENFORCEMENT_PLATFORM_URL is empty (the env var names are the operators').
 
 Every request is signed: `X-Linli-Timestamp: <unix seconds>` and
 `X-Linli-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`; pushes carry an
@@ -8,8 +9,8 @@ Every request is signed: `X-Linli-Timestamp: <unix seconds>` and
     POST {base}/cases                    {case…}                 → 200/201 {"external_id": "…"}
     GET  {base}/cases/updates?since=<c>                          → {"updates": [...], "cursor": "…"}
 
-Connection problems, timeouts, 429 and 5xx are `PlatformUnavailable` (retry later); any other
-answer the platform gives is `PlatformRejected` (retrying will not help).
+Connection problems, timeouts, 429 and 5xx are `ProvincialUnavailable` (retry later); any other
+answer the province gives is `ProvincialRejected` (retrying will not help).
 """
 
 import hashlib
@@ -27,20 +28,22 @@ from django.utils.dateparse import parse_datetime
 from enforcement import conf
 
 
-class PlatformError(Exception):
+class ProvincialError(Exception):
     pass
 
 
-class PlatformUnavailable(PlatformError):
-    """Transient: the platform could not be reached or asked us to come back later."""
+class ProvincialUnavailable(ProvincialError):
+    """Transient: the provincial platform could not be reached or asked us to come back later."""
 
 
-class PlatformRejected(PlatformError):
-    """Permanent: the platform refused the request or answered nonsense."""
+class ProvincialRejected(ProvincialError):
+    """Permanent: the provincial platform refused the request or answered nonsense."""
 
 
 @dataclass(frozen=True)
-class Update:
+class CaseUpdate:
+    """One status update of a pushed case, as the province reports it."""
+
     update_id: str
     external_id: str
     status: str
@@ -58,9 +61,9 @@ def encode(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def parse_updates(data) -> tuple[list[Update], str]:
+def parse_updates(data) -> tuple[list[CaseUpdate], str]:
     if not isinstance(data, dict) or not isinstance(data.get("updates"), list):
-        raise PlatformRejected("状态回传格式不正确")
+        raise ProvincialRejected("状态回传格式不正确")
     updates = []
     for item in data["updates"]:
         try:
@@ -68,7 +71,7 @@ def parse_updates(data) -> tuple[list[Update], str]:
             if occurred is None or occurred.tzinfo is None:
                 raise ValueError(item["occurred_at"])
             updates.append(
-                Update(
+                CaseUpdate(
                     update_id=str(item["update_id"])[:64],
                     external_id=str(item["external_id"])[:64],
                     status=str(item["status"])[:40],
@@ -78,11 +81,13 @@ def parse_updates(data) -> tuple[list[Update], str]:
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise PlatformRejected(f"状态回传条目不正确：{exc}") from None
+            raise ProvincialRejected(f"状态回传条目不正确：{exc}") from None
     return updates, str(data.get("cursor") or "")
 
 
-class HttpPlatform:
+class ProvincialClient:
+    """Talks to the province over HTTPS, every request HMAC-signed."""
+
     def __init__(self, base_url: str, secret: str, timeout: float):
         self.base_url, self.secret, self.timeout = base_url, secret, timeout
 
@@ -105,33 +110,34 @@ class HttpPlatform:
                 timeout=self.timeout,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise PlatformUnavailable(f"省平台无法连接：{type(exc).__name__}") from None
+            raise ProvincialUnavailable(f"省平台无法连接：{type(exc).__name__}") from None
         if response.status_code == 429 or response.status_code >= 500:
-            raise PlatformUnavailable(f"省平台暂不可用（HTTP {response.status_code}）")
+            raise ProvincialUnavailable(f"省平台暂不可用（HTTP {response.status_code}）")
         try:
             data = response.json()
         except ValueError:
-            raise PlatformRejected(f"省平台返回无法解析（HTTP {response.status_code}）") from None
+            raise ProvincialRejected(f"省平台返回无法解析（HTTP {response.status_code}）") from None
         if response.status_code == 409 and isinstance(data, dict) and data.get("external_id"):
             return data  # already received under this idempotency key
         if response.status_code >= 400:
             message = data.get("message") if isinstance(data, dict) else None
-            raise PlatformRejected(f"省平台拒绝（HTTP {response.status_code}）：{message or ''}"[:400])
+            raise ProvincialRejected(f"省平台拒绝（HTTP {response.status_code}）：{message or ''}"[:400])
         return data
 
     def push_case(self, payload: dict, *, idempotency_key: str) -> str:
         data = self._send("POST", "/cases", body=encode(payload), headers={"Idempotency-Key": idempotency_key})
         external_id = data.get("external_id") if isinstance(data, dict) else None
         if not external_id:
-            raise PlatformRejected("省平台未返回 external_id")
+            raise ProvincialRejected("省平台未返回 external_id")
         return str(external_id)[:64]
 
-    def fetch_updates(self, cursor: str) -> tuple[list[Update], str]:
+    def fetch_updates(self, cursor: str) -> tuple[list[CaseUpdate], str]:
         return parse_updates(self._send("GET", "/cases/updates", params={"since": cursor} if cursor else None))
 
 
-class SandboxPlatform:
-    """Records each push (signed like the real one) and answers with an id; it never sends updates."""
+class SandboxProvincialClient:
+    """Stands in for the province: records each push (signed like the real one) and answers with an
+    id; it never sends updates."""
 
     def __init__(self, secret: str):
         self.secret = secret or "sandbox"
@@ -155,12 +161,13 @@ class SandboxPlatform:
             push = SandboxPush.objects.get(idempotency_key=idempotency_key)
         return push.external_id
 
-    def fetch_updates(self, cursor: str) -> tuple[list[Update], str]:
+    def fetch_updates(self, cursor: str) -> tuple[list[CaseUpdate], str]:
         return [], cursor
 
 
-def client():
-    url = conf.platform_url()
+def client() -> ProvincialClient | SandboxProvincialClient:
+    """The client of the configured province, or the sandbox when no URL is configured."""
+    url = conf.provincial_url()
     if not url:
-        return SandboxPlatform(conf.platform_secret())
-    return HttpPlatform(url, conf.platform_secret(), conf.platform_timeout())
+        return SandboxProvincialClient(conf.provincial_secret())
+    return ProvincialClient(url, conf.provincial_secret(), conf.provincial_timeout())
