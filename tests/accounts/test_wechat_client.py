@@ -6,7 +6,7 @@ import time
 import pytest
 
 from linli.accounts.models import User
-from tests.support.stub_server import StubServer
+from tests.support.wechat import wechat_api
 
 URL = "/api/v1/auth/wechat/login/"
 pytestmark = pytest.mark.django_db
@@ -14,11 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wechat(settings):
-    with StubServer() as stub:
-        settings.WECHAT_APP_ID = "wx-test-app"
-        settings.WECHAT_APP_SECRET = "test-secret-value"
-        settings.WECHAT_API_BASE = stub.url
-        settings.LINLI_SANDBOX = False
+    with wechat_api(settings) as stub:
         yield stub
 
 

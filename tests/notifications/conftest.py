@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support.stub_server import StubServer
+from tests.support.wechat import wechat_api
 
 TEMPLATE = "TPL-work-order-progress"
 
@@ -17,13 +17,13 @@ def sandbox_wechat(settings):
 @pytest.fixture
 def wechat(settings):
     """The real client against a local stub of api.weixin.qq.com: token and subscribeMessage.send."""
-    with StubServer() as stub:
-        settings.WECHAT_APP_ID = "wx-notify-app"
-        settings.WECHAT_APP_SECRET = "notify-secret"
-        settings.WECHAT_API_BASE = stub.url
-        settings.LINLI_SANDBOX = False
-        settings.WECHAT_SUBSCRIBE_TEMPLATES = {"work_order": TEMPLATE}
-        settings.WECHAT_MINIPROGRAM_STATE = "trial"
+    with wechat_api(
+        settings,
+        app_id="wx-notify-app",
+        secret="notify-secret",
+        WECHAT_SUBSCRIBE_TEMPLATES={"work_order": TEMPLATE},
+        WECHAT_MINIPROGRAM_STATE="trial",
+    ) as stub:
         tokens = iter(f"TOKEN-{n}" for n in range(1, 100))
         stub.route(
             "POST", "/cgi-bin/stable_token", lambda req: (200, {"access_token": next(tokens), "expires_in": 7200})

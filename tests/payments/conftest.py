@@ -1,6 +1,8 @@
 import pytest
 
 from linli.payments import signals
+from tests.support.payscore import payscore, stub  # noqa: F401 (fixtures)
+from tests.support.wechat_pay import keys, payer  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

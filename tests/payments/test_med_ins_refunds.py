@@ -17,17 +17,12 @@ from linli.payments.providers import get_provider
 from linli.payments.services import med_ins_refund_confirm
 from tests import factories
 from tests.payments.test_wechat_med_ins import MedInsStub, mixed
-from tests.payments.wechat_stub import MCH_ID, Keys
 from tests.support.stub_server import StubServer
+from tests.support.wechat_pay import MCH_ID
 
 pytestmark = pytest.mark.django_db
 REFUNDS = "/v3/refund/domestic/refunds"
 REFUND_NOTIFY = "/api/v1/payments/wechat/refund-notify/"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
 
 
 class RefundingMedInsStub(MedInsStub):
@@ -63,11 +58,6 @@ def med_ins(keys, settings):
         settings.WECHATPAY_MED_INST_NO = "P33080200001"
         settings.WECHATPAY_MED_INST_NAME = "博爱幸福驿站自助售药机"
         yield RefundingMedInsStub(stub, keys)
-
-
-@pytest.fixture
-def payer(db):
-    return factories.make_resident(wechat_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
 
 
 def paid(med_ins, payer, **amounts):

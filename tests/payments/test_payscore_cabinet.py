@@ -8,30 +8,11 @@ from linli.payments.models import PaymentIntent
 from merchants.models import CabinetSession, Product
 from tests.merchants.devices import post_event
 from tests.merchants.factories import make_cabinet, make_owner, make_product
-from tests.payments.payscore_stub import SERVICEORDER, FakePayScore, configure, payscore_callback, permission_resource
-from tests.payments.wechat_stub import Keys
-from tests.support.stub_server import StubServer
+from tests.support.payscore import SERVICEORDER, payscore_callback, permission_resource
 
 pytestmark = pytest.mark.django_db
 SESSIONS = "/api/v1/market/cabinet-sessions/"
 NOTIFY = "/api/v1/payments/wechat/payscore-notify/"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
-
-
-@pytest.fixture
-def stub(keys, settings):
-    with StubServer() as server:
-        configure(keys, settings, server.url)
-        yield server
-
-
-@pytest.fixture
-def payscore(keys, stub):
-    return FakePayScore(keys, stub)
 
 
 @pytest.fixture

@@ -9,38 +9,18 @@ from linli.api.errors import ConflictError
 from linli.payments import services
 from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification
 from tests import factories
-from tests.payments.payscore_stub import (
+from tests.support.payscore import (
     SERVICE_ID,
-    FakePayScore,
-    configure,
     payscore_callback,
     permission_resource,
 )
-from tests.payments.wechat_stub import APP_ID, Keys, parse_authorization, rsa_verify
-from tests.support.stub_server import StubServer
+from tests.support.wechat_pay import APP_ID, Keys, parse_authorization, rsa_verify
 
 pytestmark = pytest.mark.django_db
 NOTIFY = "/api/v1/payments/wechat/payscore-notify/"
 AUTHORIZE = "/api/v1/payments/contracts/authorize/"
 CONTRACTS = "/api/v1/payments/contracts/"
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
-
-
-@pytest.fixture
-def stub(keys, settings):
-    with StubServer() as server:
-        configure(keys, settings, server.url)
-        yield server
-
-
-@pytest.fixture
-def payscore(keys, stub):
-    return FakePayScore(keys, stub)
 
 
 @pytest.fixture

@@ -12,29 +12,10 @@ from linli.payments import tasks
 from linli.payments.models import PaymentContract, PaymentNotification, ServiceOrder
 from linli.payments.services import service_order_complete, service_order_create
 from tests import factories
-from tests.payments.payscore_stub import SERVICEORDER, FakePayScore, configure
-from tests.payments.wechat_stub import Keys
-from tests.support.stub_server import StubServer
+from tests.support.payscore import SERVICEORDER
 
 pytestmark = pytest.mark.django_db
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
-
-
-@pytest.fixture
-def stub(keys, settings):
-    with StubServer() as server:
-        configure(keys, settings, server.url)
-        yield server
-
-
-@pytest.fixture
-def payscore(keys, stub):
-    return FakePayScore(keys, stub)
 
 
 @pytest.fixture
@@ -90,7 +71,7 @@ def test_running_it_again_changes_nothing_and_asks_nothing(payscore, stub, payer
 
 
 def test_the_late_callback_after_the_catch_up_is_a_duplicate(api, keys, payscore, stub, payer, heard):
-    from tests.payments.payscore_stub import payscore_callback
+    from tests.support.payscore import payscore_callback
 
     service_order = completed(payer)
     resource = payscore.collect(service_order.out_order_no)

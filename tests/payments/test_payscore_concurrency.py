@@ -11,16 +11,10 @@ from rest_framework.test import APIClient
 from linli.payments import services
 from linli.payments.models import PaymentContract, PaymentIntent
 from tests import factories
-from tests.payments.payscore_stub import SERVICEORDER, FakePayScore, configure, payscore_callback
-from tests.payments.wechat_stub import Keys
+from tests.support.payscore import SERVICEORDER, FakePayScore, configure, payscore_callback
 from tests.support.stub_server import StubServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
 
 
 def test_user_paid_during_the_completion_is_applied_once_it_commits(keys, settings):

@@ -16,29 +16,11 @@ from linli.payments.providers import get_provider
 from linli.payments.providers.wechat import WeChatPayProvider
 from linli.payments.providers.wechat_payscore import WeChatPayScoreProvider
 from tests import factories
-from tests.payments.payscore_stub import SERVICE_ID, SERVICEORDER, FakePayScore, configure
-from tests.payments.wechat_stub import APP_ID, MCH_ID, MCH_SERIAL, Keys, parse_authorization, rsa_verify
-from tests.support.stub_server import StubServer
+from tests.support.payscore import SERVICE_ID, SERVICEORDER
+from tests.support.wechat_pay import APP_ID, MCH_ID, MCH_SERIAL, Keys, parse_authorization, rsa_verify
 
 pytestmark = pytest.mark.django_db
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
-
-
-@pytest.fixture
-def stub(keys, settings):
-    with StubServer() as server:
-        configure(keys, settings, server.url)
-        yield server
-
-
-@pytest.fixture
-def payscore(keys, stub):
-    return FakePayScore(keys, stub)
 
 
 @pytest.fixture

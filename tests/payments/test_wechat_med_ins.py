@@ -9,17 +9,11 @@ from linli.payments import services
 from linli.payments.models import PaymentIntent
 from linli.payments.providers import get_provider
 from linli.payments.providers.base import TransactionState
-from tests import factories
-from tests.payments.wechat_stub import MCH_ID, Keys, parse_authorization, rsa_verify
 from tests.support.stub_server import StubServer
+from tests.support.wechat_pay import MCH_ID, parse_authorization, rsa_verify
 
 pytestmark = pytest.mark.django_db
 CREATE, QUERY = "/v3/med-ins/orders", "/v3/med-ins/orders/out-trade-no/{}"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
 
 
 class MedInsStub:
@@ -70,11 +64,6 @@ def med_ins(keys, settings):
         settings.WECHATPAY_MED_INST_NAME = "博爱幸福驿站自助售药机"
         settings.WECHATPAY_TIMEOUT_SECONDS = 0.5
         yield MedInsStub(stub, keys)
-
-
-@pytest.fixture
-def payer(db):
-    return factories.make_resident(wechat_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
 
 
 def mixed(payer, *, amount_fen=3150, insurance_fen=2500) -> PaymentIntent:

@@ -8,19 +8,12 @@ import pytest
 
 from linli.payments import services
 from linli.payments.models import PaymentNotification
-from tests import factories
 from tests.payments.test_wechat_med_ins import MedInsStub, mixed
-from tests.payments.wechat_stub import Keys
 from tests.support.stub_server import StubServer
 
 pytestmark = pytest.mark.django_db
 NOTIFY = "/api/v1/payments/wechat/med-ins-notify/"
 EVENT = "MEDICAL_INSURANCE.SUCCESS"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
 
 
 @pytest.fixture
@@ -32,11 +25,6 @@ def med_ins(keys, settings):
         settings.WECHATPAY_MED_INST_NO = "P33080200001"
         settings.WECHATPAY_MED_INST_NAME = "博爱幸福驿站自助售药机"
         yield MedInsStub(stub, keys)
-
-
-@pytest.fixture
-def payer(db):
-    return factories.make_resident(wechat_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
 
 
 @pytest.fixture

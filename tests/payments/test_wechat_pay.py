@@ -12,7 +12,8 @@ from linli.api.errors import UpstreamError
 from linli.payments import services
 from linli.payments.models import PaymentIntent, PaymentNotification
 from tests import factories
-from tests.payments.wechat_stub import (
+from tests.support.stub_server import StubServer
+from tests.support.wechat_pay import (
     APP_ID,
     MCH_ID,
     MCH_SERIAL,
@@ -21,15 +22,9 @@ from tests.payments.wechat_stub import (
     parse_authorization,
     rsa_verify,
 )
-from tests.support.stub_server import StubServer
 
 pytestmark = pytest.mark.django_db
 NOTIFY, REFUND_NOTIFY = "/api/v1/payments/wechat/notify/", "/api/v1/payments/wechat/refund-notify/"
-
-
-@pytest.fixture(scope="module")
-def keys():
-    return Keys.generate()
 
 
 @pytest.fixture
@@ -38,11 +33,6 @@ def wechat(keys, settings):
         keys.configure(settings, stub.url)
         stub.route("POST", "/v3/pay/transactions/jsapi", lambda req: keys.answer(200, {"prepay_id": "wx2614123456"}))
         yield stub
-
-
-@pytest.fixture
-def payer(db):
-    return factories.make_resident(wechat_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
 
 
 def make_intent(payer, amount_fen=2590):

@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -132,3 +133,20 @@ def parse_authorization(header: str) -> dict:
         name, _, value = part.partition("=")
         out[name] = value.strip('"')
     return out
+
+
+# --- fixtures (imported by tests/payments/conftest.py) --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def keys() -> Keys:
+    """One merchant/platform key pair per test process: RSA key generation is the slow part."""
+    return Keys.generate()
+
+
+@pytest.fixture
+def payer(db):
+    """A resident who logged in with WeChat (WeChat Pay needs the openid)."""
+    from tests import factories
+
+    return factories.make_resident(wechat_openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")

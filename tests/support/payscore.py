@@ -5,9 +5,11 @@ import base64
 import json
 import secrets
 
+import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tests.payments.wechat_stub import APIV3_KEY, APP_ID, MCH_ID, Keys
+from tests.support.stub_server import StubServer
+from tests.support.wechat_pay import APIV3_KEY, APP_ID, MCH_ID, Keys
 
 SERVICE_ID = "500001"
 SERVICEORDER = "/v3/payscore/serviceorder"
@@ -144,3 +146,19 @@ class FakePayScore:
             },
         )
         return dict(order)
+
+
+# --- fixtures (imported by tests/payments/conftest.py) --------------------------------------------
+
+
+@pytest.fixture
+def stub(keys, settings):
+    """WeChat Pay with Pay Score, played by a local stub server."""
+    with StubServer() as server:
+        configure(keys, settings, server.url)
+        yield server
+
+
+@pytest.fixture
+def payscore(keys, stub):
+    return FakePayScore(keys, stub)
