@@ -19,39 +19,8 @@ from enforcement.models import (
 )
 from enforcement.services._common import MAX_PHOTOS
 from linli.api.fields import MaskedPhoneField
+from linli.api.serializers import LatField, LngField, PhotosField, RefSerializer, UserRefSerializer
 from linli.regions.models import Street
-
-
-class RefSerializer(serializers.Serializer):
-    """{id, name} of a related object."""
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class UserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField(source="__str__")
-
-
-class PhotosField(serializers.ListField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.URLField(max_length=500))
-        kwargs.setdefault("max_length", MAX_PHOTOS)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", f"Image URLs (from POST /api/v1/uploads/), at most {MAX_PHOTOS}")
-        super().__init__(**kwargs)
-
-
-class LatField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=9, decimal_places=6, min_value=-90, max_value=90, **kwargs)
-
-
-class LngField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=9, decimal_places=6, min_value=-180, max_value=180, **kwargs)
-
 
 # --- catalogue ---------------------------------------------------------------------------------
 
@@ -103,7 +72,7 @@ class ReportInputSerializer(serializers.Serializer):
         slug_field="code", queryset=Category.objects.filter(is_public=True), help_text="Category code"
     )
     description = serializers.CharField(max_length=2000)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
     lat = LatField()
     lng = LngField()
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -201,7 +170,7 @@ class StaffReportInputSerializer(serializers.Serializer):
     )
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     description = serializers.CharField(max_length=2000)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
     lat = LatField(required=False, allow_null=True, default=None)
     lng = LngField(required=False, allow_null=True, default=None)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -344,7 +313,7 @@ class CaseDraftSerializer(serializers.Serializer):
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ProblemReport.Outcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="Internal")
-    photos = PhotosField(help_text="After photos")
+    photos = PhotosField(max_length=MAX_PHOTOS, help_text="After photos")
     case = CaseDraftSerializer(required=False, allow_null=True, default=None, help_text="For case_filed")
 
 
@@ -425,7 +394,7 @@ class FindingInputSerializer(serializers.Serializer):
     matter = serializers.PrimaryKeyRelatedField(queryset=Matter.objects.all())
     description = serializers.CharField(max_length=2000)
     severity = serializers.ChoiceField(choices=Finding.Severity.choices, default=Finding.Severity.MINOR)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
 
 
 class FindingSerializer(serializers.ModelSerializer):

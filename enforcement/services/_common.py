@@ -1,10 +1,6 @@
-from linli.api.errors import DomainError
+from linli.api.errors import field_error
 
 MAX_PHOTOS = 9
-
-
-def field_error(field: str, message: str) -> DomainError:
-    return DomainError(message, code="validation_error", fields={field: [message]})
 
 
 def check_photos(photos) -> list[str]:
