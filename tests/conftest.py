@@ -16,6 +16,24 @@ def pytest_configure(config):
     # The production hasher (PBKDF2) costs ~0.3–1.4 s per password on this machine; tests check
     # that passwords work, not how slowly they are hashed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _broker_per_xdist_worker(settings)
+
+
+def _broker_per_xdist_worker(settings) -> None:
+    """Each pytest-xdist worker (gw0, gw1, …) has its own test database; give it its own Redis broker
+    database too, so the real-worker tests of two xdist workers never take (or purge) each other's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    broker = settings.CELERY_BROKER_URL or ""
+    if not worker.startswith("gw") or not broker.startswith("redis"):
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from linli.celery import app
+
+    parts = urlsplit(broker)
+    database = 8 + int(worker[2:])  # 8, 9, …: clear of the cache (1), the broker (2) and the bench (3)
+    settings.CELERY_BROKER_URL = urlunsplit(parts._replace(path=f"/{database}"))
+    app.conf.broker_url = settings.CELERY_BROKER_URL
 
 
 @pytest.fixture(autouse=True)
