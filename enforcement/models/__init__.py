@@ -1,8 +1,15 @@
 from enforcement.models.cases import Case, CaseEvent, CaseNumberCounter, PlatformCursor, PlatformUpdate, SandboxPush
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
-from enforcement.models.inspections import Finding, Inspection, Target
+from enforcement.models.inspections import Finding, FindingPhoto, Inspection, Target
 from enforcement.models.open311 import Open311Client
-from enforcement.models.reports import ProblemReport, ReportEvent, ReportFollower, ReportRequest, SensorEpisode
+from enforcement.models.reports import (
+    ProblemReport,
+    ReportEvent,
+    ReportFollower,
+    ReportPhoto,
+    ReportRequest,
+    SensorEpisode,
+)
 
 __all__ = [
     "Case",
@@ -12,6 +19,7 @@ __all__ = [
     "Domain",
     "Empowerment",
     "Finding",
+    "FindingPhoto",
     "Inspection",
     "Matter",
     "Open311Client",
@@ -20,6 +28,7 @@ __all__ = [
     "ProblemReport",
     "ReportEvent",
     "ReportFollower",
+    "ReportPhoto",
     "ReportRequest",
     "SandboxPush",
     "Scenario",

@@ -5,6 +5,7 @@ writes a history row (who, when, from, to, note, internal or not). Routing follo
 township empowerment lists; overdue reports escalate to the team leader, then the district.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,8 @@ from enforcement.services._common import check_photos, field_error
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
 from linli.notifications.services import notify
+from linli.uploads.models import Upload
+from linli.uploads.services import attachments_add, attachments_set
 
 Status = ProblemReport.Status
 Action = ReportEvent.Action
@@ -176,7 +179,8 @@ def report_create(
     channel: str,
     category: Category,
     description: str,
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
+    external_media_url: str = "",
     lat=None,
     lng=None,
     address: str = "",
@@ -188,7 +192,9 @@ def report_create(
     open311_client=None,
     matter: Matter | None = None,
 ) -> ProblemReport:
-    """File a report from any channel and route it. Callers check duplicates first when they offer it."""
+    """File a report from any channel and route it. Callers check duplicates first when they offer it,
+    and that `photos` are the filer's own uploads; a URL from outside (Open311, a camera) is only
+    kept as text in `external_media_url`."""
     if (lat is None) != (lng is None):
         raise field_error("lat", "经纬度须同时提供")
     if street is None and lat is not None:
@@ -198,7 +204,7 @@ def report_create(
         category=category,
         matter=matter or category.matter,
         description=description,
-        photos=check_photos(photos),
+        external_media_url=external_media_url,
         lat=lat,
         lng=lng,
         address=address,
@@ -209,6 +215,7 @@ def report_create(
         device=device,
         open311_client=open311_client,
     )
+    attachments_set(report, "photos", photos)
     record_event(report, Action.REPORT, from_status="", actor=reporter, note=report.get_channel_display())
     _route(report)
     return report
@@ -237,7 +244,7 @@ def report_submit(
     lat,
     lng,
     address: str = "",
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     street=None,
     ignore_duplicates: bool = False,
 ) -> ProblemReport:
@@ -245,6 +252,7 @@ def report_submit(
     instead (409 possible_duplicate with `duplicates`), unless the resident insists."""
     if not category.is_public:
         raise field_error("category", "该分类不接受居民上报")
+    photos = check_photos(reporter, photos)
     if not ignore_duplicates:
         nearby = selectors.reports_nearby(category_id=category.pk, lat=lat, lng=lng)
         if nearby:
@@ -273,7 +281,7 @@ def report_file_by_staff(
     lng=None,
     address: str = "",
     street=None,
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     contact_name: str = "",
     contact_phone: str = "",
 ) -> ProblemReport:
@@ -282,6 +290,7 @@ def report_file_by_staff(
         raise ForbiddenError("12345 热线工单由区指挥中心录入", code="not_dispatcher")
     if lat is None and street is None:
         raise field_error("street", "请提供位置（经纬度）或所属乡镇（街道）")
+    photos = check_photos(actor, photos)
     return report_create(
         channel=channel,
         category=category,
@@ -348,10 +357,11 @@ def report_outcome(
     actor: User,
     outcome: str,
     note: str = "",
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     case: dict | None = None,
 ) -> ProblemReport:
-    """Record how it was handled. `case_filed` files a case from the report unless one exists."""
+    """Record how it was handled. `case_filed` files a case from the report unless one exists.
+    `photos` (the officer's own uploads, after photos) are added after the report's."""
     from enforcement.services.cases import case_file
 
     report = _lock(report)
@@ -359,6 +369,7 @@ def report_outcome(
     needs_case = outcome == Outcome.CASE_FILED and not report.cases.exists()
     if needs_case and not case:
         raise field_error("case", "立案须提供当事人与违法事实")
+    photos = check_photos(actor, photos, already=report.photo_links.count()) if photos else []
     _apply(
         report,
         Action.OUTCOME,
@@ -367,8 +378,8 @@ def report_outcome(
         outcome=outcome,
         outcome_note=note,
         resolved_at=timezone.now(),
-        photos=check_photos([*report.photos, *(photos or [])]) if photos else report.photos,
     )
+    attachments_add(report, "photos", photos)
     if needs_case:
         case_file(actor=actor, matter=report.matter, team=report.team, report=report, **case)
     return report

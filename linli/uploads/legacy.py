@@ -47,11 +47,13 @@ def uploads_for_urls(Upload, urls) -> dict[str, int]:
     return found
 
 
-def urls_to_links(apps, *, model: str, fields: dict[str, tuple[str, str]]) -> None:
+def urls_to_links(apps, *, model: str, fields: dict[str, tuple[str, str]]) -> dict[str, dict[int, list[str]]]:
     """For every row of `model`, link the uploads its legacy URL fields reference, in their order.
 
-    `fields` maps a legacy JSON field to (link model, the link's foreign key to the row).
+    `fields` maps a legacy JSON field to (link model, the link's foreign key to the row). Returns
+    the dropped URLs: {legacy field: {row pk: [url, …]}}, for a caller that keeps some as text.
     """
+    dropped_urls = {}
     Upload = apps.get_model("uploads", "Upload")
     Model = apps.get_model(*model.split("."))
     for legacy, (through_label, fk) in fields.items():
@@ -59,10 +61,14 @@ def urls_to_links(apps, *, model: str, fields: dict[str, tuple[str, str]]) -> No
         rows = list(Model.objects.values_list("pk", legacy))
         known = uploads_for_urls(Upload, (url for _, urls in rows if isinstance(urls, list) for url in urls))
         links, dropped = [], 0
+        dropped_urls[legacy] = {}
         for pk, urls in rows:
             urls = urls if isinstance(urls, list) else []
             upload_ids = list(dict.fromkeys(known[url] for url in urls if url in known))
-            dropped += sum(1 for url in urls if url not in known)
+            foreign = [url for url in urls if url not in known]
+            dropped += len(foreign)
+            if foreign:
+                dropped_urls[legacy][pk] = foreign
             links += [
                 Through(**{f"{fk}_id": pk}, upload_id=upload_id, position=n) for n, upload_id in enumerate(upload_ids)
             ]
@@ -70,6 +76,7 @@ def urls_to_links(apps, *, model: str, fields: dict[str, tuple[str, str]]) -> No
         if dropped:
             logger.warning("%s.%s: dropped %d photo URL(s) that were not this system's uploads", model, legacy, dropped)
         logger.info("%s.%s: %d photo(s) linked to uploads", model, legacy, len(links))
+    return dropped_urls
 
 
 def links_to_urls(apps, *, model: str, fields: dict[str, tuple[str, str]]) -> None:
