@@ -292,4 +292,5 @@ def give_reports(user):
 
 
 PRIVACY_DATA = {"enforcement": give_reports}
-EXPORT_QUERIES = {"enforcement": 2}
+# the reports with their category, their photos; the follows with their report's category
+EXPORT_QUERIES = {"enforcement": 3}

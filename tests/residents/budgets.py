@@ -188,7 +188,13 @@ def give_residents(user):
     Verification.objects.create(
         user=user, room=room, community=community, relation="owner", real_name="李秀英本人", phone="13912345678"
     )
-    order = rf.make_work_order(user, community=community, description="我家厨房漏水，找李秀英", upto="submitted")
+    order = rf.make_work_order(
+        user,
+        community=community,
+        description="我家厨房漏水，找李秀英",
+        upto="submitted",
+        photos=[factories.make_upload(user)],
+    )
     services.work_order_cancel(work_order=order, actor=user, reason="李秀英自己修好了")
     announcement = Announcement.objects.create(
         community=community, title="停水通知", body="x", publish_at=timezone.now()
@@ -199,5 +205,5 @@ def give_residents(user):
 
 PRIVACY_DATA = {"residents": give_residents}
 # verifications with room → building → estate and community joined, work orders with category and
-# community joined, the timeline steps the user took, announcement reads with their announcement
-EXPORT_QUERIES = {"residents": 4}
+# community joined, their photos, the timeline steps the user took, announcement reads with their announcement
+EXPORT_QUERIES = {"residents": 5}
