@@ -38,6 +38,7 @@ from enforcement.services import reports as report_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.uploads.admin import photo_previews
 
 
 class TeamScopedAdmin(admin.ModelAdmin):
@@ -173,10 +174,17 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "merged_into",
         "rating",
         "rating_comment",
+        "photo_previews",
+        "external_media_url",
         "created_at",
         "updated_at",
     )
     inlines = [ReportEventInline]
+
+    @admin.display(description="照片")
+    def photo_previews(self, report):
+        return photo_previews(report.photo_links.select_related("upload"))
+
     actions = ["export_csv", "dispatch", "escalate_now"]
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")
