@@ -20,6 +20,8 @@ from enforcement.models import (
 from enforcement.services._common import MAX_PHOTOS
 from linli.api.fields import MaskedPhoneField
 from linli.regions.models import Street
+from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
+from linli.uploads.models import Upload
 
 
 class RefSerializer(serializers.Serializer):
@@ -34,13 +36,9 @@ class UserRefSerializer(serializers.Serializer):
     display_name = serializers.CharField(source="__str__")
 
 
-class PhotosField(serializers.ListField):
+class PhotosField(UploadIdsField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.URLField(max_length=500))
-        kwargs.setdefault("max_length", MAX_PHOTOS)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", f"Image URLs (from POST /api/v1/uploads/), at most {MAX_PHOTOS}")
-        super().__init__(**kwargs)
+        super().__init__(purpose=Upload.Purpose.REPORT, max_length=MAX_PHOTOS, **kwargs)
 
 
 class LatField(serializers.DecimalField):
@@ -132,7 +130,7 @@ def _optional_choice(choices, help_text=""):
 class ResidentReportSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     outcome = _optional_choice(ProblemReport.Outcome.choices, "Empty until handled")
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
     is_mine = serializers.SerializerMethodField()
 
     class Meta:
@@ -289,7 +287,12 @@ class StaffReportSerializer(serializers.ModelSerializer):
 class StaffReportDetailSerializer(StaffReportSerializer):
     """The handling team's view: contact phone in full (to call back), internal notes and history."""
 
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
+    external_media_url = serializers.CharField(
+        read_only=True,
+        help_text="A link given by an outside source (an Open311 client's media_url, an AI camera's snapshot): "
+        "not one of our uploads, never fetched by us; empty when none",
+    )
     reporter = UserRefSerializer(read_only=True, allow_null=True)
     contact_phone = MaskedPhoneField(reveal=lambda request, report: True)
     history = StaffEventSerializer(many=True, read_only=True)
@@ -301,6 +304,7 @@ class StaffReportDetailSerializer(StaffReportSerializer):
         fields = [
             *StaffReportSerializer.Meta.fields,
             "photos",
+            "external_media_url",
             "reporter",
             "contact_name",
             "contact_phone",
@@ -344,7 +348,7 @@ class CaseDraftSerializer(serializers.Serializer):
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ProblemReport.Outcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="Internal")
-    photos = PhotosField(help_text="After photos")
+    photos = PhotosField(help_text=f"Ids of my uploads: after photos, added after the report's; {MAX_PHOTOS} in all")
     case = CaseDraftSerializer(required=False, allow_null=True, default=None, help_text="For case_filed")
 
 
@@ -432,7 +436,7 @@ class FindingSerializer(serializers.ModelSerializer):
     matter = MatterRefSerializer(read_only=True)
     team = RefSerializer(read_only=True)
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
     case = CaseRefSerializer(read_only=True, allow_null=True)
 
     class Meta:

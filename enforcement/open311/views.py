@@ -17,13 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement import selectors
-from enforcement.models import ProblemReport
+from enforcement.models import ProblemReport, ReportPhoto
 from enforcement.open311 import serializers as s
 from enforcement.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from enforcement.services import reports as report_services
 from enforcement.services.open311 import open311_client_for
 from linli.api.errors import ForbiddenError, NotFoundError
 from linli.api.errors import exception_handler as envelope_handler
+from linli.uploads.selectors import attachments
 
 TAGS = ["open311"]
 DEFAULT_DAYS = 90
@@ -109,7 +110,11 @@ class ServiceListView(Open311View):
 
 
 def _public_requests():
-    return ProblemReport.objects.filter(category__is_public=True).select_related("category", "team")
+    return (
+        ProblemReport.objects.filter(category__is_public=True)
+        .select_related("category", "team")
+        .prefetch_related(attachments("photo_links", ReportPhoto))
+    )
 
 
 class RequestListView(Open311View):
@@ -146,7 +151,7 @@ class RequestListView(Open311View):
                 elif wanted == {"closed"}:
                     queryset = queryset.filter(closed)
         reports = queryset.order_by("-created_at", "-id")[:MAX_RESULTS]
-        return Response(s.RequestSerializer(reports, many=True).data)
+        return Response(s.RequestSerializer(reports, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary="Create a service request (needs an api_key)",
@@ -174,7 +179,8 @@ class RequestListView(Open311View):
             channel=ProblemReport.Channel.OPEN311,
             category=category,
             description=data["description"] or category.name,
-            photos=[data["media_url"]] if data["media_url"] else [],
+            # The client's media_url is theirs: kept as text, never fetched, never one of our photos.
+            external_media_url=data["media_url"],
             lat=lat,
             lng=lng,
             address=data["address_string"],
@@ -202,7 +208,7 @@ class RequestDetailView(Open311View):
         report = _public_requests().filter(pk=pk).first()
         if report is None:
             raise NotFoundError(f"没有 {pk} 号服务请求")
-        return Response(s.RequestSerializer([report], many=True).data)
+        return Response(s.RequestSerializer([report], many=True, context={"request": request}).data)
 
 
 ServiceListXMLView = _xml(ServiceListView, "services", "service")

@@ -1,4 +1,5 @@
 from linli.api.errors import DomainError
+from linli.uploads.selectors import own_uploads
 
 MAX_PHOTOS = 9
 
@@ -7,8 +8,9 @@ def field_error(field: str, message: str) -> DomainError:
     return DomainError(message, code="validation_error", fields={field: [message]})
 
 
-def check_photos(photos) -> list[str]:
-    photos = list(photos or [])
-    if len(photos) > MAX_PHOTOS:
+def check_photos(owner, photos, *, already: int = 0) -> list:
+    """`photos` as uploads of `owner` (anyone else's is a validation error), at most MAX_PHOTOS in all."""
+    photos = own_uploads(owner, photos or (), field="photos")
+    if already + len(photos) > MAX_PHOTOS:
         raise field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
     return photos

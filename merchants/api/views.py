@@ -14,6 +14,7 @@ from linli.api.idempotency import idempotent
 from linli.api.schema import ErrorSerializer
 from linli.devices.models import Device
 from linli.payments.api.serializers import ClientParamsSerializer
+from linli.uploads.selectors import attachments
 from merchants import devices, selectors, services
 from merchants.api import serializers as s
 from merchants.filters import (
@@ -27,7 +28,7 @@ from merchants.filters import (
     MyOrderFilterSet,
     ReviewFilterSet,
 )
-from merchants.models import CabinetSlot
+from merchants.models import CabinetSlot, ProductImage
 
 MARKET, MERCHANT, STAFF = ["market"], ["merchant"], ["staff"]
 NO_DEVICE = OpenApiResponse(ErrorSerializer, description="No such device (not_found)")
@@ -214,8 +215,12 @@ class MarketDeviceView(APIView):
                 body["price_per_kg_fen"] = price
                 body["weight_steps"] = [{"weight_g": w, "price_fen": (price * w + 500) // 1000} for w in steps]
         else:
-            body["slots"] = CabinetSlot.objects.filter(device=device).select_related("product__merchant")
-        return Response(s.MarketDeviceSerializer(body).data)
+            body["slots"] = (
+                CabinetSlot.objects.filter(device=device)
+                .select_related("product__merchant")
+                .prefetch_related(attachments("product__image_links", ProductImage))
+            )
+        return Response(s.MarketDeviceSerializer(body, context={"request": request}).data)
 
 
 class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -336,10 +341,14 @@ class MerchantProductViewSet(
         tags=MERCHANT,
     )
     def create(self, request, *args, **kwargs):
-        data = s.ProductCreateSerializer(data=request.data, merchants=selectors.my_merchants(request.user))
+        data = s.ProductCreateSerializer(
+            data=request.data, merchants=selectors.my_merchants(request.user), context={"request": request}
+        )
         data.is_valid(raise_exception=True)
-        product = services.product_create(**data.validated_data)
-        return Response(s.MerchantProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        product = services.product_create(by=request.user, **data.validated_data)
+        return Response(
+            s.MerchantProductSerializer(product, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Change a product: price, stock, shelf, images …",
@@ -349,10 +358,10 @@ class MerchantProductViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         product = self.get_object()
-        data = s.ProductUpdateSerializer(data=request.data, partial=True)
+        data = s.ProductUpdateSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
-        product = services.product_update(product=product, **data.validated_data)
-        return Response(s.MerchantProductSerializer(product).data)
+        product = services.product_update(product=product, by=request.user, **data.validated_data)
+        return Response(s.MerchantProductSerializer(product, context={"request": request}).data)
 
 
 class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -6,6 +6,8 @@ from rest_framework import serializers
 from linli.accounts.models import User
 from linli.api.fields import MaskedPhoneField
 from linli.regions.models import Community
+from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
+from linli.uploads.models import Upload
 from residents.models import (
     Announcement,
     Building,
@@ -49,15 +51,6 @@ class ResidentsRefSerializer(serializers.Serializer):
 class ResidentsUserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField(source="__str__")
-
-
-class PhotosField(serializers.ListField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.URLField(max_length=500))
-        kwargs.setdefault("max_length", MAX_PHOTOS)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", f"Image URLs (from POST /api/v1/uploads/), at most {MAX_PHOTOS}")
-        super().__init__(**kwargs)
 
 
 # --- places --------------------------------------------------------------------------------------
@@ -193,7 +186,7 @@ class WorkOrderInputSerializer(serializers.Serializer):
         help_text="Needed without a room when I live in several communities",
     )
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    photos = PhotosField()
+    photos = UploadIdsField(purpose=Upload.Purpose.WORK_ORDER, max_length=MAX_PHOTOS)
     preferred_time = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
     contact_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
@@ -268,8 +261,8 @@ _DETAIL_FIELDS = [
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
-    resolution_photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
+    resolution_photos = AttachedPhotosSerializer(source="resolution_photo_links")
     timeline = WorkOrderEventSerializer(source="history", many=True, read_only=True)
 
     class Meta(WorkOrderSerializer.Meta):
@@ -326,7 +319,11 @@ class WorkOrderNoteInputSerializer(serializers.Serializer):
 
 class WorkOrderResolveInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, help_text="What was done")
-    photos = PhotosField(help_text="Before/after photo URLs")
+    photos = UploadIdsField(
+        purpose=Upload.Purpose.WORK_ORDER,
+        max_length=MAX_PHOTOS,
+        help_text=f"Ids of my uploads: before/after photos, in display order; at most {MAX_PHOTOS}",
+    )
 
 
 class WorkOrderFollowUpInputSerializer(serializers.Serializer):

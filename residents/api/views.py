@@ -50,7 +50,7 @@ class Viewset(viewsets.GenericViewSet):
         return Response(serializer_class(instance, context=context).data, status=status_code)
 
     def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
+        serializer = serializer_class(data=self.request.data, context={"request": self.request})
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -326,7 +326,7 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         work_order = self.get_object()
         data = self.validated(s.WorkOrderResolveInputSerializer)
         work_order = services.work_order_resolve(
-            work_order=work_order, actor=request.user, note=data["note"], photos=data.get("photos")
+            work_order=work_order, actor=request.user, note=data["note"], photos=data["photos"]
         )
         return self._detail(work_order)
 

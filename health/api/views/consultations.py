@@ -68,7 +68,7 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
         tags=["health"],
     )
     def create(self, request):
-        data = ConsultationInputSerializer(data=request.data)
+        data = ConsultationInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         consultation = services.consultation_create(

@@ -42,7 +42,7 @@ class InsuranceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         tags=["health"],
     )
     def create(self, request):
-        data = InsuranceApplicationInputSerializer(data=request.data)
+        data = InsuranceApplicationInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         community = None
@@ -69,7 +69,7 @@ class InsuranceApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def resubmit(self, request, pk=None):
-        data = ResubmitInputSerializer(data=request.data)
+        data = ResubmitInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         application = services.application_resubmit(
             application=self.get_object(),
