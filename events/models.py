@@ -196,12 +196,10 @@ class Event(TimestampedModel):
 class EventHistory(StatusChange):
     """History of an event's status: who, when, which action, from, to, why."""
 
+    Action, Status = Event.Action, Event.Status
     subject_field = "event"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="history", verbose_name="活动")
-    action = models.CharField("操作", max_length=24, choices=Event.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=Event.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Event.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "活动状态记录"
@@ -313,14 +311,12 @@ class Registration(TimestampedModel):
 class RegistrationHistory(StatusChange):
     """History of a registration: registered (confirmed or waitlisted), promoted, cancelled, checked in…"""
 
+    Action, Status = Registration.Action, Registration.Status
     subject_field = "registration"
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="history", verbose_name="报名"
     )
-    action = models.CharField("操作", max_length=24, choices=Registration.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=Registration.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Registration.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "报名状态记录"
@@ -497,12 +493,10 @@ class VenueBooking(TimestampedModel):
 class VenueBookingHistory(StatusChange):
     """History of a venue booking: booked, cancelled (by whom)."""
 
+    Action, Status = VenueBooking.Action, VenueBooking.Status
     subject_field = "booking"
 
     booking = models.ForeignKey(VenueBooking, on_delete=models.CASCADE, related_name="history", verbose_name="场地预约")
-    action = models.CharField("操作", max_length=24, choices=VenueBooking.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=VenueBooking.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=VenueBooking.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "场地预约记录"

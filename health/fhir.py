@@ -3,6 +3,8 @@
 Codes: LOINC (http://loinc.org) for what was measured, UCUM (http://unitsofmeasure.org) for units,
 HL7 v3 ObservationInterpretation for H/L/N, observation-category for vital-signs / laboratory.
 The bundle carries the `Patient` and each `Device` it references (by urn:uuid), so it stands alone.
+Vital-sign Observations name their profiles in `meta.profile` (vitalsigns and bodytemp / heartrate / bp).
+It is served as `application/fhir+json; fhirVersion=4.0` (CONTENT_TYPE).
 """
 
 import uuid
@@ -13,6 +15,7 @@ from django.utils import timezone
 from health import ranges
 from health.models import VitalReading, VitalType
 
+CONTENT_TYPE = "application/fhir+json; fhirVersion=4.0"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -28,6 +31,13 @@ CODES = {
     VitalType.GLUCOSE: ("15074-8", "Glucose [Moles/volume] in Blood", "laboratory", "mmol/L", "mmol/L"),
     VitalType.BLOOD_PRESSURE: ("85354-9", "Blood pressure panel with all children optional", "vital-signs", "", ""),
     VitalType.ECG: ("11524-6", "EKG study", "procedure", "", ""),
+}
+# The FHIR R4 vital-signs profiles an Observation conforms to (laboratory and ECG readings have none).
+VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns"
+PROFILES = {
+    VitalType.TEMPERATURE: [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bodytemp"],
+    VitalType.HEART_RATE: [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/heartrate"],
+    VitalType.BLOOD_PRESSURE: [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bp"],
 }
 SYSTOLIC = ("8480-6", "Systolic blood pressure")
 DIASTOLIC = ("8462-4", "Diastolic blood pressure")
@@ -60,9 +70,10 @@ def _range(reference: ranges.Range, code: str, unit: str) -> list[dict]:
 
 def observation(reading: VitalReading, *, patient_ref: str) -> dict:
     code, display, category, ucum, unit = CODES[reading.type]
-    resource = {
-        "resourceType": "Observation",
-        "id": str(reading.pk),
+    resource = {"resourceType": "Observation", "id": str(reading.pk)}
+    if reading.type in PROFILES:
+        resource["meta"] = {"profile": list(PROFILES[reading.type])}
+    resource |= {
         "status": "final",
         "category": [{"coding": [{"system": CATEGORY, "code": category}]}],
         "code": _concept(code, display, reading.get_type_display()),

@@ -89,15 +89,12 @@ class MerchantApplication(TimestampedModel):
 class MerchantApplicationHistory(StatusChange):
     """One step of an application: submitted, approved or rejected."""
 
-    Action = MerchantApplication.Action
+    Action, Status = MerchantApplication.Action, MerchantApplication.Status
     subject_field = "application"
 
     application = models.ForeignKey(
         MerchantApplication, on_delete=models.CASCADE, related_name="history", verbose_name="入驻申请"
     )
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=MerchantApplication.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=MerchantApplication.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "入驻申请记录"
@@ -304,13 +301,10 @@ class OrderItem(models.Model):
 class OrderHistory(StatusChange):
     """One step of an order (or a note on it, such as a partial refund): who, when, from, to."""
 
-    Action = Order.Action
+    Action, Status = Order.Action, Order.Status
     subject_field = "order"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history", verbose_name="订单")
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=Order.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Order.Status.choices)
     note = models.CharField("说明", max_length=300, blank=True)
 
     class Meta(StatusChange.Meta):

@@ -149,15 +149,12 @@ class Verification(TimestampedModel):
 class VerificationHistory(StatusChange):
     """One step of a household verification: submitted, approved or rejected, left."""
 
-    Action = Verification.Action
+    Action, Status = Verification.Action, Verification.Status
     subject_field = "verification"
 
     verification = models.ForeignKey(
         Verification, on_delete=models.CASCADE, related_name="history", verbose_name="住户认证"
     )
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=Verification.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Verification.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "住户认证记录"
@@ -356,13 +353,10 @@ class WorkOrderResolutionPhoto(Attachment):
 class WorkOrderHistory(StatusChange):
     """One step of a work order's timeline: who did what, when, and how long since the previous step."""
 
-    Action = WorkOrder.Action
+    Action, Status = WorkOrder.Action, WorkOrder.Status
     subject_field = "work_order"
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="history", verbose_name="工单")
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=WorkOrder.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=WorkOrder.Status.choices)
     duration_seconds = models.PositiveIntegerField("距上一步（秒）", default=0)
 
     class Meta(StatusChange.Meta):

@@ -188,6 +188,20 @@ def property_managers_of(community_id: int) -> QuerySet[User]:
     ).distinct()
 
 
+def work_order_handlers(community_id: int) -> QuerySet[User]:
+    """Whom a work order of the community may be assigned to (its active property managers), each with the
+    number of orders of that community they are working on (`open_work_orders`)."""
+    working = Q(
+        assigned_work_orders__community_id=community_id,
+        assigned_work_orders__status__in=(WorkOrder.Status.ASSIGNED, WorkOrder.Status.IN_PROGRESS),
+    )
+    return (
+        property_managers_of(community_id)
+        .annotate(open_work_orders=Count("assigned_work_orders", filter=working, distinct=True))
+        .order_by("id")
+    )
+
+
 def community_staff_of(community_id: int) -> QuerySet[User]:
     return User.objects.filter(
         memberships__role=Role.COMMUNITY_STAFF, memberships__community_id=community_id, is_active=True

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts.models import Membership, Role, User
-from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition, NotFoundError
+from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
+from linli.api.errors import field_error as _field_error
 from linli.notifications.services import notify
 from linli.regions.models import Community
 from linli.uploads.models import Upload
@@ -37,10 +38,6 @@ MAX_PHOTOS = 9
 
 Status = WorkOrder.Status
 Action = WorkOrder.Action
-
-
-def _field_error(field: str, message: str) -> DomainError:
-    return DomainError(message, code="validation_error", fields={field: [message]})
 
 
 # --- household verification ----------------------------------------------------------------------
@@ -245,6 +242,16 @@ def _require_reporter(actor: User, work_order: WorkOrder) -> None:
 # --- work orders: use cases ----------------------------------------------------------------------
 
 
+def _only_home(reporter: User, community: Community | None) -> Room | None:
+    homes = list(selectors.households_of(reporter)[:2])
+    if len(homes) != 1:
+        return None
+    home = homes[0]
+    if community is not None and home.building.estate.community_id != community.pk:
+        return None
+    return home
+
+
 @transaction.atomic
 def work_order_submit(
     *,
@@ -263,12 +270,17 @@ def work_order_submit(
 ) -> WorkOrder:
     """File an order. Residents file their own (channel self); staff file on a resident's behalf.
 
-    `photos` are uploads of whoever files it (the resident, or the staff member filing for them)."""
+    `photos` are uploads of whoever files it (the resident, or the staff member filing for them).
+    Without a room, a reporter with exactly one verified home files it for that home (when it is in
+    `community`, if one is given); with none or several the order has no room.
+    """
     photos = own_uploads(filed_by or reporter, photos, field="photos")
     if len(photos) > MAX_PHOTOS:
         raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
     if not category.is_active:
         raise _field_error("category", "该分类已停用")
+    if room is None:
+        room = _only_home(reporter, community)
     if room is not None:
         if selectors.residency(reporter, room) is None:
             raise _field_error("room", "只能为自己认证的房屋报修")

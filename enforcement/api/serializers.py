@@ -19,36 +19,18 @@ from enforcement.models import (
 )
 from enforcement.services._common import MAX_PHOTOS
 from linli.api.fields import MaskedPhoneField
+from linli.api.serializers import LatField, LngField, RefSerializer, UserRefSerializer
 from linli.regions.models import Street
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
 
 
-class RefSerializer(serializers.Serializer):
-    """{id, name} of a related object."""
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class UserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField(source="__str__")
-
-
 class PhotosField(UploadIdsField):
+    """Ids of my uploads (purpose `report`), in display order."""
+
     def __init__(self, **kwargs):
-        super().__init__(purpose=Upload.Purpose.REPORT, max_length=MAX_PHOTOS, **kwargs)
-
-
-class LatField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=9, decimal_places=6, min_value=-90, max_value=90, **kwargs)
-
-
-class LngField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=9, decimal_places=6, min_value=-180, max_value=180, **kwargs)
+        kwargs.setdefault("max_length", MAX_PHOTOS)
+        super().__init__(purpose=Upload.Purpose.REPORT, **kwargs)
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -101,7 +83,7 @@ class ReportInputSerializer(serializers.Serializer):
         slug_field="code", queryset=Category.objects.filter(is_public=True), help_text="Category code"
     )
     description = serializers.CharField(max_length=2000)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
     lat = LatField()
     lng = LngField()
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -199,7 +181,7 @@ class StaffReportInputSerializer(serializers.Serializer):
     )
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     description = serializers.CharField(max_length=2000)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
     lat = LatField(required=False, allow_null=True, default=None)
     lng = LngField(required=False, allow_null=True, default=None)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -429,7 +411,7 @@ class FindingInputSerializer(serializers.Serializer):
     matter = serializers.PrimaryKeyRelatedField(queryset=Matter.objects.all())
     description = serializers.CharField(max_length=2000)
     severity = serializers.ChoiceField(choices=Finding.Severity.choices, default=Finding.Severity.MINOR)
-    photos = PhotosField()
+    photos = PhotosField(max_length=MAX_PHOTOS)
 
 
 class FindingSerializer(serializers.ModelSerializer):

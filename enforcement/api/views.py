@@ -2,10 +2,9 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from enforcement import selectors, stats
 from enforcement.api import serializers as s
@@ -23,54 +22,38 @@ from enforcement.models import Matter, Target
 from enforcement.services import cases as case_services
 from enforcement.services import inspections as inspection_services
 from enforcement.services import reports as report_services
+from linli.accounts.models import Role
 from linli.api.errors import NotFoundError
+from linli.api.permissions import has_role
+from linli.api.views import ApiView, ApiViewSet
 
-RESIDENTS, STAFF = ["enforcement"], ["staff-enforcement"]
-
-
-class IsEnforcementStaff(permissions.BasePermission):
-    """Officers and grid workers of a team (and superusers); the querysets scope further (404)."""
-
-    message = "只有执法人员和网格员可以访问"
-
-    def has_permission(self, request, view):
-        return bool(request.user and selectors.is_team_member(request.user))
+IsEnforcementStaff = has_role(Role.OFFICER, Role.GRID_WORKER, scope="enforcement.Team", superuser=True)
 
 
-class Viewset(viewsets.GenericViewSet):
+class Viewset(ApiViewSet):  # ids in these URLs are numbers: anything else is a 404 at the router
     lookup_value_regex = r"\d+"
 
-    def respond(self, serializer_class, instance, status_code=status.HTTP_200_OK):
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
 
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-
-def _action(summary, request, response, tags=STAFF, description=""):
-    return extend_schema(
-        summary=summary, description=description, request=request, responses={200: response}, tags=tags
-    )
+def _action(summary, request, response, description=""):
+    return extend_schema(summary=summary, description=description, request=request, responses={200: response})
 
 
 # --- catalogue ---------------------------------------------------------------------------------
 
 
-@extend_schema_view(list=extend_schema(summary="Problem categories a resident can report", tags=RESIDENTS))
+@extend_schema_view(list=extend_schema(summary="Problem categories a resident can report"))
 class CategoryViewSet(mixins.ListModelMixin, Viewset):
+    schema_topic = "问题上报"
     queryset = selectors.public_categories()
     serializer_class = s.CategorySerializer
-    filterset_class = None
-    pagination_class = None
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Enforcement matters (执法事项) with legal basis and deadline", tags=STAFF),
-    retrieve=extend_schema(summary="One matter", tags=STAFF),
+    list=extend_schema(summary="Enforcement matters (执法事项) with legal basis and deadline"),
+    retrieve=extend_schema(summary="One matter"),
 )
 class MatterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "执法事项"
     queryset = Matter.objects.filter(is_active=True).select_related("domain")
     serializer_class = s.MatterSerializer
     permission_classes = [IsEnforcementStaff]
@@ -78,10 +61,11 @@ class MatterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Teams: district departments, township teams, command centre", tags=STAFF),
-    retrieve=extend_schema(summary="One team with its open workload", tags=STAFF),
+    list=extend_schema(summary="Teams: district departments, township teams, command centre"),
+    retrieve=extend_schema(summary="One team with its open workload"),
 )
 class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "执法事项"
     queryset = selectors.teams_with_counts()
     serializer_class = s.TeamSerializer
     permission_classes = [IsEnforcementStaff]
@@ -92,10 +76,11 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My reports and the ones I follow", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One of my (or followed) reports: status, feedback, timeline", tags=RESIDENTS),
+    list=extend_schema(summary="My reports and the ones I follow"),
+    retrieve=extend_schema(summary="One of my (or followed) reports: status, feedback, timeline"),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "问题上报"
     filterset_class = ResidentReportFilterSet
 
     def get_queryset(self):
@@ -129,7 +114,6 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
                 description="possible_duplicate (with duplicates) or another conflict",
             ),
         },
-        tags=RESIDENTS,
     )
     def create(self, request):
         report = report_services.report_submit(reporter=request.user, **self.validated(s.ReportInputSerializer))
@@ -139,9 +123,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         "Rate how it was handled (after feedback, once)",
         s.ReportRateInputSerializer,
         s.ResidentReportDetailSerializer,
-        RESIDENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         data = self.validated(s.ReportRateInputSerializer)
         report = report_services.report_rate(
@@ -153,16 +136,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         "Follow a report (e.g. one offered as already reported): hear its outcome",
         None,
         s.ResidentReportDetailSerializer,
-        RESIDENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def follow(self, request, pk=None):
         report = get_object_or_404(selectors.followable_reports(), pk=pk)
         report_services.report_follow(report=report, user=request.user)
         return self._detail(report)
 
-    @extend_schema(summary="Stop following a report", request=None, responses={204: None}, tags=RESIDENTS)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @extend_schema(summary="Stop following a report", request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
     def unfollow(self, request, pk=None):
         report_services.report_unfollow(report=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -172,10 +154,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Reports of my teams (dispatchers: all), overdue ones flagged", tags=STAFF),
-    retrieve=extend_schema(summary="One report with its full history, requests and cases", tags=STAFF),
+    list=extend_schema(summary="Reports of my teams (dispatchers: all), overdue ones flagged"),
+    retrieve=extend_schema(summary="One report with its full history, requests and cases"),
 )
 class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "线索处置"
     permission_classes = [IsEnforcementStaff]
     filterset_class = StaffReportFilterSet
 
@@ -194,7 +177,6 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         summary="File a report: grid worker, self-patrol, or a 12345 hotline call (command centre)",
         request=s.StaffReportInputSerializer,
         responses={201: s.StaffReportDetailSerializer},
-        tags=STAFF,
     )
     def create(self, request):
         report = report_services.report_file_by_staff(
@@ -207,7 +189,7 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         s.DispatchInputSerializer,
         s.StaffReportDetailSerializer,
     )
-    @action(detail=True, methods=["post"], url_path="dispatch", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_(self, request, pk=None):
         data = self.validated(s.DispatchInputSerializer)
         report = report_services.report_dispatch(report=self.get_object(), actor=request.user, **data)
@@ -216,20 +198,20 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
     @_action(
         "Reroute to another team with a reason — dispatchers", s.RerouteInputSerializer, s.StaffReportDetailSerializer
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def reroute(self, request, pk=None):
         data = self.validated(s.RerouteInputSerializer)
         report = report_services.report_reroute(report=self.get_object(), actor=request.user, **data)
         return self._detail(report)
 
     @_action("Accept: the team takes it on (受理)", s.NoteInputSerializer, s.StaffReportDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         data = self.validated(s.NoteInputSerializer)
         return self._detail(report_services.report_accept(report=self.get_object(), actor=request.user, **data))
 
     @_action("Start handling on site (处置)", s.NoteInputSerializer, s.StaffReportDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
         data = self.validated(s.NoteInputSerializer)
         return self._detail(report_services.report_handle(report=self.get_object(), actor=request.user, **data))
@@ -239,7 +221,7 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         s.OutcomeInputSerializer,
         s.StaffReportDetailSerializer,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         data = self.validated(s.OutcomeInputSerializer)
         report = report_services.report_outcome(report=self.get_object(), actor=request.user, **data)
@@ -250,13 +232,13 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         s.FeedbackInputSerializer,
         s.StaffReportDetailSerializer,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         data = self.validated(s.FeedbackInputSerializer)
         return self._detail(report_services.report_feedback(report=self.get_object(), actor=request.user, **data))
 
     @_action("Close the loop (办结)", s.NoteInputSerializer, s.StaffReportDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = self.validated(s.NoteInputSerializer)
         return self._detail(report_services.report_close(report=self.get_object(), actor=request.user, **data))
@@ -266,7 +248,7 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         s.MergeInputSerializer,
         s.StaffReportDetailSerializer,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         data = self.validated(s.MergeInputSerializer)
         into = selectors.reports_for_staff(request.user).filter(pk=data["into"].pk).first()
@@ -281,9 +263,8 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         summary="Ask the dispatcher to take back a mis-routed report",
         request=s.ReturnInputSerializer,
         responses={201: s.ReportRequestSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], url_path="return", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         data = self.validated(s.ReturnInputSerializer)
         made = report_services.report_request_return(report=self.get_object(), actor=request.user, **data)
@@ -293,9 +274,8 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
         summary="Ask the dispatcher for more time",
         request=s.ExtensionInputSerializer,
         responses={201: s.ReportRequestSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
         data = self.validated(s.ExtensionInputSerializer)
         made = report_services.report_request_extension(report=self.get_object(), actor=request.user, **data)
@@ -303,10 +283,11 @@ class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Return and extension requests (dispatchers: all; teams: their own)", tags=STAFF),
-    retrieve=extend_schema(summary="One request", tags=STAFF),
+    list=extend_schema(summary="Return and extension requests (dispatchers: all; teams: their own)"),
+    retrieve=extend_schema(summary="One request"),
 )
 class ReportRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "线索处置"
     permission_classes = [IsEnforcementStaff]
     serializer_class = s.ReportRequestSerializer
     filterset_class = ReportRequestFilterSet
@@ -315,7 +296,7 @@ class ReportRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vie
         return selectors.requests_for_dispatcher(self.request.user)
 
     @_action("Approve or reject — dispatchers", s.DecideInputSerializer, s.ReportRequestSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         data = self.validated(s.DecideInputSerializer)
         decided = report_services.report_request_decide(request=self.get_object(), actor=request.user, **data)
@@ -326,10 +307,11 @@ class ReportRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vie
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Inspection targets, with their whitelist (免查) state", tags=STAFF),
-    retrieve=extend_schema(summary="One target", tags=STAFF),
+    list=extend_schema(summary="Inspection targets, with their whitelist (免查) state"),
+    retrieve=extend_schema(summary="One target"),
 )
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "综合查一次"
     queryset = Target.objects.select_related("street")
     serializer_class = s.TargetSerializer
     permission_classes = [IsEnforcementStaff]
@@ -337,10 +319,11 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Joint inspections (综合查一次) my teams take part in", tags=STAFF),
-    retrieve=extend_schema(summary="One joint inspection with its teams, matters and findings", tags=STAFF),
+    list=extend_schema(summary="Joint inspections (综合查一次) my teams take part in"),
+    retrieve=extend_schema(summary="One joint inspection with its teams, matters and findings"),
 )
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "综合查一次"
     permission_classes = [IsEnforcementStaff]
     filterset_class = InspectionFilterSet
 
@@ -361,7 +344,6 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewse
         "A routine inspection of a whitelisted target is 409 target_whitelisted.",
         request=s.InspectionInputSerializer,
         responses={201: s.InspectionDetailSerializer},
-        tags=STAFF,
     )
     def create(self, request):
         data = self.validated(s.InspectionInputSerializer)
@@ -372,23 +354,22 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewse
         summary="Record a finding (participating officers)",
         request=s.FindingInputSerializer,
         responses={201: s.FindingSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def findings(self, request, pk=None):
         data = self.validated(s.FindingInputSerializer)
         finding = inspection_services.inspection_finding_add(inspection=self.get_object(), actor=request.user, **data)
         return self.respond(s.FindingSerializer, finding, status.HTTP_201_CREATED)
 
     @_action("Complete the inspection (lead team)", s.SummaryInputSerializer, s.InspectionDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         data = self.validated(s.SummaryInputSerializer)
         inspection = inspection_services.inspection_complete(inspection=self.get_object(), actor=request.user, **data)
         return self._detail(inspection)
 
     @_action("Cancel a planned inspection (lead team)", s.ReasonInputSerializer, s.InspectionDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = self.validated(s.ReasonInputSerializer)
         inspection = inspection_services.inspection_cancel(inspection=self.get_object(), actor=request.user, **data)
@@ -396,10 +377,11 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewse
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Findings of the joint inspections I can see", tags=STAFF),
-    retrieve=extend_schema(summary="One finding", tags=STAFF),
+    list=extend_schema(summary="Findings of the joint inspections I can see"),
+    retrieve=extend_schema(summary="One finding"),
 )
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "综合查一次"
     permission_classes = [IsEnforcementStaff]
     serializer_class = s.FindingSerializer
     filterset_class = FindingFilterSet
@@ -411,9 +393,8 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         summary="Turn the finding into a report of the loop",
         request=None,
         responses={201: s.StaffReportDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], url_path="report", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="report")
     def open_report(self, request, pk=None):
         report = inspection_services.finding_open_report(finding=self.get_object(), actor=request.user)
         queryset = selectors.staff_report_detail(selectors.with_overdue(selectors.all_reports()))
@@ -423,9 +404,8 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         summary="File a case from the finding (party defaults to the target)",
         request=s.FindingCaseInputSerializer,
         responses={201: s.CaseDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], url_path="case", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="case")
     def file_case(self, request, pk=None):
         data = self.validated(s.FindingCaseInputSerializer)
         case = inspection_services.finding_file_case(finding=self.get_object(), actor=request.user, **data)
@@ -440,10 +420,11 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Cases (立案) of my teams, with their provincial push status", tags=STAFF),
-    retrieve=extend_schema(summary="One case with its history", tags=STAFF),
+    list=extend_schema(summary="Cases (立案) of my teams, with their provincial push status"),
+    retrieve=extend_schema(summary="One case with its history"),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "立案"
     permission_classes = [IsEnforcementStaff]
     filterset_class = CaseFilterSet
 
@@ -462,32 +443,31 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         summary="File a case; it is pushed to the provincial platform",
         request=s.CaseInputSerializer,
         responses={201: s.CaseDetailSerializer},
-        tags=STAFF,
     )
     def create(self, request):
         case = case_services.case_file(actor=request.user, **self.validated(s.CaseInputSerializer))
         return self._detail(case, status.HTTP_201_CREATED)
 
     @_action("Start the investigation (调查取证)", s.NoteInputSerializer, s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def investigate(self, request, pk=None):
         data = self.validated(s.NoteInputSerializer)
         return self._detail(case_services.case_investigate(case=self.get_object(), actor=request.user, **data))
 
     @_action("Record the decision and penalty", s.CaseDecideInputSerializer, s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         data = self.validated(s.CaseDecideInputSerializer)
         return self._detail(case_services.case_decide(case=self.get_object(), actor=request.user, **data))
 
     @_action("Close the case (结案)", s.NoteInputSerializer, s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = self.validated(s.NoteInputSerializer)
         return self._detail(case_services.case_close(case=self.get_object(), actor=request.user, **data))
 
     @_action("Push to the provincial platform again after a failure", None, s.CaseDetailSerializer)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def push(self, request, pk=None):
         return self._detail(case_services.case_push_again(case=self.get_object(), actor=request.user))
 
@@ -495,7 +475,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 # --- statistics --------------------------------------------------------------------------------
 
 
-class StatsView(APIView):
+class StatsView(ApiView):
+    schema_topic = "执法统计"
     permission_classes = [IsEnforcementStaff]
 
     @extend_schema(
@@ -503,14 +484,12 @@ class StatsView(APIView):
         description="Dispatchers see the district (or `team`); others see only their own teams.",
         parameters=[s.StatsQuerySerializer],
         responses={200: s.StatsSerializer},
-        tags=STAFF,
     )
     def get(self, request):
-        query = s.StatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        end = query.validated_data.get("to") or stats.default_period()[1]
-        start = query.validated_data.get("from") or stats.default_period(end)[0]
-        team = query.validated_data.get("team")
+        query = self.validated(s.StatsQuerySerializer, data=request.query_params)
+        end = query.get("to") or stats.default_period()[1]
+        start = query.get("from") or stats.default_period(end)[0]
+        team = query.get("team")
         if selectors.is_dispatcher(request.user):
             team_ids = {team} if team else None
         else:

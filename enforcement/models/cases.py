@@ -123,12 +123,9 @@ class CaseHistory(StatusChange):
     """One step of a case: its transitions, and the pushes and provincial updates (`record_step`)."""
 
     subject_field = "case"
-    Action = CaseAction
+    Action, Status = CaseAction, Case.Status
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history", verbose_name="案件")
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=Case.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Case.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "案件记录"

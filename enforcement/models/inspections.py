@@ -116,14 +116,11 @@ class InspectionHistory(StatusChange):
     """One step of a joint inspection: planned, started (its first finding), completed or cancelled."""
 
     subject_field = "inspection"
-    Action = InspectionAction
+    Action, Status = InspectionAction, Inspection.Status
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="history", verbose_name="综合查一次"
     )
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=Inspection.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Inspection.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "检查流转记录"

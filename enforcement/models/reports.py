@@ -201,7 +201,7 @@ class ReportHistory(StatusChange):
     the public timeline is the `PUBLIC_ACTIONS` that are not `internal`."""
 
     subject_field = "report"
-    Action = ReportAction
+    Action, Status = ReportAction, ProblemReport.Status
     PUBLIC_ACTIONS = (
         Action.REPORT,
         Action.DISPATCH,
@@ -216,9 +216,6 @@ class ReportHistory(StatusChange):
     )
 
     report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="history", verbose_name="线索")
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=ProblemReport.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=ProblemReport.Status.choices)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="相关队伍"
     )
@@ -322,14 +319,11 @@ class ReportRequestHistory(StatusChange):
     """The life of a request: filed by the team, approved or rejected by the dispatcher."""
 
     subject_field = "request"
-    Action = ReportRequestAction
+    Action, Status = ReportRequestAction, ReportRequest.Status
 
     request = models.ForeignKey(
         ReportRequest, on_delete=models.CASCADE, related_name="history", verbose_name="退回/延期申请"
     )
-    action = models.CharField("操作", max_length=24, choices=Action.choices)
-    from_status = models.CharField("原状态", max_length=24, choices=ReportRequest.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=ReportRequest.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "申请审批记录"

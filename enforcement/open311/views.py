@@ -14,7 +14,6 @@ from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from enforcement import selectors
 from enforcement.models import ProblemReport, ReportPhoto
@@ -24,9 +23,9 @@ from enforcement.services import reports as report_services
 from enforcement.services.open311 import open311_client_for
 from linli.api.errors import ForbiddenError, NotFoundError
 from linli.api.errors import exception_handler as envelope_handler
+from linli.api.views import ApiView
 from linli.uploads.selectors import attachments
 
-TAGS = ["open311"]
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
 
@@ -58,7 +57,8 @@ class Open311Schema(openapi.AutoSchema):
         return responses
 
 
-class Open311View(APIView):
+class Open311View(ApiView):
+    schema_topic = "Open311"
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser]
@@ -102,9 +102,7 @@ def _xml(view_class, root, item):
 class ServiceListView(Open311View):
     xml_root, xml_item = "services", "service"
 
-    @extend_schema(
-        summary="Service list: the problem categories", responses={200: s.ServiceSerializer(many=True)}, tags=TAGS
-    )
+    @extend_schema(summary="Service list: the problem categories", responses={200: s.ServiceSerializer(many=True)})
     def get(self, request, **kwargs):
         return Response(s.ServiceSerializer(selectors.public_categories(), many=True).data)
 
@@ -124,7 +122,6 @@ class RequestListView(Open311View):
         summary="Service requests: the last 90 days by default (at most 1000), filtered",
         parameters=[s.RequestQuerySerializer],
         responses={200: s.RequestSerializer(many=True)},
-        tags=TAGS,
     )
     def get(self, request, **kwargs):
         query = s.RequestQuerySerializer(data=request.query_params)
@@ -157,7 +154,6 @@ class RequestListView(Open311View):
         summary="Create a service request (needs an api_key)",
         request=s.RequestInputSerializer,
         responses={201: s.RequestCreatedSerializer(many=True)},
-        tags=TAGS,
     )
     def post(self, request, **kwargs):
         serializer = s.RequestInputSerializer(data=request.data)
@@ -202,7 +198,6 @@ class RequestDetailView(Open311View):
     @extend_schema(
         summary="One service request (a list of one, as the spec says)",
         responses={200: s.RequestSerializer(many=True)},
-        tags=TAGS,
     )
     def get(self, request, pk: int, **kwargs):
         report = _public_requests().filter(pk=pk).first()

@@ -1,11 +1,7 @@
-from linli.api.errors import DomainError
+from linli.api.errors import field_error
 from linli.uploads.selectors import own_uploads
 
 MAX_PHOTOS = 9
-
-
-def field_error(field: str, message: str) -> DomainError:
-    return DomainError(message, code="validation_error", fields={field: [message]})
 
 
 def check_photos(owner, photos, *, already: int = 0) -> list:

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import MaskedPhoneField
+from linli.api.serializers import ClockTimeField
 from linli.regions.models import Community
 
 from .. import selectors, services
@@ -408,17 +409,6 @@ class EventFeedbackForStaffSerializer(serializers.ModelSerializer):
 
 
 # --- venues ---------------------------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "08:30", "description": "Local time, HH:MM"}
-)
-class ClockTimeField(serializers.TimeField):
-    """A wall-clock time of day in Asia/Shanghai ("08:30"). OpenAPI's `format: time` would demand an offset."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%H:%M")
-        super().__init__(**kwargs)
 
 
 class VenueOpeningHoursSerializer(serializers.ModelSerializer):

@@ -4,15 +4,17 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from linli.accounts.models import Role
-from linli.accounts.selectors import community_ids_for, has_role
-from linli.api.errors import DomainError
+from linli.accounts.selectors import community_ids_for
+from linli.api.errors import field_error
+from linli.api.permissions import has_role
+from linli.api.views import ApiViewSet
 
 from .. import selectors, services
 from ..filters import (
@@ -49,20 +51,17 @@ from .serializers import (
 )
 
 logger = logging.getLogger(__name__)
-EVENTS, STAFF, VENUES = ["events"], ["events (staff)"], ["venues"]
-
-
-class IsCommunityStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, Role.COMMUNITY_STAFF)
-
-
 # --- residents: events ----------------------------------------------------------------------------
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Upcoming events I may see, soonest first"),
+    retrieve=extend_schema(summary="One event, with its sessions"),
+)
+class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Published events I may join, with remaining seats and my own registration."""
 
+    schema_topic = "活动"
     filterset_class = EventFilterSet
     lookup_value_regex = r"\d+"
 
@@ -82,14 +81,6 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             context=self.get_serializer_context(),
         ).data
 
-    @extend_schema(summary="Upcoming events I may see, soonest first", tags=EVENTS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One event, with its sessions", tags=EVENTS)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Register (with family members) → confirmed, or waitlisted when full",
         description=(
@@ -98,14 +89,12 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         request=EventRegisterSerializer,
         responses={201: EventRegistrationDetailSerializer},
-        tags=EVENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
-        data = EventRegisterSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(EventRegisterSerializer)
         registration = services.registration_create(
-            event=self.get_object(), user=request.user, attendees=data.validated_data["attendees"]
+            event=self.get_object(), user=request.user, attendees=data["attendees"]
         )
         return Response(self._registration_detail(registration), status=status.HTTP_201_CREATED)
 
@@ -114,9 +103,8 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         description="Errors: 404 `not_registered`, 409 `cancellation_closed`.",
         request=None,
         responses={200: EventRegistrationDetailSerializer},
-        tags=EVENTS,
     )
-    @action(detail=True, methods=["post"], url_path="cancel-registration", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="cancel-registration")
     def cancel_registration(self, request, pk=None):
         event = self.get_object()
         registration = Registration.objects.filter(
@@ -132,19 +120,22 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         description="Errors: 403 `not_attended`, 409 `feedback_exists`.",
         request=EventFeedbackInputSerializer,
         responses={201: EventFeedbackSerializer},
-        tags=EVENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
-        data = EventFeedbackInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        feedback = services.feedback_create(event=self.get_object(), user=request.user, **data.validated_data)
-        return Response(EventFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        data = self.validated(EventFeedbackInputSerializer)
+        feedback = services.feedback_create(event=self.get_object(), user=request.user, **data)
+        return self.respond(EventFeedbackSerializer, feedback, status.HTTP_201_CREATED)
 
 
-class MyRegistrationViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My registrations, newest first, with check-in tickets"),
+    retrieve=extend_schema(summary="One of my registrations: ticket, waitlist position and why I was (not) promoted"),
+)
+class MyRegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """My registrations, each with its check-in ticket."""
 
+    schema_topic = "活动"
     filterset_class = MyRegistrationFilterSet
     lookup_value_regex = r"\d+"
 
@@ -158,30 +149,25 @@ class MyRegistrationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return EventRegistrationSerializer if self.action == "list" else EventRegistrationDetailSerializer
 
-    @extend_schema(summary="My registrations, newest first, with check-in tickets", tags=EVENTS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="One of my registrations: ticket, waitlist position and why I was (not) promoted", tags=EVENTS
-    )
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
 
 # --- staff ------------------------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Events I manage (every status)"),
+    retrieve=extend_schema(summary="One event I manage, with counters and feedback average"),
+)
 class StaffEventViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ApiViewSet,
 ):
     """Events of the communities where I am community staff (others' are 404)."""
 
-    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    schema_topic = "活动"
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
     serializer_class = EventForStaffSerializer
     filterset_class = StaffEventFilterSet
     lookup_value_regex = r"\d+"
@@ -191,32 +177,17 @@ class StaffEventViewSet(
         return selectors.events_for_staff(self.request.user)
 
     def _output(self, event, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=event.pk)
-        return Response(EventForStaffSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return self.respond(EventForStaffSerializer, self.get_queryset().get(pk=event.pk), code)
 
     def _input(self, *, partial: bool) -> dict:
-        context = {
-            **self.get_serializer_context(),
-            "staff_community_ids": community_ids_for(self.request.user, Role.COMMUNITY_STAFF),
-        }
-        data = EventWriteSerializer(data=self.request.data, partial=partial, context=context)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    @extend_schema(summary="Events I manage (every status)", tags=STAFF)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One event I manage, with counters and feedback average", tags=STAFF)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        staff_community_ids = community_ids_for(self.request.user, Role.COMMUNITY_STAFF)
+        return dict(self.validated(EventWriteSerializer, partial=partial, staff_community_ids=staff_community_ids))
 
     @extend_schema(
         summary="Create a draft event (a weekly course with sessions_count > 1); its venue is held at once",
         description="409 `slot_taken` when the venue is booked at that time.",
         request=EventWriteSerializer,
         responses={201: EventForStaffSerializer},
-        tags=STAFF,
     )
     def create(self, request, *args, **kwargs):
         fields = self._input(partial=False)
@@ -224,9 +195,7 @@ class StaffEventViewSet(
         if community is None:
             mine = community_ids_for(request.user, Role.COMMUNITY_STAFF)
             if len(mine) != 1:
-                raise DomainError(
-                    "请选择主办社区", code="validation_error", fields={"community": ["您管理多个社区，请选择主办社区"]}
-                )
+                raise field_error("community", "您管理多个社区，请选择主办社区")
             community = request.user.memberships.get(role=Role.COMMUNITY_STAFF, community_id__in=mine).community
         communities = fields.pop("communities", ())
         event = services.event_create(community=community, created_by=request.user, communities=communities, **fields)
@@ -237,7 +206,6 @@ class StaffEventViewSet(
         description="409 `capacity_below_taken`, `slot_taken`, `invalid_transition` (cancelled / finished).",
         request=EventWriteSerializer,
         responses={200: EventForStaffSerializer},
-        tags=STAFF,
     )
     def partial_update(self, request, *args, **kwargs):
         event = self.get_object()
@@ -247,8 +215,8 @@ class StaffEventViewSet(
         event = services.event_update(event=event, actor=request.user, communities=communities, **fields)
         return self._output(event)
 
-    @extend_schema(summary="Publish a draft event", request=None, responses={200: EventForStaffSerializer}, tags=STAFF)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @extend_schema(summary="Publish a draft event", request=None, responses={200: EventForStaffSerializer})
+    @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._output(services.event_publish(event=self.get_object(), actor=request.user))
 
@@ -256,13 +224,11 @@ class StaffEventViewSet(
         summary="Cancel an event: every registrant is told, the venue released",
         request=EventCancelSerializer,
         responses={200: EventForStaffSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = EventCancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = services.event_cancel(event=self.get_object(), actor=request.user, reason=data.validated_data["reason"])
+        reason = self.validated(EventCancelSerializer)["reason"]
+        event = services.event_cancel(event=self.get_object(), actor=request.user, reason=reason)
         return self._output(event)
 
     @extend_schema(
@@ -276,17 +242,12 @@ class StaffEventViewSet(
         ),
         request=EventCheckInInputSerializer,
         responses={200: EventCheckInResultSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], url_path="check-in", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
-        data = EventCheckInInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(EventCheckInInputSerializer)
         result = services.registration_check_in(
-            event=self.get_object(),
-            ticket=data.validated_data["ticket"],
-            nonce=data.validated_data.get("nonce", ""),
-            staff=request.user,
+            event=self.get_object(), ticket=data["ticket"], nonce=data.get("nonce", ""), staff=request.user
         )
         headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         scan = result.scan
@@ -294,7 +255,7 @@ class StaffEventViewSet(
             error = services.SCAN_ERRORS[scan.outcome]()
             error.headers = headers
             raise error
-        return Response(EventCheckInResultSerializer(scan).data, headers=headers)
+        return self.respond(EventCheckInResultSerializer, scan, headers=headers)
 
 
 class StaffEventRegistrationsView(CSVErrorsAsJSONMixin, generics.ListAPIView):
@@ -304,7 +265,8 @@ class StaffEventRegistrationsView(CSVErrorsAsJSONMixin, generics.ListAPIView):
     staff download to phone registrants about changes (every export is logged with who and which event).
     """
 
-    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    schema_topic = "活动"
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
     serializer_class = EventRosterRowSerializer
     filterset_class = RosterFilterSet
     renderer_classes = [JSONRenderer, CSVRenderer]
@@ -337,7 +299,6 @@ class StaffEventRegistrationsView(CSVErrorsAsJSONMixin, generics.ListAPIView):
             (200, "application/json"): EventRosterRowSerializer(many=True),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The roster as CSV"),
         },
-        tags=STAFF,
     )
     def get(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) != "csv":
@@ -358,10 +319,14 @@ class StaffEventRegistrationsView(CSVErrorsAsJSONMixin, generics.ListAPIView):
         return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@extend_schema_view(
+    get=extend_schema(summary="Feedback on an event, newest first"),
+)
 class StaffEventFeedbackView(generics.ListAPIView):
     """Ratings and comments of one of my events (the average is in the event's `feedback_average`)."""
 
-    permission_classes = [permissions.IsAuthenticated, IsCommunityStaff]
+    schema_topic = "活动"
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
     serializer_class = EventFeedbackForStaffSerializer
     filterset_class = FeedbackFilterSet
 
@@ -371,17 +336,18 @@ class StaffEventFeedbackView(generics.ListAPIView):
         event = get_object_or_404(selectors.events_for_staff(self.request.user), pk=self.kwargs["id"])
         return selectors.event_feedback(event)
 
-    @extend_schema(summary="Feedback on an event, newest first", tags=STAFF)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
 
 # --- venues -----------------------------------------------------------------------------------------
 
 
-class VenueViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Venues (?community=<id>)"),
+    retrieve=extend_schema(summary="One venue with its opening hours"),
+)
+class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Community venues (邻礼中心, 幸福学堂, 居家养老服务中心 rooms) with opening hours."""
 
+    schema_topic = "场馆"
     serializer_class = VenueSerializer
     filterset_class = VenueFilterSet
     lookup_value_regex = r"\d+"
@@ -389,27 +355,18 @@ class VenueViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.venues()
 
-    @extend_schema(summary="Venues (?community=<id>)", tags=VENUES)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One venue with its opening hours", tags=VENUES)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Opening hours, busy and free time of a venue on one day",
         parameters=[VenueAvailabilityQuerySerializer],
         responses={200: VenueAvailabilitySerializer},
-        tags=VENUES,
     )
-    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def availability(self, request, pk=None):
         venue = self.get_object()
-        query = VenueAvailabilityQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        day = query.validated_data.get("date") or timezone.localdate()
-        return Response(VenueAvailabilitySerializer(selectors.venue_availability(venue, day)).data)
+        day = self.validated(VenueAvailabilityQuerySerializer, data=request.query_params).get("date")
+        return self.respond(
+            VenueAvailabilitySerializer, selectors.venue_availability(venue, day or timezone.localdate())
+        )
 
     @extend_schema(
         summary="Book a time slot (inside opening hours)",
@@ -419,19 +376,22 @@ class VenueViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         request=VenueBookingInputSerializer,
         responses={201: VenueBookingSerializer},
-        tags=VENUES,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def bookings(self, request, pk=None):
-        data = VenueBookingInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        booking = services.venue_booking_create(venue=self.get_object(), user=request.user, **data.validated_data)
-        return Response(VenueBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        data = self.validated(VenueBookingInputSerializer)
+        booking = services.venue_booking_create(venue=self.get_object(), user=request.user, **data)
+        return self.respond(VenueBookingSerializer, booking, status.HTTP_201_CREATED)
 
 
-class VenueBookingViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My venue bookings, latest first"),
+    retrieve=extend_schema(summary="One of my venue bookings"),
+)
+class VenueBookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """My venue bookings; staff may also cancel any booking of their community's venues."""
 
+    schema_topic = "场馆"
     serializer_class = VenueBookingSerializer
     filterset_class = BookingFilterSet
     lookup_value_regex = r"\d+"
@@ -443,22 +403,13 @@ class VenueBookingViewSet(viewsets.ReadOnlyModelViewSet):
             return selectors.bookings_manageable_by(self.request.user)
         return selectors.bookings_of(self.request.user)
 
-    @extend_schema(summary="My venue bookings, latest first", tags=VENUES)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my venue bookings", tags=VENUES)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Cancel a booking (mine, or as staff of the venue's community)",
         description="409 `event_booking` for a slot held by an event (change the event instead), `booking_started`.",
         request=None,
         responses={200: VenueBookingSerializer},
-        tags=VENUES,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         booking = services.venue_booking_cancel(booking=self.get_object(), actor=request.user)
-        return Response(VenueBookingSerializer(booking).data)
+        return self.respond(VenueBookingSerializer, booking)

@@ -1,6 +1,6 @@
 """Errors of the events app, each with its envelope code."""
 
-from linli.api.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from linli.api.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, field_error
 
 from ..models import (
     CheckInScan,
@@ -118,6 +118,4 @@ SCAN_ERRORS = {
     CheckInScan.Outcome.NO_SHOW: RegistrationNoShow,
 }
 
-
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(message, code="validation_error", fields={field: [message]})
+_invalid = field_error  # the services' name for linli.api.errors.field_error

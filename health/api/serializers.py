@@ -22,6 +22,7 @@ from health.models import (
 )
 from linli.accounts.api.serializers import CommunityRefSerializer
 from linli.accounts.models import User
+from linli.api.serializers import ClockTimeField
 from linli.payments.api.serializers import PaymentIntentSerializer
 from linli.uploads.api.serializers import PhotoSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -270,17 +271,6 @@ class DispenseSerializer(serializers.ModelSerializer):
 
 
 # --- appointments ---------------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "08:30", "description": "Local time, HH:MM"}
-)
-class ClockTimeField(serializers.TimeField):
-    """A wall-clock time in Asia/Shanghai ("08:30"); OpenAPI's `format: time` would demand an offset."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%H:%M")
-        super().__init__(**kwargs)
 
 
 class SlotSerializer(serializers.ModelSerializer):

@@ -93,12 +93,10 @@ class Appointment(TimestampedModel):
 class AppointmentHistory(StatusChange):
     """History of an appointment: booked, cancelled."""
 
+    Action, Status = Appointment.Action, Appointment.Status
     subject_field = "appointment"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history", verbose_name="预约")
-    action = models.CharField("操作", max_length=24, choices=Appointment.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=Appointment.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Appointment.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "预约记录"

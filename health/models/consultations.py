@@ -83,14 +83,12 @@ class Consultation(TimestampedModel):
 class ConsultationHistory(StatusChange):
     """History of a consultation: who moved it, when, from which status to which."""
 
+    Action, Status = Consultation.Action, Consultation.Status
     subject_field = "consultation"
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="history", verbose_name="问诊"
     )
-    action = models.CharField("操作", max_length=24, choices=Consultation.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=Consultation.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Consultation.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "问诊记录"
@@ -189,14 +187,12 @@ class Prescription(TimestampedModel):
 class PrescriptionHistory(StatusChange):
     """History of a prescription: issued, taken to a vending machine, dispensed, freed again or expired."""
 
+    Action, Status = Prescription.Action, Prescription.Status
     subject_field = "prescription"
 
     prescription = models.ForeignKey(
         Prescription, on_delete=models.CASCADE, related_name="history", verbose_name="处方"
     )
-    action = models.CharField("操作", max_length=24, choices=Prescription.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=Prescription.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=Prescription.Status.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = "处方记录"

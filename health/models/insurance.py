@@ -76,14 +76,12 @@ class InsuranceApplication(TimestampedModel):
 class InsuranceApplicationHistory(StatusChange):
     """History of an application: filed, reviewed (with the reviewer's opinion), resubmitted."""
 
+    Action, Status = InsuranceApplication.Action, InsuranceApplication.Status
     subject_field = "application"
 
     application = models.ForeignKey(
         InsuranceApplication, on_delete=models.CASCADE, related_name="history", verbose_name="申请"
     )
-    action = models.CharField("操作", max_length=24, choices=InsuranceApplication.Action.choices, blank=True)
-    from_status = models.CharField("原状态", max_length=24, choices=InsuranceApplication.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=24, choices=InsuranceApplication.Status.choices)
     note = models.CharField("意见", max_length=500, blank=True)
 
     class Meta(StatusChange.Meta):

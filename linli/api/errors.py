@@ -33,6 +33,11 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
+def field_error(field: str, message: str) -> DomainError:
+    """A 400 `validation_error` on one input field, raised from a service: {"fields": {field: [message]}}."""
+    return DomainError(message, code="validation_error", fields={field: [message]})
+
+
 class ConflictError(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "conflict"
@@ -154,7 +159,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.NotFound):
         body = envelope(404)
     elif isinstance(exc, exceptions.PermissionDenied):
-        body = envelope(403)
+        # A permission's own message (仅医生可以访问) is said; DRF's English default is not.
+        detail = str(exc.detail)
+        body = envelope(403, message=None if detail == str(exceptions.PermissionDenied.default_detail) else detail)
     else:
         body = envelope(status_code)
     response.data = body

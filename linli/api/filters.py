@@ -1,10 +1,11 @@
-"""Filters every app's FilterSets share."""
+"""Filters every app's FilterSets share, and the filter backend of every view."""
 
 from datetime import UTC
 
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 
 
 class MomentField(IsoDateTimeField):
@@ -30,3 +31,28 @@ class MomentField(IsoDateTimeField):
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = MomentField
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """django-filter for lists only: other actions (retrieve, POST …/{id}/accept/) are neither filtered
+    nor documented with filter parameters, so no action needs `filterset_class = None`.
+
+    A list-shaped action filters when it says so: `@action(detail=True, filterset_class=ReadingFilterSet)`.
+    Plain generic views (a `ListAPIView`) have no action and filter as the list they are.
+    """
+
+    def get_filterset_class(self, view, queryset=None):
+        if not filters_list(view):
+            return None
+        return super().get_filterset_class(view, queryset)
+
+
+def filters_list(view) -> bool:
+    """Whether `view` (as it runs, or as the schema generator builds it) answers a filterable list."""
+    if getattr(view, "action_map", None) is None:  # not a viewset
+        return True
+    action = getattr(view, "action", None)
+    if action == "list":
+        return True
+    handler = getattr(view, action, None) if action else None
+    return getattr(handler, "kwargs", {}).get("filterset_class") is not None

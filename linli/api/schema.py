@@ -1,7 +1,23 @@
-"""OpenAPI generation: every operation documents the error envelope for the errors it can give."""
+"""OpenAPI generation: every operation documents the error envelope for the errors it can give, and carries
+exactly one tag "<audience> · <topic>" (居民 · 报修, 员工 · 报修, 商家 · 线上市集, 设备 · 智能终端, 公开 · 区域).
 
+* audience: the view's `schema_audience`, else from the URL (`/api/v1/staff/` 员工, `/api/v1/merchant/` 商家,
+  `/api/v1/devices/` 设备), else 公开 for endpoints anyone may call, else 居民 (the mini-program's user).
+* topic: the view's `schema_topic`, else its app's `verbose_name`.
+
+Views never pass `tags=` to `extend_schema`.
+"""
+
+from django.apps import apps
 from drf_spectacular import openapi
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import permissions, serializers
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The bearer token of linli.accounts.tokens (simplejwt's, with revocation) is simplejwt's `jwtAuth` scheme."""
+
+    target_class = "linli.accounts.tokens.JWTAuthentication"
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -28,7 +44,40 @@ _DESCRIPTIONS = {
 }
 
 
+AUDIENCES = {"居民", "员工", "商家", "设备", "公开", "平台"}
+_PREFIXES = (("/api/v1/staff/", "员工"), ("/api/v1/merchant/", "商家"), ("/api/v1/devices/", "设备"))
+
+
+def tag(audience: str, topic: str) -> str:
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}: one of {sorted(AUDIENCES)}")
+    return f"{audience} · {topic}"
+
+
 class AutoSchema(openapi.AutoSchema):
+    def get_tags(self) -> list[str]:
+        return [tag(self._audience(), self._topic())]
+
+    def _audience(self) -> str:
+        audience = getattr(self.view, "schema_audience", None)
+        if audience:
+            return audience
+        for prefix, name in _PREFIXES:
+            if self.path.startswith(prefix):
+                return name
+        if all(type(p) is permissions.AllowAny for p in self.view.get_permissions()):
+            return "公开"
+        return "居民"
+
+    def _topic(self) -> str:
+        topic = getattr(self.view, "schema_topic", None)
+        if topic:
+            return topic
+        config = apps.get_containing_app_config(type(self.view).__module__)
+        if config is None:
+            raise ValueError(f"{type(self.view).__qualname__}: no schema_topic and not in an app")
+        return str(config.verbose_name)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():

@@ -1,3 +1,20 @@
+"""The one way to write an endpoint, and the health check.
+
+A read is a viewset with a `queryset` (from a selector) and a `filterset_class`; a write validates an input
+serializer, calls one service and answers with an output serializer:
+
+    class WorkOrderViewSet(mixins.ListModelMixin, ApiViewSet):
+        filterset_class = MyWorkOrderFilterSet
+
+        def create(self, request):
+            work_order = services.work_order_submit(reporter=request.user, **self.validated(s.WorkOrderInputSerializer))
+            return self.respond(s.WorkOrderDetailSerializer, work_order, status.HTTP_201_CREATED)
+
+Schema docs go in `extend_schema_view` / `extend_schema` (summary, request, responses), never in a `list` or
+`retrieve` that only calls super; tags come from linli.api.schema; filters apply to lists only
+(linli.api.filters.ListFilterBackend).
+"""
+
 import logging
 
 from django.conf import settings
@@ -5,8 +22,46 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework import status as http
+from rest_framework import views, viewsets
+from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
+
+
+# No docstrings on these bases: drf-spectacular would document every view without its own with them.
+
+
+class InputOutputMixin:
+    # `validated()` an input serializer, `respond()` with an output serializer.
+
+    def respond(
+        self, serializer_class, instance, status: int = http.HTTP_200_OK, *, many=False, headers=None, **context
+    ):
+        """`serializer_class(instance)` as the response body; `context` adds to the view's serializer context."""
+        context = {**self.get_serializer_context(), **context}
+        return Response(serializer_class(instance, many=many, context=context).data, status=status, headers=headers)
+
+    def validated(self, serializer_class, *, data=None, partial=False, **context) -> dict:
+        """The request body (or `data`, e.g. `request.query_params`) validated by `serializer_class`; 400 if invalid."""
+        context = {**self.get_serializer_context(), **context}
+        serializer = serializer_class(
+            data=self.request.data if data is None else data, partial=partial, context=context
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ApiViewSet(InputOutputMixin, viewsets.GenericViewSet):
+    # The base of every viewset: add the mixins of the reads it serves (`ListModelMixin`, …).
+    pass
+
+
+class ApiView(InputOutputMixin, views.APIView):
+    # The base of an endpoint that is not a resource collection (stats, /me, device calls).
+
+    def get_serializer_context(self) -> dict:
+        return {"request": self.request, "format": self.format_kwarg, "view": self}
 
 
 def _check_database() -> str:

@@ -2,16 +2,16 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from linli.accounts.models import Membership, User
 from linli.api.errors import NotFoundError
 from linli.api.idempotency import idempotent
 from linli.api.schema import ErrorSerializer
+from linli.api.views import ApiView, ApiViewSet
 from linli.devices.models import Device
 from linli.payments.api.serializers import ClientParamsSerializer
 from linli.uploads.selectors import attachments
@@ -30,64 +30,60 @@ from merchants.filters import (
 )
 from merchants.models import CabinetSlot, ProductImage
 
-MARKET, MERCHANT, STAFF = ["market"], ["merchant"], ["staff"]
 NO_DEVICE = OpenApiResponse(ErrorSerializer, description="No such device (not_found)")
 
 
 # --- residents: the market ----------------------------------------------------------------
 
 
-class MarketMerchantViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Shops in the market (?community=)"),
+    retrieve=extend_schema(summary="One shop"),
+)
+class MarketMerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Shops open in the market, with their average rating."""
 
+    schema_topic = "市集"
     serializer_class = s.MarketMerchantSerializer
     filterset_class = MarketMerchantFilterSet
 
     def get_queryset(self):
         return selectors.market_merchants()
 
-    @extend_schema(summary="Shops in the market (?community=)", tags=MARKET)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One shop", tags=MARKET)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-
-class MarketProductViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Products on the shelf (?merchant=&category=&search=&min_price_fen=&max_price_fen=)"),
+    retrieve=extend_schema(summary="One product"),
+)
+class MarketProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    schema_topic = "市集"
     serializer_class = s.ProductSerializer
     filterset_class = MarketProductFilterSet
 
     def get_queryset(self):
         return selectors.market_products()
 
-    @extend_schema(
-        summary="Products on the shelf (?merchant=&category=&search=&min_price_fen=&max_price_fen=)", tags=MARKET
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One product", tags=MARKET)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-
-class MarketReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Reviews of shops (?merchant=)"),
+)
+class MarketReviewViewSet(mixins.ListModelMixin, ApiViewSet):
+    schema_topic = "市集"
     serializer_class = s.ReviewSerializer
     filterset_class = ReviewFilterSet
 
     def get_queryset(self):
         return selectors.reviews_of_market()
 
-    @extend_schema(summary="Reviews of shops (?merchant=)", tags=MARKET)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-
-class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My orders, newest first"),
+    retrieve=extend_schema(summary="One of my orders, with items and history"),
+)
+class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """My orders: market orders, rice mill and cabinet purchases. Someone else's is 404."""
 
+    schema_topic = "订单"
     serializer_class = s.OrderSerializer
     filterset_class = MyOrderFilterSet
 
@@ -95,15 +91,7 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return selectors.orders_of(self.request.user)
 
     def _render(self, order, code=status.HTTP_200_OK):
-        return Response(s.OrderSerializer(self.get_queryset().get(pk=order.pk)).data, status=code)
-
-    @extend_schema(summary="My orders, newest first", tags=MARKET)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my orders, with items and history", tags=MARKET)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        return self.respond(s.OrderSerializer, self.get_queryset().get(pk=order.pk), code)
 
     @extend_schema(
         summary="Place an order (send an Idempotency-Key)",
@@ -115,22 +103,19 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         ),
         request=s.OrderCreateSerializer,
         responses={201: s.OrderSerializer},
-        tags=MARKET,
     )
     @idempotent
     def create(self, request):
-        data = s.OrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.order_create(user=request.user, **data.validated_data)
+        data = self.validated(s.OrderCreateSerializer)
+        order = services.order_create(user=request.user, **data)
         return self._render(order, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Payment parameters for wx.requestPayment",
         request=None,
         responses={200: ClientParamsSerializer},
-        tags=MARKET,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         params = services.order_pay(order=self.get_object())
         return Response(ClientParamsSerializer(params).data)
@@ -140,9 +125,8 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         description="Unpaid: it ends and the stock goes back. Paid: the stock goes back and the payment is refunded.",
         request=None,
         responses={200: s.OrderSerializer},
-        tags=MARKET,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         order = services.order_cancel(order=self.get_object(), by=request.user)
         return self._render(order)
@@ -151,17 +135,17 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         summary="Review a completed order (once)",
         request=s.ReviewInputSerializer,
         responses={201: s.ReviewSerializer},
-        tags=MARKET,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        data = s.ReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        review = services.review_create(order=self.get_object(), user=request.user, **data.validated_data)
-        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        data = self.validated(s.ReviewInputSerializer)
+        review = services.review_create(order=self.get_object(), user=request.user, **data)
+        return self.respond(s.ReviewSerializer, review, status.HTTP_201_CREATED)
 
 
-class RiceMillOrderView(APIView):
+class RiceMillOrderView(ApiView):
+    schema_topic = "订单"
+
     @extend_schema(
         summary="Buy rice at a rice mill (send an Idempotency-Key)",
         description=(
@@ -170,25 +154,22 @@ class RiceMillOrderView(APIView):
         ),
         request=s.RiceMillOrderCreateSerializer,
         responses={201: s.OrderSerializer, 404: NO_DEVICE},
-        tags=MARKET,
     )
     @idempotent
     def post(self, request):
-        data = s.RiceMillOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        device = devices.market_device(data.validated_data["device"], Device.Kind.RICE_MILL)
-        order = devices.rice_mill_order_create(
-            user=request.user, device=device, weight_g=data.validated_data["weight_g"]
-        )
+        data = self.validated(s.RiceMillOrderCreateSerializer)
+        device = devices.market_device(data["device"], Device.Kind.RICE_MILL)
+        order = devices.rice_mill_order_create(user=request.user, device=device, weight_g=data["weight_g"])
         order = selectors.orders_of(request.user).get(pk=order.pk)
-        return Response(s.OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return self.respond(s.OrderSerializer, order, status.HTTP_201_CREATED)
 
 
-class MarketDeviceView(APIView):
+class MarketDeviceView(ApiView):
+    schema_topic = "市集"
+
     @extend_schema(
         summary="A rice mill's prices or a cabinet's slots, by the code on its QR label",
         responses={200: s.MarketDeviceSerializer},
-        tags=MARKET,
     )
     def get(self, request, code):
         device = (
@@ -220,23 +201,20 @@ class MarketDeviceView(APIView):
                 .select_related("product__merchant")
                 .prefetch_related(attachments("product__image_links", ProductImage))
             )
-        return Response(s.MarketDeviceSerializer(body, context={"request": request}).data)
+        return self.respond(s.MarketDeviceSerializer, body)
 
 
-class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My visits to unmanned cabinets"),
+    retrieve=extend_schema(summary="One visit; its order is the receipt"),
+)
+class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    schema_topic = "订单"
     serializer_class = s.CabinetSessionSerializer
     filterset_class = CabinetSessionFilterSet
 
     def get_queryset(self):
         return selectors.cabinet_sessions_of(self.request.user)
-
-    @extend_schema(summary="My visits to unmanned cabinets", tags=MARKET)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One visit; its order is the receipt", tags=MARKET)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Open an unmanned cabinet (send an Idempotency-Key)",
@@ -256,89 +234,72 @@ class CabinetSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             404: NO_DEVICE,
             502: OpenApiResponse(ErrorSerializer, description="WeChat Pay unreachable (upstream_error)"),
         },
-        tags=MARKET,
     )
     @idempotent
     def create(self, request):
-        data = s.CabinetSessionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        device = devices.market_device(data.validated_data["device"], Device.Kind.UNMANNED_CABINET)
+        data = self.validated(s.CabinetSessionCreateSerializer)
+        device = devices.market_device(data["device"], Device.Kind.UNMANNED_CABINET)
         session = devices.cabinet_session_open(user=request.user, device=device)
-        return Response(s.CabinetSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+        return self.respond(s.CabinetSessionSerializer, session, status.HTTP_201_CREATED)
 
 
-class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My applications to open a shop"),
+    retrieve=extend_schema(summary="One of my applications"),
+)
+class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    schema_topic = "开店申请"
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilterSet
 
     def get_queryset(self):
         return selectors.applications_of(self.request.user)
 
-    @extend_schema(summary="My applications to open a shop", tags=MARKET)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my applications", tags=MARKET)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Apply to open a shop in a community's market",
         description="The community's staff approve it; the applicant then becomes the shop's owner.",
         request=s.ApplicationCreateSerializer,
         responses={201: s.ApplicationSerializer},
-        tags=MARKET,
     )
     def create(self, request):
-        data = s.ApplicationCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.merchant_application_create(applicant=request.user, **data.validated_data)
-        return Response(s.ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+        data = self.validated(s.ApplicationCreateSerializer)
+        application = services.merchant_application_create(applicant=request.user, **data)
+        return self.respond(s.ApplicationSerializer, application, status.HTTP_201_CREATED)
 
 
 # --- merchants: their own shop --------------------------------------------------------------
 
 
-class MyMerchantViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="The shops I am a member of"),
+    retrieve=extend_schema(summary="One of my shops"),
+)
+class MyMerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    schema_topic = "店铺"
     serializer_class = s.MyMerchantSerializer
-    filterset_class = None
 
     def get_queryset(self):
         return selectors.my_merchants(self.request.user)
 
-    @extend_schema(summary="The shops I am a member of", tags=MERCHANT)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-    @extend_schema(summary="One of my shops", tags=MERCHANT)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-
-class MerchantProductViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@extend_schema_view(
+    list=extend_schema(summary="My shops' products"),
+    retrieve=extend_schema(summary="One product of my shop"),
+)
+class MerchantProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """My shops' products. Another shop's product is 404."""
 
+    schema_topic = "商品"
     serializer_class = s.MerchantProductSerializer
     filterset_class = MerchantProductFilterSet
 
     def get_queryset(self):
         return selectors.products_for_member(self.request.user)
 
-    @extend_schema(summary="My shops' products", tags=MERCHANT)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One product of my shop", tags=MERCHANT)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Add a product (`merchant` may be left out when I belong to one shop)",
         request=s.ProductCreateSerializer,
         responses={201: s.MerchantProductSerializer},
-        tags=MERCHANT,
     )
     def create(self, request, *args, **kwargs):
         data = s.ProductCreateSerializer(
@@ -346,27 +307,28 @@ class MerchantProductViewSet(
         )
         data.is_valid(raise_exception=True)
         product = services.product_create(by=request.user, **data.validated_data)
-        return Response(
-            s.MerchantProductSerializer(product, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
+        return self.respond(s.MerchantProductSerializer, product, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a product: price, stock, shelf, images …",
         request=s.ProductUpdateSerializer,
         responses={200: s.MerchantProductSerializer},
-        tags=MERCHANT,
     )
     def partial_update(self, request, *args, **kwargs):
         product = self.get_object()
-        data = s.ProductUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        product = services.product_update(product=product, by=request.user, **data.validated_data)
-        return Response(s.MerchantProductSerializer(product, context={"request": request}).data)
+        data = self.validated(s.ProductUpdateSerializer, partial=True)
+        product = services.product_update(product=product, by=request.user, **data)
+        return self.respond(s.MerchantProductSerializer, product)
 
 
-class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My shops' orders (?status=)"),
+    retrieve=extend_schema(summary="One order of my shop, with items and history"),
+)
+class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """My shops' orders. Another shop's order is 404."""
 
+    schema_topic = "订单"
     serializer_class = s.MerchantOrderSerializer
     filterset_class = MerchantOrderFilterSet
 
@@ -374,20 +336,10 @@ class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return selectors.orders_for_member(self.request.user)
 
     def _render(self, order):
-        return Response(s.MerchantOrderSerializer(self.get_queryset().get(pk=order.pk)).data)
+        return self.respond(s.MerchantOrderSerializer, self.get_queryset().get(pk=order.pk))
 
-    @extend_schema(summary="My shops' orders (?status=)", tags=MERCHANT)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One order of my shop, with items and history", tags=MERCHANT)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Accept a paid order", request=None, responses={200: s.MerchantOrderSerializer}, tags=MERCHANT
-    )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @extend_schema(summary="Accept a paid order", request=None, responses={200: s.MerchantOrderSerializer})
+    @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._render(services.order_accept(order=self.get_object(), by=request.user))
 
@@ -395,9 +347,8 @@ class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         summary="Mark an accepted order ready (for pickup, or out for delivery)",
         request=None,
         responses={200: s.MerchantOrderSerializer},
-        tags=MERCHANT,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def ready(self, request, pk=None):
         return self._render(services.order_ready(order=self.get_object(), by=request.user))
 
@@ -405,13 +356,11 @@ class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         summary="Hand the order over: check the resident's pickup code",
         request=s.CompleteInputSerializer,
         responses={200: s.MerchantOrderSerializer},
-        tags=MERCHANT,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        data = s.CompleteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.order_complete(order=self.get_object(), by=request.user, **data.validated_data)
+        data = self.validated(s.CompleteInputSerializer)
+        order = services.order_complete(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
     @extend_schema(
@@ -419,14 +368,12 @@ class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         description="Never more than was paid (409 `refund_exceeds_paid`); refunding the rest ends the order.",
         request=s.RefundInputSerializer,
         responses={200: s.MerchantOrderSerializer},
-        tags=MERCHANT,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     @idempotent
     def refund(self, request, pk=None):
-        data = s.RefundInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.order_refund(order=self.get_object(), by=request.user, **data.validated_data)
+        data = self.validated(s.RefundInputSerializer)
+        order = services.order_refund(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
     @extend_schema(
@@ -437,28 +384,24 @@ class MerchantOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         ),
         request=s.SettleInputSerializer,
         responses={200: s.MerchantOrderSerializer},
-        tags=MERCHANT,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
-        data = s.SettleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = devices.cabinet_order_settle(order=self.get_object(), by=request.user, **data.validated_data)
+        data = self.validated(s.SettleInputSerializer)
+        order = devices.cabinet_order_settle(order=self.get_object(), by=request.user, **data)
         return self._render(order)
 
 
-class MerchantMemberViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
+@extend_schema_view(
+    list=extend_schema(summary="Members of my shops"),
+)
+class MerchantMemberViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet):
+    schema_topic = "店铺"
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilterSet
 
     def get_queryset(self):
         return selectors.members_of(selectors.member_merchant_ids(self.request.user))
-
-    @extend_schema(summary="Members of my shops", tags=MERCHANT)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="Add a member to my shop (owners only)",
@@ -467,33 +410,29 @@ class MerchantMemberViewSet(
             201: s.MemberSerializer,
             404: OpenApiResponse(ErrorSerializer, description="Not my shop, or no such user (not_found)"),
         },
-        tags=MERCHANT,
     )
     def create(self, request, *args, **kwargs):
-        data = s.MemberCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        merchant = get_object_or_404(selectors.my_merchants(request.user), pk=data.validated_data["merchant"])
-        lookup = (
-            {"pk": data.validated_data["user"]}
-            if "user" in data.validated_data
-            else {"phone": data.validated_data["phone"]}
-        )
+        data = self.validated(s.MemberCreateSerializer)
+        merchant = get_object_or_404(selectors.my_merchants(request.user), pk=data["merchant"])
+        lookup = {"pk": data["user"]} if "user" in data else {"phone": data["phone"]}
         user = User.objects.filter(is_active=True, **lookup).first()
         if user is None:
             raise NotFoundError("找不到该用户")
         membership = services.merchant_member_add(
-            merchant=merchant, by=request.user, user=user, position=data.validated_data["position"]
+            merchant=merchant, by=request.user, user=user, position=data["position"]
         )
-        return Response(s.MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return self.respond(s.MemberSerializer, membership, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Remove a member from my shop (owners only)", responses={204: None}, tags=MERCHANT)
+    @extend_schema(summary="Remove a member from my shop (owners only)", responses={204: None})
     def destroy(self, request, *args, **kwargs):
         membership: Membership = self.get_object()
         services.merchant_member_remove(membership=membership, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MerchantStatsView(APIView):
+class MerchantStatsView(ApiView):
+    schema_topic = "店铺"
+
     @extend_schema(
         summary="Sales of my shop in a period (default: the last 30 days)",
         parameters=[
@@ -505,72 +444,61 @@ class MerchantStatsView(APIView):
             200: s.MerchantStatsSerializer,
             404: OpenApiResponse(ErrorSerializer, description="Not a shop of mine (not_found)"),
         },
-        tags=MERCHANT,
     )
     def get(self, request):
-        query = s.StatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = self.validated(s.StatsQuerySerializer, data=request.query_params)
         mine = selectors.my_merchants(request.user)
-        if "merchant" in query.validated_data:
-            merchant = mine.filter(pk=query.validated_data["merchant"]).first()
+        if "merchant" in query:
+            merchant = mine.filter(pk=query["merchant"]).first()
         else:
             shops = list(mine[:2])
             merchant = shops[0] if len(shops) == 1 else None
         if merchant is None:
             raise NotFoundError("请指定你所在的店铺")
         today = timezone.localdate()
-        date_to = query.validated_data.get("date_to", today)
-        date_from = query.validated_data.get("date_from", date_to - timedelta(days=29))
+        date_to = query.get("date_to", today)
+        date_from = query.get("date_from", date_to - timedelta(days=29))
         stats = selectors.sales_stats(merchant=merchant, date_from=date_from, date_to=date_to)
-        return Response(s.MerchantStatsSerializer(stats).data)
+        return self.respond(s.MerchantStatsSerializer, stats)
 
 
 # --- community staff: onboarding --------------------------------------------------------------
 
 
-class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Shop applications in my communities (?status=pending)"),
+    retrieve=extend_schema(summary="One shop application"),
+)
+class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Applications to the communities I work for. Another community's is 404."""
 
+    schema_topic = "开店申请"
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilterSet
 
     def get_queryset(self):
         return selectors.applications_for_staff(self.request.user)
 
-    @extend_schema(summary="Shop applications in my communities (?status=pending)", tags=STAFF)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One shop application", tags=STAFF)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Approve: the shop opens and the applicant becomes its owner",
         request=s.DecisionSerializer,
         responses={200: s.ApplicationSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = s.DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(s.DecisionSerializer)
         application = services.merchant_application_approve(
-            application=self.get_object(), reviewer=request.user, **data.validated_data
+            application=self.get_object(), reviewer=request.user, **data
         )
-        return Response(s.ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        return self.respond(s.ApplicationSerializer, self.get_queryset().get(pk=application.pk))
 
     @extend_schema(
         summary="Reject, with the reason the applicant will see",
         request=s.RejectSerializer,
         responses={200: s.ApplicationSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = s.RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = services.merchant_application_reject(
-            application=self.get_object(), reviewer=request.user, **data.validated_data
-        )
-        return Response(s.ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+        data = self.validated(s.RejectSerializer)
+        application = services.merchant_application_reject(application=self.get_object(), reviewer=request.user, **data)
+        return self.respond(s.ApplicationSerializer, self.get_queryset().get(pk=application.pk))

@@ -1,10 +1,10 @@
-import re
 from datetime import date, datetime
 
 from rest_framework import serializers
 
 from linli.accounts.models import User
 from linli.api.fields import MaskedPhoneField
+from linli.api.serializers import RefSerializer, UserRefSerializer, validate_phone
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -21,15 +21,6 @@ from residents.models import (
 )
 from residents.services import MAX_PHOTOS
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def validate_phone(value: str) -> str:
-    if value and not PHONE_RE.match(value):
-        raise serializers.ValidationError("请输入 11 位中国大陆手机号")
-    return value
-
-
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
@@ -39,18 +30,6 @@ def validate_plausible_time(value):
     if value is not None and not EARLIEST <= day <= LATEST:
         raise serializers.ValidationError(f"日期须在 {EARLIEST.year} 至 {LATEST.year} 年之间")
     return value
-
-
-class ResidentsRefSerializer(serializers.Serializer):
-    """{id, name} of a related object."""
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class ResidentsUserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField(source="__str__")
 
 
 # --- places --------------------------------------------------------------------------------------
@@ -71,7 +50,7 @@ class EstateBuildingSerializer(serializers.ModelSerializer):
 
 
 class EstateSerializer(serializers.ModelSerializer):
-    community = ResidentsRefSerializer(read_only=True)
+    community = RefSerializer(read_only=True)
     buildings = EstateBuildingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -83,7 +62,7 @@ class ResidentsRoomSerializer(serializers.ModelSerializer):
     """A room with its full name, e.g. "春江月小区 3幢2单元 502室"."""
 
     name = serializers.CharField(source="__str__", read_only=True)
-    estate = ResidentsRefSerializer(source="building.estate", read_only=True)
+    estate = RefSerializer(source="building.estate", read_only=True)
     building = serializers.CharField(source="building.name", read_only=True)
     unit = serializers.CharField(source="building.unit", read_only=True)
 
@@ -101,7 +80,7 @@ class ResidentsRoomRefSerializer(serializers.Serializer):
 
 
 class HouseholdSerializer(ResidentsRoomSerializer):
-    community = ResidentsRefSerializer(source="building.estate.community", read_only=True)
+    community = RefSerializer(source="building.estate.community", read_only=True)
     relation = serializers.ChoiceField(choices=Relation.choices, read_only=True)
     since = serializers.DateTimeField(read_only=True)
 
@@ -110,7 +89,7 @@ class HouseholdSerializer(ResidentsRoomSerializer):
 
 
 class HouseholdMemberSerializer(serializers.Serializer):
-    user = ResidentsUserRefSerializer()
+    user = UserRefSerializer()
     relation = serializers.ChoiceField(choices=Relation.choices, source="position")
     since = serializers.DateTimeField(source="created_at")
 
@@ -127,7 +106,7 @@ class VerificationInputSerializer(serializers.Serializer):
 
 class VerificationSerializer(serializers.ModelSerializer):
     room = ResidentsRoomRefSerializer(read_only=True)
-    community = ResidentsRefSerializer(read_only=True)
+    community = RefSerializer(read_only=True)
     phone = MaskedPhoneField()
 
     class Meta:
@@ -150,9 +129,9 @@ class VerificationSerializer(serializers.ModelSerializer):
 class StaffVerificationSerializer(VerificationSerializer):
     """The reviewer sees the applicant's phone in full: they call to check."""
 
-    applicant = ResidentsUserRefSerializer(source="user", read_only=True)
+    applicant = UserRefSerializer(source="user", read_only=True)
     phone = serializers.CharField(read_only=True)
-    reviewed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    reviewed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta(VerificationSerializer.Meta):
         fields = [*VerificationSerializer.Meta.fields, "applicant", "reviewed_by"]
@@ -203,7 +182,7 @@ class StaffWorkOrderInputSerializer(WorkOrderInputSerializer):
 
 
 class WorkOrderEventSerializer(serializers.ModelSerializer):
-    actor = ResidentsUserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
+    actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
     from_status = serializers.ChoiceField(
         choices=WorkOrder.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
     )
@@ -217,10 +196,10 @@ class WorkOrderEventSerializer(serializers.ModelSerializer):
 class WorkOrderSerializer(serializers.ModelSerializer):
     """A work order as its resident sees it in a list."""
 
-    category = ResidentsRefSerializer(read_only=True)
-    community = ResidentsRefSerializer(read_only=True)
+    category = RefSerializer(read_only=True)
+    community = RefSerializer(read_only=True)
     room = ResidentsRoomRefSerializer(read_only=True, allow_null=True)
-    assignee = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -276,9 +255,9 @@ _STAFF_FIELDS = ["reporter", "reporter_phone", "contact_phone", "filed_by", "esc
 class StaffWorkOrderSerializer(WorkOrderSerializer):
     """A work order in the property manager's queue."""
 
-    reporter = ResidentsUserRefSerializer(read_only=True)
+    reporter = UserRefSerializer(read_only=True)
     reporter_phone = MaskedPhoneField(source="reporter.phone")
-    filed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    filed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta(WorkOrderSerializer.Meta):
         fields = [*WorkOrderSerializer.Meta.fields, *_STAFF_FIELDS]
@@ -288,10 +267,10 @@ class StaffWorkOrderSerializer(WorkOrderSerializer):
 class StaffWorkOrderDetailSerializer(WorkOrderDetailSerializer):
     """The handler's view: the resident's phone in full, to call them back."""
 
-    reporter = ResidentsUserRefSerializer(read_only=True)
+    reporter = UserRefSerializer(read_only=True)
     reporter_phone = serializers.CharField(source="reporter.phone", read_only=True, allow_null=True)
-    filed_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
-    followed_up_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    filed_by = UserRefSerializer(read_only=True, allow_null=True)
+    followed_up_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta(WorkOrderDetailSerializer.Meta):
         fields = [
@@ -311,6 +290,18 @@ class WorkOrderAssignInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="Required when transferring"
     )
+
+
+class WorkOrderHandlersQuerySerializer(serializers.Serializer):
+    community = serializers.IntegerField(
+        required=False, help_text="The work order's community (one I work for); optional if I work for only one"
+    )
+
+
+class WorkOrderHandlerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="__str__")
+    open_work_orders = serializers.IntegerField(help_text="Orders of this community assigned to them or in progress")
 
 
 class WorkOrderNoteInputSerializer(serializers.Serializer):
@@ -364,7 +355,7 @@ class WorkOrderStatsQuerySerializer(serializers.Serializer):
 
 
 class WorkOrderCommunityStatsSerializer(serializers.Serializer):
-    community = ResidentsRefSerializer()
+    community = RefSerializer()
     total = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField(), help_text="status → count")
     by_kind = serializers.DictField(child=serializers.IntegerField(), help_text="kind → count")
@@ -390,7 +381,7 @@ class WorkOrderStatsSerializer(serializers.Serializer):
 
 
 class AnnouncementSerializer(serializers.ModelSerializer):
-    community = ResidentsRefSerializer(read_only=True)
+    community = RefSerializer(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -400,8 +391,8 @@ class AnnouncementSerializer(serializers.ModelSerializer):
 
 
 class StaffAnnouncementSerializer(serializers.ModelSerializer):
-    community = ResidentsRefSerializer(read_only=True)
-    created_by = ResidentsUserRefSerializer(read_only=True, allow_null=True)
+    community = RefSerializer(read_only=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
     read_count = serializers.IntegerField(read_only=True)
 
     class Meta:

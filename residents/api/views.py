@@ -4,12 +4,14 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linli.accounts.models import Role
-from linli.accounts.selectors import has_role
+from linli.api.errors import NotFoundError, field_error
+from linli.api.permissions import has_role
+from linli.api.views import ApiViewSet
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import (
@@ -21,72 +23,44 @@ from residents.filters import (
 )
 from residents.models import WorkOrderCategory
 
-RESIDENTS, STAFF = ["residents"], ["staff"]
 
-
-class HasRole(permissions.BasePermission):
-    """The staff API is for users holding one of `roles` somewhere; the querysets scope further (404)."""
-
-    roles: tuple[Role, ...] = ()
-    message = "没有权限执行此操作"
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and has_role(request.user, *self.roles))
-
-
-class IsWorkOrderStaff(HasRole):
-    roles = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
-
-
-class IsCommunityStaff(HasRole):
-    roles = (Role.COMMUNITY_STAFF,)
-
-
-class Viewset(viewsets.GenericViewSet):
+class Viewset(ApiViewSet):  # ids in these URLs are numbers: anything else is a 404 at the router
     lookup_value_regex = r"\d+"
-
-    def respond(self, serializer_class, instance, status_code=status.HTTP_200_OK, **context):
-        context = {"request": self.request, **context}
-        return Response(serializer_class(instance, context=context).data, status=status_code)
-
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context={"request": self.request})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 # --- places --------------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Estates (小区) with their buildings and rooms", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One estate with its buildings and rooms", tags=RESIDENTS),
+    list=extend_schema(summary="Estates (小区) with their buildings and rooms"),
+    retrieve=extend_schema(summary="One estate with its buildings and rooms"),
 )
 class EstateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "住户"
     queryset = selectors.estates_with_rooms()
     serializer_class = s.EstateSerializer
     filterset_class = EstateFilterSet
 
 
-@extend_schema_view(list=extend_schema(summary="Work-order categories with their SLA", tags=RESIDENTS))
+@extend_schema_view(list=extend_schema(summary="Work-order categories with their SLA"))
 class WorkOrderCategoryViewSet(mixins.ListModelMixin, Viewset):
+    schema_topic = "报修"
     queryset = WorkOrderCategory.objects.filter(is_active=True)
     serializer_class = s.WorkOrderCategorySerializer
-    filterset_class = None
 
 
 # --- households ----------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My verified households", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One of my households", tags=RESIDENTS),
+    list=extend_schema(summary="My verified households"),
+    retrieve=extend_schema(summary="One of my households"),
 )
 class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
     """The rooms I am a verified resident of (id = the room's id)."""
 
+    schema_topic = "住户"
     serializer_class = s.HouseholdSerializer
-    filterset_class = None
 
     def get_queryset(self):
         return selectors.households_of(self.request.user)
@@ -94,14 +68,13 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     @extend_schema(
         summary="Members of my household (owner only)",
         responses={200: s.HouseholdMemberSerializer(many=True)},
-        tags=RESIDENTS,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def members(self, request, pk=None):
         members = services.household_members(user=request.user, room=self.get_object())
         return Response(s.HouseholdMemberSerializer(members, many=True).data)
 
-    @extend_schema(summary="Remove myself from this household", request=None, responses={204: None}, tags=RESIDENTS)
+    @extend_schema(summary="Remove myself from this household", request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         services.household_leave(user=request.user, room=self.get_object())
@@ -112,12 +85,12 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My household verification applications", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One of my applications", tags=RESIDENTS),
+    list=extend_schema(summary="My household verification applications"),
+    retrieve=extend_schema(summary="One of my applications"),
 )
 class VerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "住户认证"
     serializer_class = s.VerificationSerializer
-    filterset_class = None
 
     def get_queryset(self):
         return selectors.verifications_of(self.request.user)
@@ -128,7 +101,6 @@ class VerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
         "409 already_verified when I already live there.",
         request=s.VerificationInputSerializer,
         responses={201: s.VerificationSerializer},
-        tags=RESIDENTS,
     )
     def create(self, request):
         verification = services.verification_submit(user=request.user, **self.validated(s.VerificationInputSerializer))
@@ -136,13 +108,14 @@ class VerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Verification applications of my communities", tags=STAFF),
-    retrieve=extend_schema(summary="One verification application", tags=STAFF),
+    list=extend_schema(summary="Verification applications of my communities"),
+    retrieve=extend_schema(summary="One verification application"),
 )
 class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "住户认证"
     serializer_class = s.StaffVerificationSerializer
     filterset_class = VerificationFilterSet
-    permission_classes = [IsCommunityStaff]
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
 
     def get_queryset(self):
         return selectors.verifications_for_staff(self.request.user)
@@ -151,9 +124,8 @@ class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         summary="Approve: the applicant becomes a verified resident",
         request=None,
         responses={200: s.StaffVerificationSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         verification = services.verification_approve(verification=self.get_object(), reviewer=request.user)
         return self.respond(s.StaffVerificationSerializer, verification)
@@ -162,9 +134,8 @@ class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         summary="Reject with a reason",
         request=s.VerificationRejectInputSerializer,
         responses={200: s.StaffVerificationSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         verification = self.get_object()
         data = self.validated(s.VerificationRejectInputSerializer)
@@ -178,10 +149,11 @@ class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My work orders, newest first", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One of my work orders with its full timeline", tags=RESIDENTS),
+    list=extend_schema(summary="My work orders, newest first"),
+    retrieve=extend_schema(summary="One of my work orders with its full timeline"),
 )
 class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "报修"
     filterset_class = MyWorkOrderFilterSet
 
     def get_queryset(self):
@@ -200,7 +172,6 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         description="Only a verified resident of the community (403 not_verified_resident).",
         request=s.WorkOrderInputSerializer,
         responses={201: s.WorkOrderDetailSerializer},
-        tags=RESIDENTS,
     )
     def create(self, request):
         work_order = services.work_order_submit(reporter=request.user, **self.validated(s.WorkOrderInputSerializer))
@@ -210,9 +181,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         summary="Confirm the fix and rate it (resolved → closed)",
         request=s.WorkOrderConfirmInputSerializer,
         responses={200: s.WorkOrderDetailSerializer},
-        tags=RESIDENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderConfirmInputSerializer)
@@ -225,9 +195,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         summary="Not fixed: send it back to the same handler (resolved → assigned)",
         request=s.WorkOrderReopenInputSerializer,
         responses={200: s.WorkOrderDetailSerializer},
-        tags=RESIDENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderReopenInputSerializer)
@@ -238,9 +207,8 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         summary="Withdraw an order nobody has taken yet (submitted → cancelled)",
         request=s.WorkOrderCancelInputSerializer,
         responses={200: s.WorkOrderDetailSerializer},
-        tags=RESIDENTS,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderCancelInputSerializer)
@@ -252,14 +220,15 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Work orders of my communities (overdue ones flagged)", tags=STAFF),
-    retrieve=extend_schema(summary="One work order with its timeline", tags=STAFF),
+    list=extend_schema(summary="Work orders of my communities (overdue ones flagged)"),
+    retrieve=extend_schema(summary="One work order with its timeline"),
 )
 class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
     """Property managers work the queue of their community; community staff see it all and reassign."""
 
+    schema_topic = "报修"
     filterset_class = WorkOrderFilterSet
-    permission_classes = [IsWorkOrderStaff]
+    permission_classes = [has_role(Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)]
 
     def get_queryset(self):
         queryset = selectors.work_orders_for_staff(self.request.user)
@@ -280,7 +249,6 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         summary="File an order on a resident's behalf (channel staff or phone)",
         request=s.StaffWorkOrderInputSerializer,
         responses={201: s.StaffWorkOrderDetailSerializer},
-        tags=STAFF,
     )
     def create(self, request):
         data = self.validated(s.StaffWorkOrderInputSerializer)
@@ -291,9 +259,8 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         summary="Assign to a handler, or transfer to another one (with a reason)",
         request=s.WorkOrderAssignInputSerializer,
         responses={200: s.StaffWorkOrderDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderAssignInputSerializer)
@@ -303,12 +270,30 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         return self._detail(work_order)
 
     @extend_schema(
+        summary="Handlers I may assign an order of the community to: its property managers, with their open orders",
+        description="For the assignment picker. `community` may be left out by staff of one community; "
+        "a community I do not work for is 404.",
+        parameters=[s.WorkOrderHandlersQuerySerializer],
+        responses={200: s.WorkOrderHandlerSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"])
+    def handlers(self, request):
+        community_id = self.validated(s.WorkOrderHandlersQuerySerializer, data=request.query_params).get("community")
+        mine = selectors.staff_community_ids(request.user)
+        if community_id is None and len(mine) != 1:
+            raise field_error("community", "您在多个社区工作，请选择社区")
+        community_id = next(iter(mine)) if community_id is None else community_id
+        if community_id not in mine:
+            raise NotFoundError("社区不存在")
+        page = self.paginate_queryset(selectors.work_order_handlers(community_id))
+        return self.get_paginated_response(s.WorkOrderHandlerSerializer(page, many=True).data)
+
+    @extend_schema(
         summary="Start working on it (assigned → in_progress); property managers only",
         request=s.WorkOrderNoteInputSerializer,
         responses={200: s.StaffWorkOrderDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderNoteInputSerializer)
@@ -319,9 +304,8 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         summary="Resolved (in_progress → resolved), with a note and before/after photos",
         request=s.WorkOrderResolveInputSerializer,
         responses={200: s.StaffWorkOrderDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderResolveInputSerializer)
@@ -334,9 +318,8 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         summary="Record the follow-up visit (回访) of a closed order",
         request=s.WorkOrderFollowUpInputSerializer,
         responses={200: s.StaffWorkOrderDetailSerializer},
-        tags=STAFF,
     )
-    @action(detail=True, methods=["post"], url_path="follow-up", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderFollowUpInputSerializer)
@@ -350,14 +333,12 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
             OpenApiParameter("to", str, description="Last day, inclusive, YYYY-MM-DD (default: today)"),
         ],
         responses={200: s.WorkOrderStatsSerializer, 400: OpenApiResponse(description="Invalid dates")},
-        tags=STAFF,
     )
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None)
     def stats(self, request):
-        query = s.WorkOrderStatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        end_day = query.validated_data.get("to") or timezone.localdate()
-        start_day = query.validated_data.get("from") or end_day - timedelta(days=30)
+        query = self.validated(s.WorkOrderStatsQuerySerializer, data=request.query_params)
+        end_day = query.get("to") or timezone.localdate()
+        start_day = query.get("from") or end_day - timedelta(days=30)
         tz = timezone.get_current_timezone()
         start = datetime.combine(start_day, time.min, tzinfo=tz)
         end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=tz)
@@ -370,32 +351,34 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Announcements of my communities, pinned first, with read state", tags=RESIDENTS),
-    retrieve=extend_schema(summary="One announcement", tags=RESIDENTS),
+    list=extend_schema(summary="Announcements of my communities, pinned first, with read state"),
+    retrieve=extend_schema(summary="One announcement"),
 )
 class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    schema_topic = "公告"
     serializer_class = s.AnnouncementSerializer
     filterset_class = AnnouncementFilterSet
 
     def get_queryset(self):
         return selectors.announcements_for(self.request.user)
 
-    @extend_schema(summary="Mark as read", request=None, responses={204: None}, tags=RESIDENTS)
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @extend_schema(summary="Mark as read", request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         services.announcement_mark_read(announcement=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Announcements of the communities I work for", tags=STAFF),
-    retrieve=extend_schema(summary="One announcement with its read count", tags=STAFF),
-    destroy=extend_schema(summary="Delete an announcement", tags=STAFF),
+    list=extend_schema(summary="Announcements of the communities I work for"),
+    retrieve=extend_schema(summary="One announcement with its read count"),
+    destroy=extend_schema(summary="Delete an announcement"),
 )
 class StaffAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Viewset):
+    schema_topic = "公告"
     serializer_class = s.StaffAnnouncementSerializer
     filterset_class = AnnouncementFilterSet
-    permission_classes = [IsCommunityStaff]
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
 
     def get_queryset(self):
         return selectors.announcements_for_staff(self.request.user)
@@ -410,7 +393,6 @@ class StaffAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         summary="Publish an announcement",
         request=s.AnnouncementInputSerializer,
         responses={201: s.StaffAnnouncementSerializer},
-        tags=STAFF,
     )
     def create(self, request):
         data = self.validated(s.AnnouncementInputSerializer)
@@ -421,10 +403,8 @@ class StaffAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         summary="Edit an announcement",
         request=s.AnnouncementUpdateSerializer,
         responses={200: s.StaffAnnouncementSerializer},
-        tags=STAFF,
     )
     def partial_update(self, request, pk=None):
-        serializer = s.AnnouncementUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        announcement = services.announcement_update(announcement=self.get_object(), **serializer.validated_data)
+        data = self.validated(s.AnnouncementUpdateSerializer, partial=True)
+        announcement = services.announcement_update(announcement=self.get_object(), **data)
         return self._detail(announcement)

@@ -104,9 +104,16 @@ def my_report(persona):
     return {"id": report.pk}
 
 
-def categories(persona):
+def one_category(persona):
     _category()
     return {}
+
+
+def categories(persona, n):
+    matter = _category().matter
+    start = Category.objects.count()
+    for index in range(start, start + n):
+        Category.objects.create(code=f"budget_cat_{index}", name=f"预算分类{index}", matter=matter)
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -242,6 +249,7 @@ def open311_request(persona):
 
 
 LIST_DATA = {
+    "/api/v1/enforcement/categories/": ("resident", categories),
     "/api/v1/enforcement/reports/": ("resident", my_reports),
     "/api/v1/staff/enforcement/reports/": (OFFICER, team_reports),
     "/api/v1/staff/enforcement/matters/": (OFFICER, matters),
@@ -256,8 +264,6 @@ LIST_DATA = {
 # Staff endpoints start with 1 token user, 1 team membership (the permission), and for scoped
 # querysets 1 is_dispatcher check.
 DETAIL_BUDGETS = {
-    # 1 token user, 1 categories with matter and domain joined
-    "/api/v1/enforcement/categories/": ("resident", categories, 2),
     # 1 token user, 1 the report (mine or followed), 1 its photos, 1 its public timeline
     "/api/v1/enforcement/reports/{id}/": ("resident", my_report, 4),
     # 3 (user, membership, dispatcher), 1 the report, 1 photos, 1 history, 1 requests, 1 cases
@@ -279,7 +285,7 @@ DETAIL_BUDGETS = {
     # 3 (user, membership, dispatcher), 1 my teams, 9 aggregates (enforcement/stats.py)
     "/api/v1/staff/enforcement/stats/": (OFFICER, stats, 13),
     # Open311 needs no token: 1 query each, and 1 for the requests' photos (media_url)
-    "/open311/v2/services.json": ("anonymous", categories, 1),
+    "/open311/v2/services.json": ("anonymous", one_category, 1),
     "/open311/v2/requests.json": ("anonymous", open311_requests, 2),
     "/open311/v2/requests/{id}.json": ("anonymous", open311_request, 2),
 }

@@ -93,3 +93,52 @@ def test_it_filters_the_bundle_by_type(as_user, resident):
     bundle = as_user(resident).get(URL, {"type": "heart_rate"}).json()
     assert bundle["total"] == 1
     assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "Observation"]
+
+
+VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns"
+
+
+def test_it_answers_with_the_fhir_r4_media_type(as_user, resident):
+    health.make_reading(resident, "temperature", value=Decimal("36.6"))
+    response = as_user(resident).get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json; fhirVersion=4.0"
+    assert response.json()["resourceType"] == "Bundle"
+
+
+def test_it_serves_a_client_that_asks_for_fhir(as_user, resident):
+    response = as_user(resident).get(URL, HTTP_ACCEPT="application/fhir+json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json; fhirVersion=4.0"
+
+
+def test_it_keeps_errors_in_the_json_envelope(as_user, resident):
+    response = as_user(resident).get(URL, {"from": "not a time"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "validation_error"
+
+
+def test_it_names_the_vital_signs_profiles_of_vital_sign_observations(as_user, resident):
+    health.make_reading(resident, "blood_pressure", systolic=128, diastolic=82)
+    health.make_reading(resident, "temperature", value=Decimal("36.8"))
+    health.make_reading(resident, "heart_rate", value=Decimal(72))
+    health.make_reading(resident, "glucose", value=Decimal("5.4"), glucose_context="fasting")
+    health.make_reading(resident, "ecg")
+
+    bundle = as_user(resident).get(URL).json()
+    observations = {
+        e["resource"]["code"]["coding"][0]["code"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    }
+    profiles = {code: resource.get("meta", {}).get("profile") for code, resource in observations.items()}
+    assert profiles == {
+        "85354-9": [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bp"],
+        "8310-5": [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bodytemp"],
+        "8867-4": [VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/heartrate"],
+        "15074-8": None,  # laboratory, not a vital sign
+        "11524-6": None,  # an EKG study
+    }
+    for code in ("85354-9", "8310-5", "8867-4"):
+        assert observations[code]["category"][0]["coding"][0]["code"] == "vital-signs"

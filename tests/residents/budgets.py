@@ -87,6 +87,11 @@ def staff_announcements(persona, n):
         rf.make_announcement(persona.community, created_by=persona.user)
 
 
+def handlers(persona, n):
+    for _ in range(n):
+        rf.make_property_manager(persona.community)
+
+
 LIST_DATA = {
     "/api/v1/residents/estates/": ("resident", estates),
     "/api/v1/residents/work-order-categories/": ("resident", categories),
@@ -96,6 +101,7 @@ LIST_DATA = {
     "/api/v1/residents/announcements/": ("resident", my_announcements),
     "/api/v1/staff/verifications/": ("staff", review_queue),
     "/api/v1/staff/work-orders/": ("staff", staff_queue),
+    "/api/v1/staff/work-orders/handlers/": ("staff", handlers),
     "/api/v1/staff/announcements/": ("staff", staff_announcements),
 }
 

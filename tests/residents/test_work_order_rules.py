@@ -16,11 +16,12 @@ def file(client, category, **extra):
     return client.post(MINE, body, format="json")
 
 
-def test_it_files_without_a_room_in_the_residents_only_community(as_user, owner, category, community):
+def test_it_files_without_a_room_in_the_residents_only_community(as_user, owner, room, category, community):
+    # With exactly one verified home, an order filed without a room is for that home.
     response = file(as_user(owner), category, location="5楼楼道")
     assert response.status_code == 201, response.json()
     assert response.json()["community"]["id"] == community.pk
-    assert response.json()["room"] is None
+    assert response.json()["room"]["id"] == room.pk
 
 
 def test_it_refuses_someone_who_is_not_a_verified_resident(as_user, category, community):

@@ -1,13 +1,12 @@
 """到家看: the resident's side and the doctor's side of consultations, and the resident's prescriptions."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from health import selectors
-from health.api.permissions import IsDoctor
 from health.api.serializers import (
     CloseInputSerializer,
     ConsultationInputSerializer,
@@ -27,7 +26,10 @@ from health.models import Dispense, VitalReading
 from health.services import consultations as services
 from health.services.dispensing import prescription_dispense
 from health.services.vitals import ensure_vitals_shared, vitals_read_for_consultation
+from linli.accounts.models import Role
 from linli.api.idempotency import idempotent
+from linli.api.permissions import has_role
+from linli.api.views import ApiViewSet
 
 
 class _MessagesMixin:
@@ -36,41 +38,34 @@ class _MessagesMixin:
     def _messages(self, request):
         consultation = self.get_object()
         if request.method == "POST":
-            data = MessageInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            message = services.message_create(consultation=consultation, sender=request.user, **data.validated_data)
+            data = self.validated(MessageInputSerializer)
+            message = services.message_create(consultation=consultation, sender=request.user, **data)
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.consultation_messages(consultation))
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
 
-class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My consultations"),
+    retrieve=extend_schema(summary="One of my consultations"),
+)
+class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """A resident's own consultations."""
 
+    schema_topic = "问诊"
     serializer_class = ConsultationSerializer
     filterset_class = ConsultationFilterSet
 
     def get_queryset(self):
         return selectors.consultations_of_resident(self.request.user)
 
-    @extend_schema(summary="My consultations", tags=["health"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my consultations", tags=["health"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Ask a doctor (waits for a doctor of the department to accept)",
         request=ConsultationInputSerializer,
         responses={201: ConsultationSerializer},
-        tags=["health"],
     )
     def create(self, request):
-        data = ConsultationInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.validated(ConsultationInputSerializer)
         consultation = services.consultation_create(
             resident=request.user,
             department=values["department"],
@@ -81,17 +76,14 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
         consultation = self.get_queryset().get(pk=consultation.pk)
         return Response(self.get_serializer(consultation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        methods=["GET"], summary="Messages of my consultation", responses=MessageSerializer(many=True), tags=["health"]
-    )
+    @extend_schema(methods=["GET"], summary="Messages of my consultation", responses=MessageSerializer(many=True))
     @extend_schema(
         methods=["POST"],
         summary="Write to the doctor",
         request=MessageInputSerializer,
         responses={201: MessageSerializer},
-        tags=["health"],
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get", "post"])
     def messages(self, request, pk=None):
         return self._messages(request)
 
@@ -99,14 +91,12 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
         summary="Close my consultation",
         request=CloseInputSerializer,
         responses=ConsultationSerializer,
-        tags=["health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = CloseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(CloseInputSerializer)
         consultation = services.consultation_close(
-            consultation=self.get_object(), actor=request.user, note=data.validated_data["note"]
+            consultation=self.get_object(), actor=request.user, note=data["note"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
 
@@ -114,26 +104,25 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
         summary="Rate a closed consultation (once)",
         request=RateInputSerializer,
         responses=ConsultationSerializer,
-        tags=["health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
-        data = RateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        consultation = services.consultation_rate(
-            consultation=self.get_object(), resident=request.user, **data.validated_data
-        )
+        data = self.validated(RateInputSerializer)
+        consultation = services.consultation_rate(consultation=self.get_object(), resident=request.user, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
 
 
-class DoctorConsultationViewSet(
-    _MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+@extend_schema_view(
+    list=extend_schema(summary="Consultation queue (doctor)"),
+    retrieve=extend_schema(summary="One consultation (doctor)"),
+)
+class DoctorConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """A doctor's queue: waiting consultations of the departments they serve, and their own."""
 
+    schema_topic = "问诊"
     serializer_class = DoctorConsultationSerializer
     filterset_class = ConsultationFilterSet
-    permission_classes = [permissions.IsAuthenticated, IsDoctor]
+    permission_classes = [has_role(Role.DOCTOR)]
 
     def get_queryset(self):
         if self.action == "vitals":
@@ -141,21 +130,12 @@ class DoctorConsultationViewSet(
             return VitalReading.objects.none()
         return selectors.consultations_for_doctor(self.request.user)
 
-    @extend_schema(summary="Consultation queue (doctor)", tags=["staff-health"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One consultation (doctor)", tags=["staff-health"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Accept a waiting consultation (the first doctor wins; later ones get 409 already_accepted)",
         request=None,
         responses=DoctorConsultationSerializer,
-        tags=["staff-health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         consultation = services.consultation_accept(consultation=self.get_object(), doctor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
@@ -164,16 +144,14 @@ class DoctorConsultationViewSet(
         methods=["GET"],
         summary="Messages of a consultation",
         responses=MessageSerializer(many=True),
-        tags=["staff-health"],
     )
     @extend_schema(
         methods=["POST"],
         summary="Reply to the resident",
         request=MessageInputSerializer,
         responses={201: MessageSerializer},
-        tags=["staff-health"],
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get", "post"])
     def messages(self, request, pk=None):
         return self._messages(request)
 
@@ -181,15 +159,11 @@ class DoctorConsultationViewSet(
         summary="Prescribe (once per consultation)",
         request=PrescribeInputSerializer,
         responses={201: PrescriptionSerializer},
-        tags=["staff-health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     def prescribe(self, request, pk=None):
-        data = PrescribeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        prescription = services.prescription_create(
-            consultation=self.get_object(), doctor=request.user, **data.validated_data
-        )
+        data = self.validated(PrescribeInputSerializer)
+        prescription = services.prescription_create(consultation=self.get_object(), doctor=request.user, **data)
         prescription = selectors.prescriptions_of_resident(prescription.resident).get(pk=prescription.pk)
         return Response(PrescriptionSerializer(prescription).data, status=status.HTTP_201_CREATED)
 
@@ -197,21 +171,18 @@ class DoctorConsultationViewSet(
         summary="Close a consultation",
         request=CloseInputSerializer,
         responses=DoctorConsultationSerializer,
-        tags=["staff-health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = CloseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(CloseInputSerializer)
         consultation = services.consultation_close(
-            consultation=self.get_object(), actor=request.user, note=data.validated_data["note"]
+            consultation=self.get_object(), actor=request.user, note=data["note"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
 
     @extend_schema(
         summary="The patient's vitals (only while the consultation is open and shared; every read is logged)",
         responses=VitalReadingSerializer(many=True),
-        tags=["staff-health"],
     )
     @action(detail=True, methods=["get"], filterset_class=VitalReadingFilterSet)
     def vitals(self, request, pk=None):
@@ -223,22 +194,19 @@ class DoctorConsultationViewSet(
         return self.get_paginated_response(VitalReadingSerializer(rows, many=True).data)
 
 
-class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My prescriptions"),
+    retrieve=extend_schema(summary="One of my prescriptions"),
+)
+class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """A resident's prescriptions."""
 
+    schema_topic = "问诊"
     serializer_class = PrescriptionSerializer
     filterset_class = PrescriptionFilterSet
 
     def get_queryset(self):
         return selectors.prescriptions_of_resident(self.request.user)
-
-    @extend_schema(summary="My prescriptions", tags=["health"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my prescriptions", tags=["health"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Buy my prescription at a drug vending machine (once; accepts Idempotency-Key)",
@@ -258,18 +226,16 @@ class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         ),
         request=DispenseInputSerializer,
         responses={201: DispenseSerializer},
-        tags=["health"],
     )
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"])
     @idempotent
     def dispense(self, request, pk=None):
-        data = DispenseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(DispenseInputSerializer)
         dispense = prescription_dispense(
             prescription=self.get_object(),
             resident=request.user,
-            device_code=data.validated_data["device"],
-            payment_method=data.validated_data["payment_method"],
+            device_code=data["device"],
+            payment_method=data["payment_method"],
         )
         dispense = (
             Dispense.objects.select_related("device", "payment_intent")

@@ -1,9 +1,10 @@
 """到家查: kiosk sessions, my vitals and their trends, my FHIR record, who read my vitals."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, views, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, views
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from health import fhir, selectors
@@ -18,12 +19,14 @@ from health.api.serializers import (
 from health.filters import AccessLogFilterSet, VitalReadingFilterSet
 from health.models import VitalType
 from health.services.vitals import kiosk_session_start
+from linli.api.views import ApiViewSet
 from linli.devices.models import Device
 
 FHIR_LIMIT = 1000
 
 
-class KioskSessionViewSet(viewsets.GenericViewSet):
+class KioskSessionViewSet(ApiViewSet):
+    schema_topic = "健康档案"
     serializer_class = KioskSessionSerializer
 
     @extend_schema(
@@ -31,37 +34,34 @@ class KioskSessionViewSet(viewsets.GenericViewSet):
         description="The kiosk receives the session token as a device command and posts the measurements.",
         request=KioskSessionInputSerializer,
         responses={201: KioskSessionSerializer},
-        tags=["health"],
     )
     def create(self, request):
-        data = KioskSessionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        device = Device.objects.filter(code=data.validated_data["device"], kind=Device.Kind.HEALTH_KIOSK).first()
+        data = self.validated(KioskSessionInputSerializer)
+        device = Device.objects.filter(code=data["device"], kind=Device.Kind.HEALTH_KIOSK).first()
         if device is None:
             raise ValidationError({"device": ["没有这台健康自助机"]})
         session = kiosk_session_start(resident=request.user, device=device)
         return Response(KioskSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-class VitalReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My vitals, newest first"),
+)
+class VitalReadingViewSet(mixins.ListModelMixin, ApiViewSet):
     """My own readings. Nobody else's are ever listed here."""
 
+    schema_topic = "健康档案"
     serializer_class = VitalReadingSerializer
     filterset_class = VitalReadingFilterSet
 
     def get_queryset(self):
         return selectors.vitals_of(self.request.user)
 
-    @extend_schema(summary="My vitals, newest first", tags=["health"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
     @extend_schema(
         summary="Trend summary per type (same filters as the list)",
         responses=TrendSerializer(many=True),
-        tags=["health"],
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=VitalReadingFilterSet)
     def trends(self, request):
         rows = selectors.vitals_trends(self.filter_queryset(self.get_queryset()))
         for row in rows:
@@ -89,16 +89,26 @@ class FhirBundleSerializer(serializers.Serializer):
     entry = FhirEntrySerializer(many=True)
 
 
+class FhirJSONRenderer(JSONRenderer):
+    """Lets a client ask for FHIR (`Accept: application/fhir+json`); errors still answer application/json."""
+
+    media_type = "application/fhir+json"
+    format = "fhir"
+
+
 class FhirRecordView(views.APIView):
+    schema_topic = "健康档案"
+    renderer_classes = [JSONRenderer, FhirJSONRenderer]
+
     @extend_schema(
         summary="My vitals as a FHIR R4 Bundle of Observations (LOINC codes, UCUM units)",
         parameters=[
             OpenApiParameter("type", str, enum=VitalType.values),
             OpenApiParameter("from", str, description="Measured at or after (ISO 8601)"),
             OpenApiParameter("to", str, description="Measured at or before (ISO 8601)"),
+            OpenApiParameter("format", exclude=True),  # ask with Accept: application/fhir+json
         ],
-        responses=FhirBundleSerializer,
-        tags=["health"],
+        responses={(200, fhir.CONTENT_TYPE): FhirBundleSerializer},
     )
     def get(self, request):
         filterset = VitalReadingFilterSet(request.query_params, queryset=selectors.vitals_of(request.user))
@@ -107,16 +117,16 @@ class FhirRecordView(views.APIView):
         readings = filterset.qs.order_by("-measured_at", "-id")
         rows = list(readings[:FHIR_LIMIT])
         total = len(rows) if len(rows) < FHIR_LIMIT else readings.count()
-        return Response(fhir.bundle(request.user, rows, total=total))
+        return Response(fhir.bundle(request.user, rows, total=total), content_type=fhir.CONTENT_TYPE)
 
 
-class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Who read my vitals, and when"),
+)
+class AccessLogViewSet(mixins.ListModelMixin, ApiViewSet):
+    schema_topic = "健康档案"
     serializer_class = AccessLogSerializer
     filterset_class = AccessLogFilterSet
 
     def get_queryset(self):
         return selectors.access_log_of(self.request.user)
-
-    @extend_schema(summary="Who read my vitals, and when", tags=["health"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)

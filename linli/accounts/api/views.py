@@ -3,7 +3,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from linli.accounts import lockout, privacy, selectors, services, tokens
 from linli.accounts.api.serializers import (
@@ -19,6 +18,7 @@ from linli.accounts.api.serializers import (
     WeChatLoginSerializer,
 )
 from linli.api.errors import DomainError
+from linli.api.views import ApiView
 
 
 class InvalidCredentials(DomainError):
@@ -27,7 +27,7 @@ class InvalidCredentials(DomainError):
     default_message = "用户名或密码错误"
 
 
-class LoginView(APIView):
+class LoginView(ApiView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
@@ -43,12 +43,10 @@ class WeChatLoginView(LoginView):
         summary="Log in with a WeChat mini-program code",
         request=WeChatLoginSerializer,
         responses={200: WeChatLoginResponseSerializer},
-        tags=["auth"],
     )
     def post(self, request):
-        serializer = WeChatLoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user, created = services.user_login_with_wechat(code=serializer.validated_data["code"])
+        code = self.validated(WeChatLoginSerializer)["code"]
+        user, created = services.user_login_with_wechat(code=code)
         return Response({**tokens.tokens_for(user), "user": UserSerializer(user).data, "created": created})
 
 
@@ -57,7 +55,6 @@ class PasswordTokenView(LoginView):
         summary="Staff login with username and password",
         request=PasswordTokenSerializer,
         responses={200: TokenPairSerializer},
-        tags=["auth"],
     )
     def post(self, request):
         ip = lockout.client_ip(request)
@@ -85,12 +82,10 @@ class TokenRefreshView(LoginView):
         ),
         request=TokenRefreshSerializer,
         responses={200: TokenRefreshResponseSerializer},
-        tags=["auth"],
     )
     def post(self, request):
-        serializer = TokenRefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(tokens.token_refresh(raw=serializer.validated_data["refresh"]))
+        raw = self.validated(TokenRefreshSerializer)["refresh"]
+        return Response(tokens.token_refresh(raw=raw))
 
 
 class LogoutView(LoginView):
@@ -104,22 +99,19 @@ class LogoutView(LoginView):
         ),
         request=LogoutSerializer,
         responses={204: None},
-        tags=["auth"],
     )
     def post(self, request):
-        serializer = LogoutSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(LogoutSerializer)
         tokens.token_logout(raw=data["refresh"], everywhere=data["everywhere"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
-    @extend_schema(summary="My profile, roles and communities", responses=UserSerializer, tags=["me"])
+class MeView(ApiView):
+    @extend_schema(summary="My profile, roles and communities", responses=UserSerializer)
     def get(self, request):
         return Response(self._render(request.user))
 
-    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer, tags=["me"])
+    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer)
     def patch(self, request):
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -131,7 +123,7 @@ class MeView(APIView):
         return UserSerializer(user, context={"memberships": memberships}).data
 
 
-class MyDataExportView(APIView):
+class MyDataExportView(ApiView):
     @extend_schema(
         summary="Export all my personal data (PIPL)",
         description=(
@@ -148,13 +140,12 @@ class MyDataExportView(APIView):
                 },
             )
         ],
-        tags=["me"],
     )
     def get(self, request):
         return Response(privacy.export_user_data(request.user))
 
 
-class MyAccountDeleteView(APIView):
+class MyAccountDeleteView(ApiView):
     @extend_schema(
         summary="Delete my account (PIPL): anonymise it for good",
         description=(
@@ -164,10 +155,8 @@ class MyAccountDeleteView(APIView):
         ),
         request=AccountDeleteSerializer,
         responses={204: None},
-        tags=["me"],
     )
     def post(self, request):
-        serializer = AccountDeleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        self.validated(AccountDeleteSerializer)
         privacy.erase_user(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,9 +2,9 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from linli.api.schema import ErrorSerializer
+from linli.api.views import ApiView
 from linli.console.selectors import build_dashboard, console_communities
 
 
@@ -88,25 +88,23 @@ DashboardSerializer = inline_serializer(
 )
 
 
-class StaffDashboardView(APIView):
+class StaffDashboardView(ApiView):
     """The admin dashboard's numbers for the mini-program's staff pages, scoped like the admin."""
 
     @extend_schema(
         summary="Staff dashboard: today's numbers, 30-day trends and the service index",
         parameters=[DashboardQuery],
         responses={200: DashboardSerializer, 404: ErrorSerializer},
-        tags=["staff"],
     )
     def get(self, request):
-        query = DashboardQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = self.validated(DashboardQuery, data=request.query_params)
         communities = list(console_communities(request.user))
         if not communities:
             raise PermissionDenied("仅社区工作人员可查看工作台")
-        wanted = query.validated_data.get("community")
+        wanted = query.get("community")
         district = request.user.is_superuser and wanted is None
         if wanted is not None:
             communities = [c for c in communities if c.pk == wanted]
             if not communities:
                 raise NotFound()
-        return Response(build_dashboard(communities=communities, days=query.validated_data["days"], district=district))
+        return Response(build_dashboard(communities=communities, days=query["days"], district=district))

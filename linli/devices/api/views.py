@@ -3,20 +3,18 @@ and the staff's read-only view of their communities' devices."""
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework import generics, mixins, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from linli.accounts.models import Role
-from linli.accounts.selectors import has_role
+from linli.api.permissions import has_role
 from linli.api.schema import ErrorSerializer
+from linli.api.views import ApiView, ApiViewSet
 from linli.devices import conf, selectors, services
 from linli.devices.api import serializers as s
 from linli.devices.auth import DeviceRateThrottle, DeviceSignatureAuthentication, IsDevice
 from linli.devices.filters import StaffDeviceFilterSet
 from linli.devices.models import DeviceCommand
-
-TAG = ["devices"]
 
 
 class DeviceView:
@@ -27,18 +25,15 @@ class DeviceView:
     throttle_classes = [DeviceRateThrottle]
 
 
-class HeartbeatView(DeviceView, APIView):
+class HeartbeatView(DeviceView, ApiView):
     @extend_schema(
-        tags=TAG,
         summary="设备心跳",
         description="Marks the device online (ends an outage) and stores optional telemetry.",
         request=s.HeartbeatInputSerializer,
         responses={200: s.HeartbeatSerializer},
     )
     def post(self, request):
-        data = s.HeartbeatInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.validated(s.HeartbeatInputSerializer)
         telemetry = None
         if {"battery_pct", "signal_dbm", "telemetry"} & values.keys():
             telemetry = {**values.get("telemetry", {})}
@@ -59,7 +54,7 @@ class HeartbeatView(DeviceView, APIView):
         return Response(s.HeartbeatSerializer(body).data)
 
 
-@extend_schema(tags=TAG, summary="待执行指令", description="Pending commands of the signing device, oldest first.")
+@extend_schema(summary="待执行指令", description="Pending commands of the signing device, oldest first.")
 class CommandListView(DeviceView, generics.ListAPIView):
     serializer_class = s.CommandSerializer
     queryset = DeviceCommand.objects.none()  # the real one is per device (get_queryset)
@@ -68,9 +63,8 @@ class CommandListView(DeviceView, generics.ListAPIView):
         return selectors.pending_commands(self.request.device).order_by("created_at", "id")
 
 
-class CommandAckView(DeviceView, APIView):
+class CommandAckView(DeviceView, ApiView):
     @extend_schema(
-        tags=TAG,
         summary="指令回执",
         description=(
             "Report a command done or failed. Idempotent: the same status again replays "
@@ -81,21 +75,19 @@ class CommandAckView(DeviceView, APIView):
         responses={200: s.CommandAckSerializer},
     )
     def post(self, request, pk: int):
-        data = s.CommandAckInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(s.CommandAckInputSerializer)
         command, replayed = services.device_command_ack(
             device=request.device,
             command_id=pk,
-            status=data.validated_data["status"],
-            result=data.validated_data["result"],
+            status=data["status"],
+            result=data["result"],
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else None
         return Response(s.CommandAckSerializer(command).data, headers=headers)
 
 
-class EventView(DeviceView, APIView):
+class EventView(DeviceView, ApiView):
     @extend_schema(
-        tags=TAG,
         summary="上报事件",
         description=(
             "A typed event for the scenario app that handles `type` (400 unknown_event_type lists the known "
@@ -111,28 +103,20 @@ class EventView(DeviceView, APIView):
         },
     )
     def post(self, request):
-        data = s.EventInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event, created = services.device_event_receive(device=request.device, **data.validated_data)
+        data = self.validated(s.EventInputSerializer)
+        event, created = services.device_event_receive(device=request.device, **data)
         body = s.EventReceiptSerializer(event, context={"created": created}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class IsCommunityStaff(permissions.BasePermission):
-    """Community staff somewhere; the queryset scopes to their communities (others' devices are 404)."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and has_role(request.user, Role.COMMUNITY_STAFF))
-
-
 @extend_schema_view(
-    list=extend_schema(tags=["staff"], summary="本社区的智能终端", description="Devices of the staff's communities."),
-    retrieve=extend_schema(tags=["staff"], summary="智能终端详情"),
+    list=extend_schema(summary="本社区的智能终端", description="Devices of the staff's communities."),
+    retrieve=extend_schema(summary="智能终端详情"),
 )
-class StaffDeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StaffDeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = s.StaffDeviceSerializer
     filterset_class = StaffDeviceFilterSet
-    permission_classes = [IsCommunityStaff]
+    permission_classes = [has_role(Role.COMMUNITY_STAFF)]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

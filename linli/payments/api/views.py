@@ -1,13 +1,13 @@
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from linli.api.errors import NotFoundError
 from linli.api.schema import ErrorSerializer
+from linli.api.views import ApiView, ApiViewSet
 from linli.payments import selectors, services
 from linli.payments.api.serializers import (
     ContractAuthorizationSerializer,
@@ -20,7 +20,11 @@ from linli.payments.models import PaymentNotification
 from linli.payments.services import payscore
 
 
-class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My payments, newest first"),
+    retrieve=extend_schema(summary="One of my payments, with its refunds"),
+)
+class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """My payments (each order's payment lives here; the order's own API starts it)."""
 
     serializer_class = PaymentIntentSerializer
@@ -30,14 +34,6 @@ class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         return selectors.intents_of(self.request.user)
 
-    @extend_schema(summary="My payments, newest first", tags=["payments"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(summary="One of my payments, with its refunds", tags=["payments"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
     @extend_schema(
         summary="Sandbox: simulate the provider's payment callback",
         description=(
@@ -46,37 +42,32 @@ class PaymentIntentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         ),
         request=SandboxCompleteSerializer,
         responses={200: PaymentIntentSerializer},
-        tags=["payments"],
     )
-    @action(detail=True, methods=["post"], url_path="sandbox-complete", filterset_class=None)
+    @action(detail=True, methods=["post"], url_path="sandbox-complete")
     def sandbox_complete(self, request, pk=None):
         intent = self.get_object()
-        data = SandboxCompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.payment_sandbox_complete(intent=intent, succeed=data.validated_data["result"] == "success")
+        data = self.validated(SandboxCompleteSerializer)
+        services.payment_sandbox_complete(intent=intent, succeed=data["result"] == "success")
         return Response(PaymentIntentSerializer(self.get_queryset().get(pk=intent.pk)).data)
 
 
-class PaymentContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="My payment authorisations (支付分)"),
+)
+class PaymentContractViewSet(mixins.ListModelMixin, ApiViewSet):
     """My standing payment authorisations (WeChat Pay Score), needed by the unmanned cabinet."""
 
     serializer_class = PaymentContractSerializer
-    filterset_class = None
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.contracts_of(self.request.user)
-
-    @extend_schema(summary="My payment authorisations (支付分)", tags=["payments"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="Sandbox: accept the Pay Score authorisation",
         description="Only while LINLI_SANDBOX is on (404 otherwise); signing twice returns the same contract.",
         request=None,
         responses={201: PaymentContractSerializer},
-        tags=["payments"],
     )
     @action(detail=False, methods=["post"], url_path="sandbox-sign")
     def sandbox_sign(self, request):
@@ -99,7 +90,6 @@ class PaymentContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             409: OpenApiResponse(ErrorSerializer, description="wechat_login_required / payscore_unavailable"),
             502: OpenApiResponse(ErrorSerializer, description="WeChat Pay unreachable (upstream_error)"),
         },
-        tags=["payments"],
     )
     @action(detail=False, methods=["post"])
     def authorize(self, request):
@@ -110,7 +100,6 @@ class PaymentContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="End a payment authorisation",
         request=None,
         responses={200: PaymentContractSerializer},
-        tags=["payments"],
     )
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
@@ -126,8 +115,10 @@ _NOTIFY_RESPONSES = {
 }
 
 
-class WeChatNotifyView(APIView):
+class WeChatNotifyView(ApiView):
     """WeChat Pay calls this; the signature headers are the authentication."""
+
+    schema_audience = "平台"  # called by WeChat Pay
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -151,7 +142,6 @@ class WeChatPaymentNotifyView(WeChatNotifyView):
         request=OpenApiTypes.OBJECT,
         responses=_NOTIFY_RESPONSES,
         auth=[],
-        tags=["payments"],
     )
     def post(self, request):
         return super().post(request)
@@ -165,7 +155,6 @@ class WeChatRefundNotifyView(WeChatNotifyView):
         request=OpenApiTypes.OBJECT,
         responses=_NOTIFY_RESPONSES,
         auth=[],
-        tags=["payments"],
     )
     def post(self, request):
         return super().post(request)
@@ -184,7 +173,6 @@ class WeChatMedInsNotifyView(WeChatNotifyView):
         request=OpenApiTypes.OBJECT,
         responses=_NOTIFY_RESPONSES,
         auth=[],
-        tags=["payments"],
     )
     def post(self, request):
         if not settings.WECHATPAY_MED_INS_CITY_ID:
@@ -205,7 +193,6 @@ class WeChatPayScoreNotifyView(WeChatNotifyView):
             503: OpenApiResponse(ErrorSerializer, description="Try again later (notification_not_ready)"),
         },
         auth=[],
-        tags=["payments"],
     )
     def post(self, request):
         if not settings.WECHATPAY_MCH_ID:

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
 from linli.api.pagination import PageNumberPagination
@@ -13,20 +13,14 @@ class LedgerPagination(PageNumberPagination):
         return response
 
 
+@extend_schema_view(
+    get=extend_schema(summary="My points balance and ledger entries, newest first", responses=PointsLedgerSerializer),
+)
 class MyPointsView(generics.ListAPIView):
     """My 邻礼积分: the balance and the ledger that explains it."""
 
     serializer_class = PointsEntrySerializer
     pagination_class = LedgerPagination
-    filterset_class = None
 
     def get_queryset(self):
         return selectors.entries_of(self.request.user)
-
-    @extend_schema(
-        summary="My points balance and ledger entries, newest first",
-        responses=PointsLedgerSerializer,
-        tags=["points"],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

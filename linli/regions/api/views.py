@@ -1,11 +1,12 @@
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, permissions
 
+from linli.api.views import ApiViewSet
 from linli.regions.api.serializers import CommunitySerializer
 from linli.regions.filters import CommunityFilterSet
 from linli.regions.models import Community
 
 
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Communities (社区) with their street. Public: the mini-program shows them before login."""
 
     queryset = Community.objects.select_related("street")
