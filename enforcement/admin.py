@@ -41,6 +41,7 @@ from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
 from linli.console.admin import apply_service
 from linli.console.export import ExportMixin
+from linli.uploads.admin import photo_previews
 
 
 class TeamScopedAdmin(ExportMixin, admin.ModelAdmin):
@@ -174,10 +175,17 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "merged_into",
         "rating",
         "rating_comment",
+        "photo_previews",
+        "external_media_url",
         "created_at",
         "updated_at",
     )
     inlines = [ReportHistoryInline]
+
+    @admin.display(description="照片")
+    def photo_previews(self, report):
+        return photo_previews(report.photo_links.select_related("upload"))
+
     actions = ["dispatch", "escalate_now"]
 
     @admin.action(description="按赋权清单派遣所选的待派遣线索（调度员）")

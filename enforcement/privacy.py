@@ -3,12 +3,15 @@ their rating), the reports they follow. Officers' actions are the state's record
 of a resident, and cases are about parties (businesses), not users.
 
 On erasure the reports stay (the loop's and the district's record) but stop pointing at the person:
-contact details, rating comment and photos go, the description is blanked; follows are removed.
+contact details, rating comment and their photos go (their uploads are deleted with the account,
+which unlinks them; a link they gave over Open311 is cleared), the description is blanked; follows
+are removed. Officers' after photos stay: they are the state's record of the handling.
 """
 
 from django.utils import timezone
 
-from enforcement.models import ProblemReport, ReportFollower, ReportHistory
+from enforcement.models import ProblemReport, ReportFollower, ReportHistory, ReportPhoto
+from linli.uploads.selectors import attachments
 
 ERASED = "（用户已注销）"
 
@@ -18,7 +21,12 @@ def _iso(value):
 
 
 def export(user) -> dict:
-    reports = ProblemReport.objects.filter(reporter=user).select_related("category").order_by("created_at", "id")
+    reports = (
+        ProblemReport.objects.filter(reporter=user)
+        .select_related("category")
+        .prefetch_related(attachments("photo_links", ReportPhoto))
+        .order_by("created_at", "id")
+    )
     follows = ReportFollower.objects.filter(user=user).select_related("report__category").order_by("created_at")
     return {
         "reports": [
@@ -27,7 +35,9 @@ def export(user) -> dict:
                 "channel": r.channel,
                 "category": r.category.name,
                 "description": r.description,
-                "photos": r.photos,
+                # Upload ids; the files themselves are in the uploads section (linli/uploads/privacy.py).
+                "photos": [link.upload_id for link in r.photo_links.all()],
+                "external_media_url": r.external_media_url,
                 "address": r.address,
                 "lat": str(r.lat) if r.lat is not None else None,
                 "lng": str(r.lng) if r.lng is not None else None,
@@ -50,8 +60,14 @@ def export(user) -> dict:
 def anonymise(user) -> None:
     resident_channels = (ProblemReport.Channel.RESIDENT, ProblemReport.Channel.OPEN311)
     ProblemReport.objects.filter(reporter=user, channel__in=resident_channels).update(
-        description=ERASED, photos=[], address="", contact_name="", contact_phone="", updated_at=timezone.now()
+        description=ERASED,
+        external_media_url="",
+        address="",
+        contact_name="",
+        contact_phone="",
+        updated_at=timezone.now(),
     )
+    ReportPhoto.objects.filter(report__reporter=user, upload__owner=user).delete()
     ProblemReport.objects.filter(reporter=user).update(
         reporter=None, contact_name="", contact_phone="", rating_comment="", updated_at=timezone.now()
     )

@@ -16,16 +16,19 @@ from enforcement.models import (
     Category,
     Empowerment,
     Finding,
+    FindingPhoto,
     Inspection,
     Matter,
     ProblemReport,
     ReportFollower,
     ReportHistory,
+    ReportPhoto,
     ReportRequest,
     Team,
 )
 from linli.accounts.models import Membership, Role, User
 from linli.regions.models import Street
+from linli.uploads.selectors import attachments
 
 TEAM_ROLES = (Role.OFFICER, Role.GRID_WORKER)
 LEADER = "leader"
@@ -213,6 +216,7 @@ def staff_report_detail(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemRe
     history = ReportHistory.objects.select_related("actor", "team").order_by("created_at", "id")
     requests = ReportRequest.objects.select_related("team", "requested_by", "decided_by").order_by("created_at")
     return queryset.select_related("device", "merged_into").prefetch_related(
+        attachments("photo_links", ReportPhoto),
         Prefetch("history", queryset=history),
         Prefetch("requests", queryset=requests),
         Prefetch("cases", queryset=Case.objects.order_by("filed_at")),
@@ -224,7 +228,12 @@ def reports_of(user: User) -> QuerySet[ProblemReport]:
     if not user.is_authenticated:
         return ProblemReport.objects.none()
     follows = ReportFollower.objects.filter(user=user, report=OuterRef("pk"))
-    return _reports().annotate(following=Exists(follows)).filter(Q(reporter=user) | Q(following=True))
+    return (
+        _reports()
+        .annotate(following=Exists(follows))
+        .filter(Q(reporter=user) | Q(following=True))
+        .prefetch_related(attachments("photo_links", ReportPhoto))
+    )
 
 
 def public_timeline(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
@@ -270,7 +279,11 @@ def inspections_for_staff(user: User) -> QuerySet[Inspection]:
 
 
 def inspection_detail(queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    findings = Finding.objects.select_related("matter", "team", "recorded_by", "case").order_by("created_at", "id")
+    findings = (
+        Finding.objects.select_related("matter", "team", "recorded_by", "case")
+        .prefetch_related(attachments("photo_links", FindingPhoto))
+        .order_by("created_at", "id")
+    )
     return queryset.prefetch_related(
         Prefetch("matters", queryset=Matter.objects.select_related("domain")),
         Prefetch("teams", queryset=Team.objects.select_related("street")),
@@ -280,7 +293,11 @@ def inspection_detail(queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
 
 def findings_for_staff(user: User) -> QuerySet[Finding]:
     visible = inspections_for_staff(user).values("pk")
-    return Finding.objects.filter(inspection__in=visible).select_related("inspection__target__street", "matter", "team")
+    return (
+        Finding.objects.filter(inspection__in=visible)
+        .select_related("inspection__target__street", "matter", "team")
+        .prefetch_related(attachments("photo_links", FindingPhoto))
+    )
 
 
 def cases_for_staff(user: User) -> QuerySet[Case]:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.uploads.admin import photo_previews
 from merchants import services
 from merchants.models import (
     CabinetSession,
@@ -62,7 +63,12 @@ class ProductAdmin(CommunityScopedAdmin):
     list_filter = ("is_on_shelf", "category", "merchant")
     list_select_related = ("merchant",)
     search_fields = ("name", "merchant__name")
-    readonly_fields = ("stock",)  # stock moves with orders; merchants set it through their API
+    # Stock moves with orders; stock and images are the merchant's, set through their API.
+    readonly_fields = ("stock", "image_previews")
+
+    @admin.display(description="图片")
+    def image_previews(self, product):
+        return photo_previews(product.image_links.select_related("upload"))
 
 
 class OrderItemInline(admin.TabularInline):

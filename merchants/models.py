@@ -13,6 +13,7 @@ from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
 from linli.payments.models import PaymentIntent, ServiceOrder
 from linli.regions.models import Community
+from linli.uploads.models import Attachment
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
 
@@ -137,7 +138,14 @@ class Product(TimestampedModel):
     price_fen = models.PositiveIntegerField("价格（分）")
     unit = models.CharField("单位", max_length=10, default="份", help_text="斤、盒、袋、个……")
     stock = models.PositiveIntegerField("库存", default=0)
-    images = models.JSONField("图片", default=list, blank=True, help_text="图片地址列表，最多 9 张")
+    images = models.ManyToManyField(
+        "uploads.Upload",
+        through="ProductImage",
+        blank=True,
+        related_name="+",
+        verbose_name="图片",
+        help_text="店铺成员上传的图片，最多 9 张；第一张是封面",
+    )
     is_on_shelf = models.BooleanField("上架", default=True, db_index=True)
     points_price = models.PositiveIntegerField(
         "积分价", null=True, blank=True, help_text="每件最多可用多少积分抵扣（1 积分 = 1 分）；空表示不能用积分"
@@ -157,6 +165,17 @@ class Product(TimestampedModel):
 
     def __str__(self):
         return f"{self.name}（{self.merchant}）"
+
+
+class ProductImage(Attachment):
+    """A picture of a product, in its place (the first is the cover). A shop member's own upload."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="image_links", verbose_name="商品")
+
+    class Meta(Attachment.Meta):
+        verbose_name = "商品图片"
+        verbose_name_plural = "商品图片"
+        constraints = [models.UniqueConstraint(fields=["product", "upload"], name="product_image_once")]
 
 
 class Order(TimestampedModel):

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncDate
 
 from linli.accounts.models import Membership, Role
 from linli.accounts.selectors import community_ids_for
+from linli.uploads.selectors import attachments
 from merchants.models import (
     CabinetSession,
     Merchant,
@@ -15,6 +16,7 @@ from merchants.models import (
     OrderHistory,
     OrderItem,
     Product,
+    ProductImage,
     Review,
 )
 
@@ -69,11 +71,19 @@ def market_merchants() -> QuerySet[Merchant]:
 
 
 def market_products() -> QuerySet[Product]:
-    return Product.objects.filter(is_on_shelf=True, merchant__status=Merchant.Status.ACTIVE).select_related("merchant")
+    return (
+        Product.objects.filter(is_on_shelf=True, merchant__status=Merchant.Status.ACTIVE)
+        .select_related("merchant")
+        .prefetch_related(attachments("image_links", ProductImage))
+    )
 
 
 def products_for_member(user) -> QuerySet[Product]:
-    return Product.objects.filter(merchant_id__in=member_merchant_ids(user)).select_related("merchant")
+    return (
+        Product.objects.filter(merchant_id__in=member_merchant_ids(user))
+        .select_related("merchant")
+        .prefetch_related(attachments("image_links", ProductImage))
+    )
 
 
 def _order_details(queryset: QuerySet[Order]) -> QuerySet[Order]:

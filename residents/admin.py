@@ -10,6 +10,7 @@ from django.utils import timezone
 from linli.api.errors import DomainError
 from linli.console.admin import CommunityScopedAdmin, apply_service
 from linli.console.export import ExportMixin
+from linli.uploads.admin import photo_previews
 from residents import selectors, services
 from residents.models import (
     Announcement,
@@ -154,7 +155,15 @@ class WorkOrderAdmin(CommunityScopedAdmin):
     inlines = [WorkOrderHistoryInline]
     actions = ["assign_to_property", "escalate_overdue"]
     # State changes go through the services (the same as the staff API's): assign and escalate here.
-    readonly_fields = [f.name for f in WorkOrder._meta.fields]
+    readonly_fields = [*(f.name for f in WorkOrder._meta.fields), "photo_previews", "resolution_photo_previews"]
+
+    @admin.display(description="照片")
+    def photo_previews(self, work_order):
+        return photo_previews(work_order.photo_links.select_related("upload"))
+
+    @admin.display(description="处理照片")
+    def resolution_photo_previews(self, work_order):
+        return photo_previews(work_order.resolution_photo_links.select_related("upload"))
 
     def has_add_permission(self, request):
         return False

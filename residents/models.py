@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Community
+from linli.uploads.models import Attachment
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
 
@@ -266,7 +267,9 @@ class WorkOrder(TimestampedModel):
     category = models.ForeignKey(WorkOrderCategory, on_delete=models.PROTECT, related_name="+", verbose_name="分类")
     description = models.TextField("描述", max_length=2000)
     location = models.CharField("位置", max_length=200, blank=True)
-    photos = models.JSONField("照片", default=list, blank=True)
+    photos = models.ManyToManyField(
+        "uploads.Upload", through="WorkOrderPhoto", blank=True, related_name="+", verbose_name="照片"
+    )
     preferred_time = models.DateTimeField("期望上门时间", null=True, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
 
@@ -286,7 +289,9 @@ class WorkOrder(TimestampedModel):
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     auto_closed = models.BooleanField("超时自动关闭", default=False)
     resolution_note = models.TextField("处理说明", blank=True)
-    resolution_photos = models.JSONField("处理照片", default=list, blank=True)
+    resolution_photos = models.ManyToManyField(
+        "uploads.Upload", through="WorkOrderResolutionPhoto", blank=True, related_name="+", verbose_name="处理照片"
+    )
     reopen_count = models.PositiveSmallIntegerField("重开次数", default=0)
     rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
     rating_comment = models.CharField("评价", max_length=500, blank=True)
@@ -319,6 +324,30 @@ class WorkOrder(TimestampedModel):
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()} · {self.category} · {self.get_status_display()}"
+
+
+class WorkOrderPhoto(Attachment):
+    """A photo the resident (or the staff filing for them) attached to a work order, in its place."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photo_links", verbose_name="工单")
+
+    class Meta(Attachment.Meta):
+        verbose_name = "工单照片"
+        verbose_name_plural = "工单照片"
+        constraints = [models.UniqueConstraint(fields=["work_order", "upload"], name="workorder_photo_once")]
+
+
+class WorkOrderResolutionPhoto(Attachment):
+    """A before/after photo the handler attached when resolving a work order."""
+
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="resolution_photo_links", verbose_name="工单"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = "工单处理照片"
+        verbose_name_plural = "工单处理照片"
+        constraints = [models.UniqueConstraint(fields=["work_order", "upload"], name="workorder_resolution_photo_once")]
 
 
 class WorkOrderHistory(StatusChange):

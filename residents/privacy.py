@@ -8,7 +8,8 @@ memberships themselves are removed with the account's roles (linli/accounts/priv
 
 from django.utils import timezone
 
-from residents.models import AnnouncementRead, Verification, WorkOrder, WorkOrderHistory
+from linli.uploads.selectors import attachments
+from residents.models import AnnouncementRead, Verification, WorkOrder, WorkOrderHistory, WorkOrderPhoto
 
 ERASED = "（用户已注销）"
 
@@ -19,7 +20,12 @@ def _iso(value):
 
 def export(user) -> dict:
     verifications = Verification.objects.filter(user=user).select_related("room__building__estate", "community")
-    orders = WorkOrder.objects.filter(reporter=user).select_related("category", "community").order_by("created_at")
+    orders = (
+        WorkOrder.objects.filter(reporter=user)
+        .select_related("category", "community")
+        .prefetch_related(attachments("photo_links", WorkOrderPhoto))
+        .order_by("created_at")
+    )
     steps = WorkOrderHistory.objects.filter(actor=user).order_by("created_at", "id")
     reads = AnnouncementRead.objects.filter(user=user).select_related("announcement").order_by("read_at")
     return {
@@ -45,7 +51,8 @@ def export(user) -> dict:
                 "category": o.category.name,
                 "description": o.description,
                 "location": o.location,
-                "photos": o.photos,
+                # The files themselves are in the uploads section (linli/uploads/privacy.py).
+                "photos": [link.upload_id for link in o.photo_links.all()],
                 "contact_phone": o.contact_phone,
                 "status": o.status,
                 "rating": o.rating,
@@ -63,9 +70,11 @@ def export(user) -> dict:
 
 def anonymise(user) -> None:
     Verification.objects.filter(user=user).update(real_name=ERASED, phone="", updated_at=timezone.now())
-    WorkOrder.objects.filter(reporter=user).update(
-        description=ERASED, contact_phone="", photos=[], rating_comment="", updated_at=timezone.now()
-    )
+    orders = WorkOrder.objects.filter(reporter=user)
+    orders.update(description=ERASED, contact_phone="", rating_comment="", updated_at=timezone.now())
+    # Their own photos go with their uploads (linli/uploads/privacy.py); photos staff attached when
+    # filing for them are the staff member's record of the call, but show the person's home: unlink them.
+    WorkOrderPhoto.objects.filter(work_order__in=orders).delete()
     # Notes the person wrote on timelines (reopen reasons, rating comments). Staff keep theirs:
     # a handler's notes are the property's work record, not the handler's private data.
     WorkOrderHistory.objects.filter(actor=user, work_order__reporter=user).update(note="")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from linli.accounts.models import Membership, Role, User
 from linli.accounts.selectors import community_ids_for
 from linli.regions.models import Community
+from linli.uploads.selectors import attachments
 from residents.models import (
     Announcement,
     AnnouncementRead,
@@ -34,6 +35,8 @@ from residents.models import (
     Verification,
     WorkOrder,
     WorkOrderHistory,
+    WorkOrderPhoto,
+    WorkOrderResolutionPhoto,
 )
 
 STAFF_ROLES = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
@@ -163,8 +166,11 @@ def work_orders_for_staff(user: User) -> QuerySet[WorkOrder]:
 
 
 def with_timeline(queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """What the detail shows besides the row: the timeline, the photos and the resolution photos, in order."""
     return queryset.prefetch_related(
-        Prefetch("history", queryset=WorkOrderHistory.objects.select_related("actor").order_by("created_at", "id"))
+        Prefetch("history", queryset=WorkOrderHistory.objects.select_related("actor").order_by("created_at", "id")),
+        attachments("photo_links", WorkOrderPhoto),
+        attachments("resolution_photo_links", WorkOrderResolutionPhoto),
     )
 
 

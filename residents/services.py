@@ -5,6 +5,7 @@ step writes a history row (who, when, from, to, note; for work orders also the t
 previous step) and the other side hears of it through `notify()`.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,9 @@ from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, N
 from linli.api.errors import field_error as _field_error
 from linli.notifications.services import notify
 from linli.regions.models import Community
+from linli.uploads.models import Upload
+from linli.uploads.selectors import own_uploads
+from linli.uploads.services import attachments_set
 from linli.workflow import check, record_step, transition
 from residents import selectors
 from residents.models import (
@@ -258,7 +262,7 @@ def work_order_submit(
     room: Room | None = None,
     community: Community | None = None,
     location: str = "",
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     preferred_time=None,
     contact_phone: str = "",
     channel: str = WorkOrder.Channel.SELF,
@@ -266,10 +270,11 @@ def work_order_submit(
 ) -> WorkOrder:
     """File an order. Residents file their own (channel self); staff file on a resident's behalf.
 
+    `photos` are uploads of whoever files it (the resident, or the staff member filing for them).
     Without a room, a reporter with exactly one verified home files it for that home (when it is in
     `community`, if one is given); with none or several the order has no room.
     """
-    photos = list(photos or [])
+    photos = own_uploads(filed_by or reporter, photos, field="photos")
     if len(photos) > MAX_PHOTOS:
         raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
     if not category.is_active:
@@ -308,12 +313,12 @@ def work_order_submit(
         category=category,
         description=description,
         location=location,
-        photos=photos,
         preferred_time=preferred_time,
         contact_phone=contact_phone,
         response_due_at=now + category.response_time,
         resolution_due_at=now + category.resolution_time,
     )
+    attachments_set(work_order, "photos", photos)
     note = "" if filed_by is None else f"{filed_by}代办（{work_order.get_channel_display()}）"
     event = record_step(work_order, Action.SUBMIT, actor=filed_by or reporter, note=note, from_status="")
     summary = f"{work_order.category}：{description[:60]}"
@@ -378,8 +383,9 @@ def work_order_start(*, work_order: WorkOrder, actor: User, note: str = "") -> W
 
 
 @transaction.atomic
-def work_order_resolve(*, work_order: WorkOrder, actor: User, note: str, photos: list[str] | None = None) -> WorkOrder:
-    photos = list(photos or [])
+def work_order_resolve(*, work_order: WorkOrder, actor: User, note: str, photos: Sequence[Upload] = ()) -> WorkOrder:
+    """`photos`: the handler's own uploads, before/after; they replace those of an earlier resolution."""
+    photos = own_uploads(actor, photos, field="photos")
     if len(photos) > MAX_PHOTOS:
         raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
     work_order = _lock(work_order)
@@ -390,9 +396,9 @@ def work_order_resolve(*, work_order: WorkOrder, actor: User, note: str, photos:
         actor=actor,
         note=note,
         resolution_note=note,
-        resolution_photos=photos,
         resolved_at=timezone.now(),
     )
+    attachments_set(work_order, "resolution_photos", photos)
     _tell(
         work_order.reporter_id,
         work_order,

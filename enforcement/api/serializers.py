@@ -19,8 +19,19 @@ from enforcement.models import (
 )
 from enforcement.services._common import MAX_PHOTOS
 from linli.api.fields import MaskedPhoneField
-from linli.api.serializers import LatField, LngField, PhotosField, RefSerializer, UserRefSerializer
+from linli.api.serializers import LatField, LngField, RefSerializer, UserRefSerializer
 from linli.regions.models import Street
+from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
+from linli.uploads.models import Upload
+
+
+class PhotosField(UploadIdsField):
+    """Ids of my uploads (purpose `report`), in display order."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_PHOTOS)
+        super().__init__(purpose=Upload.Purpose.REPORT, **kwargs)
+
 
 # --- catalogue ---------------------------------------------------------------------------------
 
@@ -101,7 +112,7 @@ def _optional_choice(choices, help_text=""):
 class ResidentReportSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     outcome = _optional_choice(ProblemReport.Outcome.choices, "Empty until handled")
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
     is_mine = serializers.SerializerMethodField()
 
     class Meta:
@@ -258,7 +269,12 @@ class StaffReportSerializer(serializers.ModelSerializer):
 class StaffReportDetailSerializer(StaffReportSerializer):
     """The handling team's view: contact phone in full (to call back), internal notes and history."""
 
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
+    external_media_url = serializers.CharField(
+        read_only=True,
+        help_text="A link given by an outside source (an Open311 client's media_url, an AI camera's snapshot): "
+        "not one of our uploads, never fetched by us; empty when none",
+    )
     reporter = UserRefSerializer(read_only=True, allow_null=True)
     contact_phone = MaskedPhoneField(reveal=lambda request, report: True)
     history = StaffEventSerializer(many=True, read_only=True)
@@ -270,6 +286,7 @@ class StaffReportDetailSerializer(StaffReportSerializer):
         fields = [
             *StaffReportSerializer.Meta.fields,
             "photos",
+            "external_media_url",
             "reporter",
             "contact_name",
             "contact_phone",
@@ -313,7 +330,7 @@ class CaseDraftSerializer(serializers.Serializer):
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ProblemReport.Outcome.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="Internal")
-    photos = PhotosField(max_length=MAX_PHOTOS, help_text="After photos")
+    photos = PhotosField(help_text=f"Ids of my uploads: after photos, added after the report's; {MAX_PHOTOS} in all")
     case = CaseDraftSerializer(required=False, allow_null=True, default=None, help_text="For case_filed")
 
 
@@ -401,7 +418,7 @@ class FindingSerializer(serializers.ModelSerializer):
     matter = MatterRefSerializer(read_only=True)
     team = RefSerializer(read_only=True)
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
     case = CaseRefSerializer(read_only=True, allow_null=True)
 
     class Meta:

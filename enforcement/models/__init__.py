@@ -8,13 +8,21 @@ from enforcement.models.cases import (
     SandboxPush,
 )
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
-from enforcement.models.inspections import Finding, Inspection, InspectionAction, InspectionHistory, Target
+from enforcement.models.inspections import (
+    Finding,
+    FindingPhoto,
+    Inspection,
+    InspectionAction,
+    InspectionHistory,
+    Target,
+)
 from enforcement.models.open311 import Open311Client
 from enforcement.models.reports import (
     ProblemReport,
     ReportAction,
     ReportFollower,
     ReportHistory,
+    ReportPhoto,
     ReportRequest,
     ReportRequestAction,
     ReportRequestHistory,
@@ -30,6 +38,7 @@ __all__ = [
     "Domain",
     "Empowerment",
     "Finding",
+    "FindingPhoto",
     "Inspection",
     "InspectionAction",
     "InspectionHistory",
@@ -41,6 +50,7 @@ __all__ = [
     "ReportAction",
     "ReportFollower",
     "ReportHistory",
+    "ReportPhoto",
     "ReportRequest",
     "ReportRequestAction",
     "ReportRequestHistory",

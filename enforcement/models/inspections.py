@@ -8,6 +8,7 @@ from django.db.models import Q
 from enforcement.models.catalogue import Matter, Team
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Street
+from linli.uploads.models import Attachment
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
 
@@ -145,7 +146,9 @@ class Finding(models.Model):
     )
     description = models.TextField("问题描述", max_length=2000)
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.MINOR)
-    photos = models.JSONField("照片", default=list, blank=True)
+    photos = models.ManyToManyField(
+        "uploads.Upload", through="FindingPhoto", blank=True, related_name="+", verbose_name="照片"
+    )
     report = models.OneToOneField(
         "enforcement.ProblemReport",
         on_delete=models.SET_NULL,
@@ -166,3 +169,16 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.inspection} · {self.matter.name}"
+
+
+class FindingPhoto(Attachment):
+    """A photo an officer took of a finding, in its place."""
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="photo_links", verbose_name="检查发现问题"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = "检查发现问题照片"
+        verbose_name_plural = "检查发现问题照片"
+        constraints = [models.UniqueConstraint(fields=["finding", "upload"], name="finding_photo_once")]

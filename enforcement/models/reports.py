@@ -9,6 +9,7 @@ from enforcement.models.catalogue import Category, Matter, Team
 from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Street
+from linli.uploads.models import Attachment
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
 
@@ -89,7 +90,20 @@ class ProblemReport(TimestampedModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports", verbose_name="问题分类")
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="reports", verbose_name="执法事项")
     description = models.TextField("问题描述", max_length=2000)
-    photos = models.JSONField("照片", default=list, blank=True)
+    photos = models.ManyToManyField(
+        "uploads.Upload",
+        through="ReportPhoto",
+        blank=True,
+        related_name="+",
+        verbose_name="照片",
+        help_text="本系统的上传图片：上报人的，及处置人员补充的处置后照片",
+    )
+    external_media_url = models.URLField(
+        "外部图片地址",
+        max_length=500,
+        blank=True,
+        help_text="外部来源（Open311 接入方的 media_url、AI 摄像头的抓拍）给出的地址：只作为文本保存，从不抓取",
+    )
     street = models.ForeignKey(
         Street, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="乡镇（街道）"
     )
@@ -169,6 +183,17 @@ class ProblemReport(TimestampedModel):
 
     def __str__(self):
         return f"#{self.pk} {self.category} · {self.get_status_display()}"
+
+
+class ReportPhoto(Attachment):
+    """A photo of a report, in its place: the reporter's first, then officers' after photos."""
+
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="photo_links", verbose_name="线索")
+
+    class Meta(Attachment.Meta):
+        verbose_name = "线索照片"
+        verbose_name_plural = "线索照片"
+        constraints = [models.UniqueConstraint(fields=["report", "upload"], name="report_photo_once")]
 
 
 class ReportHistory(StatusChange):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from enforcement.models import Category, ProblemReport
+from linli.uploads.api.serializers import PhotoSerializer
 
 CLOSED = (ProblemReport.Status.FEEDBACK, ProblemReport.Status.CLOSED, ProblemReport.Status.MERGED)
 
@@ -99,7 +100,12 @@ class RequestSerializer(serializers.Serializer):
         return ""
 
     def get_media_url(self, report) -> str:
-        return report.photos[0] if report.photos else ""
+        """Our report's first photo (one of our uploads); for a request received over Open311 (or a
+        camera's detection) the link the source gave, as it gave it."""
+        links = report.photo_links.all()
+        if links:
+            return PhotoSerializer(links[0].upload, context=self.context).data["url"]
+        return report.external_media_url
 
 
 class RequestCreatedSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 
 from enforcement import selectors
-from enforcement.models import ProblemReport
+from enforcement.models import ProblemReport, ReportPhoto
 from enforcement.open311 import serializers as s
 from enforcement.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from enforcement.services import reports as report_services
@@ -24,6 +24,7 @@ from enforcement.services.open311 import open311_client_for
 from linli.api.errors import ForbiddenError, NotFoundError
 from linli.api.errors import exception_handler as envelope_handler
 from linli.api.views import ApiView
+from linli.uploads.selectors import attachments
 
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
@@ -107,7 +108,11 @@ class ServiceListView(Open311View):
 
 
 def _public_requests():
-    return ProblemReport.objects.filter(category__is_public=True).select_related("category", "team")
+    return (
+        ProblemReport.objects.filter(category__is_public=True)
+        .select_related("category", "team")
+        .prefetch_related(attachments("photo_links", ReportPhoto))
+    )
 
 
 class RequestListView(Open311View):
@@ -143,7 +148,7 @@ class RequestListView(Open311View):
                 elif wanted == {"closed"}:
                     queryset = queryset.filter(closed)
         reports = queryset.order_by("-created_at", "-id")[:MAX_RESULTS]
-        return Response(s.RequestSerializer(reports, many=True).data)
+        return Response(s.RequestSerializer(reports, many=True, context={"request": request}).data)
 
     @extend_schema(
         summary="Create a service request (needs an api_key)",
@@ -170,7 +175,8 @@ class RequestListView(Open311View):
             channel=ProblemReport.Channel.OPEN311,
             category=category,
             description=data["description"] or category.name,
-            photos=[data["media_url"]] if data["media_url"] else [],
+            # The client's media_url is theirs: kept as text, never fetched, never one of our photos.
+            external_media_url=data["media_url"],
             lat=lat,
             lng=lng,
             address=data["address_string"],
@@ -197,7 +203,7 @@ class RequestDetailView(Open311View):
         report = _public_requests().filter(pk=pk).first()
         if report is None:
             raise NotFoundError(f"没有 {pk} 号服务请求")
-        return Response(s.RequestSerializer([report], many=True).data)
+        return Response(s.RequestSerializer([report], many=True, context={"request": request}).data)
 
 
 ServiceListXMLView = _xml(ServiceListView, "services", "service")

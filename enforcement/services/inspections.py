@@ -2,6 +2,8 @@
 can open a report or file a case. Routine visits leave whitelisted targets alone. The visit's
 status moves through `Inspection.workflow`, each step an `InspectionHistory` row."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +21,8 @@ from enforcement.models import (
 from enforcement.services._common import check_photos, field_error
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, ForbiddenError
+from linli.uploads.models import Upload
+from linli.uploads.services import attachments_set
 from linli.workflow import record_step, refuse, transition
 
 Status = Inspection.Status
@@ -112,7 +116,7 @@ def inspection_finding_add(
     matter: Matter,
     description: str,
     severity: str = Finding.Severity.MINOR,
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
 ) -> Finding:
     """A participating officer records what they found; the first finding starts the inspection."""
     inspection = _lock(inspection)
@@ -124,6 +128,7 @@ def inspection_finding_add(
         raise ForbiddenError("只有参与队伍的执法人员可以记录问题", code="not_participant")
     if not inspection.matters.filter(pk=matter.pk).exists():
         raise field_error("matter", "该事项不在本次检查范围内")
+    photos = check_photos(actor, photos)
     responsible = selectors.responsible_team(
         matter=matter, street_id=inspection.target.street_id, day=timezone.localdate(inspection.planned_at)
     )
@@ -132,15 +137,16 @@ def inspection_finding_add(
     )
     if inspection.status == Status.PLANNED:
         transition(inspection, InspectionAction.START, actor=actor, locked=True, started_at=timezone.now())
-    return Finding.objects.create(
+    finding = Finding.objects.create(
         inspection=inspection,
         matter=matter,
         team_id=team_id,
         recorded_by=actor,
         description=description,
         severity=severity,
-        photos=check_photos(photos),
     )
+    attachments_set(finding, "photos", photos)
+    return finding
 
 
 @transaction.atomic
@@ -200,7 +206,7 @@ def finding_open_report(*, finding: Finding, actor: User) -> ProblemReport:
         category=category,
         matter=finding.matter,
         description=f"【综合查一次·{target.name}】{finding.description}",
-        photos=finding.photos,
+        photos=[link.upload for link in finding.photo_links.select_related("upload")],
         lat=target.lat,
         lng=target.lng,
         address=target.address,

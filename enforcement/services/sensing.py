@@ -63,14 +63,17 @@ def camera_detection(
         .first()
     )
     if recent is not None:
-        if snapshot_url and snapshot_url not in recent.photos and len(recent.photos) < 9:
-            recent.photos = [*recent.photos, snapshot_url]
-            recent.save(update_fields=["photos", "updated_at"])
+        # The camera's snapshot is the camera's URL, not one of our uploads: the report keeps the
+        # first as text (external_media_url); later ones are noted in the internal history.
+        if snapshot_url and not recent.external_media_url:
+            recent.external_media_url = snapshot_url
+            recent.save(update_fields=["external_media_url", "updated_at"])
+        snapshot = f"，抓拍 {snapshot_url}" if snapshot_url and snapshot_url != recent.external_media_url else ""
         record_event(
             recent,
             ReportHistory.Action.DETECTED_AGAIN,
             actor=None,
-            note=f"{device.code} 再次识别（置信度 {confidence:.2f}）",
+            note=f"{device.code} 再次识别（置信度 {confidence:.2f}）{snapshot}"[:500],
             internal=True,
         )
         return recent
@@ -78,7 +81,7 @@ def camera_detection(
         channel=ProblemReport.Channel.CAMERA,
         category=category,
         description=f"{device.name} AI 识别：{category.name}（置信度 {confidence:.2f}）",
-        photos=[snapshot_url] if snapshot_url else [],
+        external_media_url=snapshot_url,
         lat=device.lat,
         lng=device.lng,
         address=_where(device),

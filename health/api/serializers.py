@@ -24,7 +24,8 @@ from linli.accounts.api.serializers import CommunityRefSerializer
 from linli.accounts.models import User
 from linli.api.serializers import ClockTimeField
 from linli.payments.api.serializers import PaymentIntentSerializer
-from linli.uploads.api.serializers import UploadSerializer
+from linli.uploads.api.serializers import PhotoSerializer, UploadIdsField
+from linli.uploads.models import Upload
 
 # --- shared ---------------------------------------------------------------------------------
 
@@ -50,12 +51,6 @@ class PatientSerializer(serializers.ModelSerializer):
 
     def get_age(self, user) -> int | None:
         return user.age_on(timezone.localdate())
-
-
-class PhotoSerializer(UploadSerializer):
-    class Meta(UploadSerializer.Meta):
-        fields = ["id", "url", "width", "height"]
-        read_only_fields = fields
 
 
 # --- catalogue ------------------------------------------------------------------------------
@@ -101,13 +96,7 @@ class DrugSerializer(serializers.ModelSerializer):
 class ConsultationInputSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     symptoms = serializers.CharField(max_length=2000)
-    photos = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
-        default=list,
-        max_length=9,
-        help_text="Upload ids",
-    )
+    photos = UploadIdsField(purpose=Upload.Purpose.CONSULTATION)
     share_vitals = serializers.BooleanField(default=False, help_text="Let the doctor read my vitals while open")
 
 
@@ -389,13 +378,7 @@ class AccessLogSerializer(serializers.ModelSerializer):
 class InsuranceApplicationInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=InsuranceApplication.Type.choices)
     details = serializers.CharField(max_length=2000)
-    attachments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
-        default=list,
-        max_length=9,
-        help_text="Upload ids",
-    )
+    attachments = UploadIdsField()
     community = serializers.IntegerField(
         min_value=1,
         max_value=MAX_ID,
@@ -408,9 +391,7 @@ class InsuranceApplicationInputSerializer(serializers.Serializer):
 
 class ResubmitInputSerializer(serializers.Serializer):
     details = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    attachments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=9
-    )
+    attachments = UploadIdsField()
 
 
 class InsuranceReviewInputSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
-"""Serializer pieces every app shares: references to related objects, photo lists, coordinates, phone numbers
-and wall-clock times. Import them from here; an app keeps only what is its own."""
+"""Serializer pieces every app shares: references to related objects, coordinates, phone numbers and
+wall-clock times. Import them from here; an app keeps only what is its own. Photos are
+linli.uploads' (`UploadIdsField` in, `PhotoSerializer` / `AttachedPhotosSerializer` out)."""
 
 import re
 
@@ -7,7 +8,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-DEFAULT_MAX_PHOTOS = 9
 
 
 def validate_phone(value: str) -> str:
@@ -29,17 +29,6 @@ class UserRefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     display_name = serializers.CharField(source="__str__")
-
-
-class PhotosField(serializers.ListField):
-    """Image URLs uploaded through POST /api/v1/uploads/, at most `max_length` (default 9)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.URLField(max_length=500))
-        kwargs.setdefault("max_length", DEFAULT_MAX_PHOTOS)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", f"Image URLs (from POST /api/v1/uploads/), at most {kwargs['max_length']}")
-        super().__init__(**kwargs)
 
 
 class LatField(serializers.DecimalField):

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from linli.uploads.models import Upload
 
@@ -22,3 +22,15 @@ class UploadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # residents upload through the API, where the image is verified and cleaned
+
+
+def photo_previews(links) -> str:
+    """Thumbnails of an ordered photo field's links (`obj.photo_links.all()`), for read-only admin fields."""
+    uploads = [link.upload for link in links if link.upload.file.name]
+    if not uploads:
+        return "—"
+    return format_html_join(
+        " ",
+        '<a href="{}" target="_blank" rel="noopener"><img src="{}" style="max-width: 120px; max-height: 120px"></a>',
+        ((upload.file.url, upload.file.url) for upload in uploads),
+    )

@@ -1,4 +1,4 @@
-"""Images residents attach to work orders, problem reports and consultations.
+"""Images residents, staff and merchants attach to work orders, problem reports, consultations and products.
 
 Only images that Pillow decodes are kept, re-encoded without EXIF (no GPS position leaves the
 phone) under a random name; see `services.upload_create`. Files live in Django's default storage:
@@ -14,6 +14,7 @@ class Upload(models.Model):
         WORK_ORDER = "work_order", "报修/工单"
         REPORT = "report", "问题上报"
         CONSULTATION = "consultation", "问诊"
+        PRODUCT = "product", "商品图片"
         AVATAR = "avatar", "头像"
         OTHER = "other", "其他"
 
@@ -36,3 +37,23 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} · {self.file.name}"
+
+
+class Attachment(models.Model):
+    """One upload attached to an object, at a position: the link table of an ordered photo field.
+
+    An app declares `photos = ManyToManyField("uploads.Upload", through="<Thing>Photo", related_name="+")`
+    and `class <Thing>Photo(Attachment)` with a foreign key to the thing (`related_name="photo_links"`);
+    `services.attachments_set` writes the links, reads prefetch them in order (`selectors.attachments`).
+    Deleting an upload (the uploader's account erasure) deletes its links: the photo leaves the object.
+    """
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+", verbose_name="图片")
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"#{self.position + 1} {self.upload_id}"

@@ -1,7 +1,12 @@
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
 
 from linli.accounts.models import User
-from linli.uploads.models import Upload
+from linli.api.errors import DomainError
+from linli.uploads.models import Attachment, Upload
+
+NOT_YOURS = "图片不存在或不属于你"
 
 
 def uploads_of(user: User) -> QuerySet[Upload]:
@@ -9,3 +14,28 @@ def uploads_of(user: User) -> QuerySet[Upload]:
     if not user.is_authenticated:
         return Upload.objects.none()
     return Upload.objects.filter(owner=user)
+
+
+def own_uploads(owner: User, uploads: Iterable[int | Upload], *, field: str) -> list[Upload]:
+    """`uploads` (ids, or rows already read) as rows of `owner`, in the order given, duplicates dropped.
+
+    Anything unknown or uploaded by someone else is one and the same validation error, so nobody
+    learns which ids exist. Rows already read are checked without a query.
+    """
+    given = list(dict.fromkeys(u.pk if isinstance(u, Upload) else u for u in uploads))
+    if not given:
+        return []
+    if not owner.is_authenticated:
+        raise DomainError(NOT_YOURS, code="validation_error", fields={field: [NOT_YOURS]})
+    rows = {u.pk: u for u in uploads if isinstance(u, Upload)}
+    missing = [pk for pk in given if pk not in rows]
+    if missing:
+        rows |= {u.pk: u for u in Upload.objects.filter(owner=owner, pk__in=missing)}
+    if any(pk not in rows or rows[pk].owner_id != owner.pk for pk in given):
+        raise DomainError(NOT_YOURS, code="validation_error", fields={field: [NOT_YOURS]})
+    return [rows[pk] for pk in given]
+
+
+def attachments(lookup: str, through: type[Attachment]) -> Prefetch:
+    """Prefetch an ordered photo field's links with their uploads: one query for a whole page."""
+    return Prefetch(lookup, queryset=through.objects.select_related("upload").order_by("position", "id"))

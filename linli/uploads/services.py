@@ -2,6 +2,7 @@ import io
 import logging
 import uuid
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from PIL import Image, ImageOps
 
 from linli.accounts.models import User
 from linli.api.errors import DomainError
-from linli.uploads.models import Upload
+from linli.uploads.models import Attachment, Upload
 
 logger = logging.getLogger(__name__)
 
@@ -128,3 +129,29 @@ def upload_create(*, owner: User, file, purpose: str = Upload.Purpose.OTHER) -> 
     except BaseException:
         default_storage.delete(stored_name)
         raise
+
+
+def _links(instance, field_name: str) -> tuple[type[Attachment], str, str]:
+    field = instance._meta.get_field(field_name)
+    return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+
+def attachments_set(instance, field_name: str, uploads: Sequence[Upload]) -> None:
+    """Make `uploads` (checked by the caller: `selectors.own_uploads`) the photos of `instance`, in this order."""
+    through, source, target = _links(instance, field_name)
+    through.objects.filter(**{source: instance}).delete()
+    through.objects.bulk_create(
+        [through(**{source: instance, target: upload}, position=n) for n, upload in enumerate(uploads)]
+    )
+
+
+def attachments_add(instance, field_name: str, uploads: Sequence[Upload]) -> None:
+    """Append `uploads` after the photos `instance` already has; ones already there are skipped."""
+    through, source, target = _links(instance, field_name)
+    existing = list(through.objects.filter(**{source: instance}).values_list(f"{target}_id", "position"))
+    attached = {upload_id for upload_id, _ in existing}
+    start = max((position for _, position in existing), default=-1) + 1
+    fresh = [upload for upload in dict.fromkeys(uploads) if upload.pk not in attached]
+    through.objects.bulk_create(
+        [through(**{source: instance, target: upload}, position=start + n) for n, upload in enumerate(fresh)]
+    )

@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.regions.models import Community
+from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
+from linli.uploads.models import Upload
 from merchants.models import (
     CabinetSession,
     Category,
@@ -15,6 +17,7 @@ from merchants.models import (
 )
 
 MAX_IMAGES = 9
+IMAGES_HELP = f"Ids of my uploads (purpose `product`), in display order, the first is the cover; at most {MAX_IMAGES}"
 MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, not an overflow
 
 
@@ -76,7 +79,7 @@ class MyMerchantSerializer(serializers.ModelSerializer):
 
 class ProductSerializer(serializers.ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
-    images = serializers.ListField(child=serializers.URLField(), read_only=True)
+    images = AttachedPhotosSerializer(source="image_links", help_text="In display order; the first is the cover")
 
     class Meta:
         model = Product
@@ -108,7 +111,13 @@ class ProductUpdateSerializer(serializers.Serializer):
     price_fen = serializers.IntegerField(min_value=1, max_value=10_000_000)
     unit = serializers.CharField(max_length=10)
     stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
-    images = serializers.ListField(child=serializers.URLField(max_length=500), max_length=MAX_IMAGES)
+    images = UploadIdsField(
+        purpose=Upload.Purpose.PRODUCT,
+        max_length=MAX_IMAGES,
+        required=True,
+        default=serializers.empty,
+        help_text=IMAGES_HELP,
+    )
     is_on_shelf = serializers.BooleanField()
     points_price = serializers.IntegerField(
         min_value=0, max_value=10_000_000, allow_null=True, help_text="Points usable per unit (1 point = 1 fen)"
@@ -127,7 +136,11 @@ class ProductCreateSerializer(ProductUpdateSerializer):
     category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
     unit = serializers.CharField(max_length=10, default="份")
     stock = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
-    images = serializers.ListField(child=serializers.URLField(max_length=500), max_length=MAX_IMAGES, default=list)
+    images = UploadIdsField(
+        purpose=Upload.Purpose.PRODUCT,
+        max_length=MAX_IMAGES,
+        help_text=IMAGES_HELP,
+    )
     is_on_shelf = serializers.BooleanField(default=True)
     points_price = serializers.IntegerField(min_value=0, max_value=10_000_000, allow_null=True, default=None)
 

@@ -14,6 +14,7 @@ from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView, ApiViewSet
 from linli.devices.models import Device
 from linli.payments.api.serializers import ClientParamsSerializer
+from linli.uploads.selectors import attachments
 from merchants import devices, selectors, services
 from merchants.api import serializers as s
 from merchants.filters import (
@@ -27,7 +28,7 @@ from merchants.filters import (
     MyOrderFilterSet,
     ReviewFilterSet,
 )
-from merchants.models import CabinetSlot
+from merchants.models import CabinetSlot, ProductImage
 
 NO_DEVICE = OpenApiResponse(ErrorSerializer, description="No such device (not_found)")
 
@@ -195,7 +196,11 @@ class MarketDeviceView(ApiView):
                 body["price_per_kg_fen"] = price
                 body["weight_steps"] = [{"weight_g": w, "price_fen": (price * w + 500) // 1000} for w in steps]
         else:
-            body["slots"] = CabinetSlot.objects.filter(device=device).select_related("product__merchant")
+            body["slots"] = (
+                CabinetSlot.objects.filter(device=device)
+                .select_related("product__merchant")
+                .prefetch_related(attachments("product__image_links", ProductImage))
+            )
         return self.respond(s.MarketDeviceSerializer, body)
 
 
@@ -297,9 +302,11 @@ class MerchantProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         responses={201: s.MerchantProductSerializer},
     )
     def create(self, request, *args, **kwargs):
-        data = s.ProductCreateSerializer(data=request.data, merchants=selectors.my_merchants(request.user))
+        data = s.ProductCreateSerializer(
+            data=request.data, merchants=selectors.my_merchants(request.user), context={"request": request}
+        )
         data.is_valid(raise_exception=True)
-        product = services.product_create(**data.validated_data)
+        product = services.product_create(by=request.user, **data.validated_data)
         return self.respond(s.MerchantProductSerializer, product, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -310,7 +317,7 @@ class MerchantProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     def partial_update(self, request, *args, **kwargs):
         product = self.get_object()
         data = self.validated(s.ProductUpdateSerializer, partial=True)
-        product = services.product_update(product=product, **data)
+        product = services.product_update(product=product, by=request.user, **data)
         return self.respond(s.MerchantProductSerializer, product)
 
 

@@ -4,8 +4,10 @@ from rest_framework import serializers
 
 from linli.accounts.models import User
 from linli.api.fields import MaskedPhoneField
-from linli.api.serializers import PhotosField, RefSerializer, UserRefSerializer, validate_phone
+from linli.api.serializers import RefSerializer, UserRefSerializer, validate_phone
 from linli.regions.models import Community
+from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
+from linli.uploads.models import Upload
 from residents.models import (
     Announcement,
     Building,
@@ -163,7 +165,7 @@ class WorkOrderInputSerializer(serializers.Serializer):
         help_text="Needed without a room when I live in several communities",
     )
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    photos = PhotosField(max_length=MAX_PHOTOS)
+    photos = UploadIdsField(purpose=Upload.Purpose.WORK_ORDER, max_length=MAX_PHOTOS)
     preferred_time = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
     contact_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
@@ -238,8 +240,8 @@ _DETAIL_FIELDS = [
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
-    photos = serializers.ListField(child=serializers.URLField(), read_only=True)
-    resolution_photos = serializers.ListField(child=serializers.URLField(), read_only=True)
+    photos = AttachedPhotosSerializer(source="photo_links")
+    resolution_photos = AttachedPhotosSerializer(source="resolution_photo_links")
     timeline = WorkOrderEventSerializer(source="history", many=True, read_only=True)
 
     class Meta(WorkOrderSerializer.Meta):
@@ -308,7 +310,11 @@ class WorkOrderNoteInputSerializer(serializers.Serializer):
 
 class WorkOrderResolveInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, help_text="What was done")
-    photos = PhotosField(max_length=MAX_PHOTOS, help_text="Before/after photo URLs")
+    photos = UploadIdsField(
+        purpose=Upload.Purpose.WORK_ORDER,
+        max_length=MAX_PHOTOS,
+        help_text=f"Ids of my uploads: before/after photos, in display order; at most {MAX_PHOTOS}",
+    )
 
 
 class WorkOrderFollowUpInputSerializer(serializers.Serializer):

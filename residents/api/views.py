@@ -310,7 +310,7 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
         work_order = self.get_object()
         data = self.validated(s.WorkOrderResolveInputSerializer)
         work_order = services.work_order_resolve(
-            work_order=work_order, actor=request.user, note=data["note"], photos=data.get("photos")
+            work_order=work_order, actor=request.user, note=data["note"], photos=data["photos"]
         )
         return self._detail(work_order)
 

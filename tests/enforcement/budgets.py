@@ -16,6 +16,7 @@ from enforcement.models import (
     Team,
 )
 from linli.accounts.models import Membership, Role
+from linli.uploads.services import attachments_set
 from tests import factories
 from tests.support.personas import Persona
 
@@ -64,9 +65,16 @@ def _category() -> Category:
     return category
 
 
+def _with_photos(thing, owner=None, n=2):
+    """Two photos on every report and finding: lists must not pay per photo or per row."""
+    owner = owner or factories.make_resident()
+    attachments_set(thing, "photos", [factories.make_upload(owner) for _ in range(n)])
+    return thing
+
+
 def _report(*, team=None, reporter=None, **kw) -> ProblemReport:
     category = _category()
-    return ProblemReport.objects.create(
+    report = ProblemReport.objects.create(
         channel=ProblemReport.Channel.RESIDENT,
         category=category,
         matter=category.matter,
@@ -77,6 +85,7 @@ def _report(*, team=None, reporter=None, **kw) -> ProblemReport:
         street=team.street if team else None,
         **kw,
     )
+    return _with_photos(report, reporter)
 
 
 # --- residents ---------------------------------------------------------------------------------
@@ -179,18 +188,20 @@ def inspections(persona, n):
 
 def one_inspection(persona):
     inspection = _inspection(persona)
-    Finding.objects.create(
+    finding = Finding.objects.create(
         inspection=inspection, matter=_category().matter, team=_team(persona), description="发现问题"
     )
+    _with_photos(finding, persona.user)
     return {"id": inspection.pk}
 
 
 def findings(persona, n):
     inspection = _inspection(persona)
     for _ in range(n):
-        Finding.objects.create(
+        finding = Finding.objects.create(
             inspection=inspection, matter=_category().matter, team=_team(persona), description="问题"
         )
+        _with_photos(finding, persona.user)
 
 
 def one_finding(persona):
@@ -198,6 +209,7 @@ def one_finding(persona):
     finding = Finding.objects.create(
         inspection=inspection, matter=_category().matter, team=_team(persona), description="问题"
     )
+    _with_photos(finding, persona.user)
     return {"id": finding.pk}
 
 
@@ -252,10 +264,10 @@ LIST_DATA = {
 # Staff endpoints start with 1 token user, 1 team membership (the permission), and for scoped
 # querysets 1 is_dispatcher check.
 DETAIL_BUDGETS = {
-    # 1 token user, 1 the report (mine or followed), 1 its public timeline
-    "/api/v1/enforcement/reports/{id}/": ("resident", my_report, 3),
-    # 3 (user, membership, dispatcher), 1 the report, 1 history, 1 requests, 1 cases
-    "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 7),
+    # 1 token user, 1 the report (mine or followed), 1 its photos, 1 its public timeline
+    "/api/v1/enforcement/reports/{id}/": ("resident", my_report, 4),
+    # 3 (user, membership, dispatcher), 1 the report, 1 photos, 1 history, 1 requests, 1 cases
+    "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 8),
     # 2 (user, membership), 1 the matter with its domain
     "/api/v1/staff/enforcement/matters/{id}/": (OFFICER, one_matter, 3),
     # 2 (user, membership), 1 the team with its street and open workload
@@ -264,18 +276,18 @@ DETAIL_BUDGETS = {
     "/api/v1/staff/enforcement/requests/{id}/": (OFFICER, one_request, 4),
     # 2 (user, membership), 1 the target with its street
     "/api/v1/staff/enforcement/targets/{id}/": (OFFICER, one_target, 3),
-    # 3 (user, membership, dispatcher), 1 the inspection, 1 matters, 1 teams, 1 findings
-    "/api/v1/staff/enforcement/inspections/{id}/": (OFFICER, one_inspection, 7),
-    # 3 (user, membership, dispatcher), 1 the finding with inspection, matter, team, recorder, case
-    "/api/v1/staff/enforcement/findings/{id}/": (OFFICER, one_finding, 4),
+    # 3 (user, membership, dispatcher), 1 the inspection, 1 matters, 1 teams, 1 findings, 1 their photos
+    "/api/v1/staff/enforcement/inspections/{id}/": (OFFICER, one_inspection, 8),
+    # 3 (user, membership, dispatcher), 1 the finding with inspection, matter, team, recorder, case, 1 its photos
+    "/api/v1/staff/enforcement/findings/{id}/": (OFFICER, one_finding, 5),
     # 3 (user, membership, dispatcher), 1 the case, 1 its history
     "/api/v1/staff/enforcement/cases/{id}/": (OFFICER, one_case, 5),
     # 3 (user, membership, dispatcher), 1 my teams, 9 aggregates (enforcement/stats.py)
     "/api/v1/staff/enforcement/stats/": (OFFICER, stats, 13),
-    # Open311 needs no token: 1 query each
+    # Open311 needs no token: 1 query each, and 1 for the requests' photos (media_url)
     "/open311/v2/services.json": ("anonymous", one_category, 1),
-    "/open311/v2/requests.json": ("anonymous", open311_requests, 1),
-    "/open311/v2/requests/{id}.json": ("anonymous", open311_request, 1),
+    "/open311/v2/requests.json": ("anonymous", open311_requests, 2),
+    "/open311/v2/requests/{id}.json": ("anonymous", open311_request, 2),
 }
 
 
@@ -286,4 +298,5 @@ def give_reports(user):
 
 
 PRIVACY_DATA = {"enforcement": give_reports}
-EXPORT_QUERIES = {"enforcement": 2}
+# the reports with their category, their photos; the follows with their report's category
+EXPORT_QUERIES = {"enforcement": 3}

@@ -9,6 +9,7 @@ import time_machine
 from enforcement.models import ProblemReport
 from enforcement.tasks import escalate_overdue
 from linli.notifications.models import Notification
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_a_report_goes_round_the_whole_loop_and_overdue_steps_escalate_once(worl
             {
                 "category": "illegal_fishing",
                 "description": "鉴湖边有人在禁渔期用地笼网捕鱼",
-                "photos": ["https://img.example.com/a.jpg"],
+                "photos": [factories.make_upload(reporter).pk],
                 "lat": "30.018100",
                 "lng": "120.701200",
                 "address": "陶堰街道白塔村",

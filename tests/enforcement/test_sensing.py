@@ -114,12 +114,15 @@ def test_a_camera_detection_opens_a_report_and_repeats_join_it_within_the_cooldo
     detection(camera, 0, snapshot="https://cam.example.com/1.jpg")
     detection(camera, 20, snapshot="https://cam.example.com/2.jpg")
     [report] = ProblemReport.objects.all()
-    assert (report.channel, report.team, report.photos) == (
+    # The camera's snapshots are its own links: kept as text, never among the report's photos.
+    assert (report.channel, report.team, report.external_media_url) == (
         "camera",
         world.taoyan_team,
-        ["https://cam.example.com/1.jpg", "https://cam.example.com/2.jpg"],
+        "https://cam.example.com/1.jpg",
     )
-    assert report.history.filter(action="detected_again").count() == 1
+    assert not report.photos.exists()
+    [again] = report.history.filter(action="detected_again")
+    assert "https://cam.example.com/2.jpg" in again.note
     detection(camera, 0, what="unknown_thing")
     assert ProblemReport.objects.count() == 1
 

@@ -1,6 +1,7 @@
 """Quality-gate registrations for the market endpoints (see tests/quality/registry.py)."""
 
 from linli.payments.services import contract_sign_sandbox
+from linli.uploads.services import attachments_set
 from merchants.models import MerchantApplication, Review
 from tests import factories
 from tests.merchants.factories import (
@@ -37,10 +38,17 @@ def make_shops(persona, n):
         make_merchant(persona.community)
 
 
+def _pictured(product):
+    """Two images on every product: lists must not pay per image or per product."""
+    owner = factories.make_resident()
+    attachments_set(product, "images", [factories.make_upload(owner) for _ in range(2)])
+    return product
+
+
 def make_shelf(persona, n):
     merchant = make_merchant(persona.community)
     for _ in range(n):
-        make_product(merchant)
+        _pictured(make_product(merchant))
 
 
 def make_reviews(persona, n):
@@ -92,7 +100,7 @@ def a_shop(persona):
 
 
 def a_product(persona):
-    return {"id": make_product(make_merchant(persona.community)).pk}
+    return {"id": _pictured(make_product(make_merchant(persona.community))).pk}
 
 
 def my_order(persona):
@@ -129,7 +137,7 @@ def make_my_shops(persona, n):
 def make_my_products(persona, n):
     merchant = _my_shop(persona)
     for _ in range(n):
-        make_product(merchant)
+        _pictured(make_product(merchant))
 
 
 def make_shop_orders(persona, n):
@@ -149,7 +157,7 @@ def my_shop(persona):
 
 
 def my_product(persona):
-    return {"id": make_product(_my_shop(persona)).pk}
+    return {"id": _pictured(make_product(_my_shop(persona))).pk}
 
 
 def shop_order(persona):
@@ -204,8 +212,8 @@ LIST_DATA = {
 DETAIL_BUDGETS = {
     # 1 token user, 1 the shop with its community and rating
     "/api/v1/market/merchants/{id}/": ("resident", a_shop, 2),
-    # 1 token user, 1 the product with its merchant
-    "/api/v1/market/products/{id}/": ("resident", a_product, 2),
+    # 1 token user, 1 the product with its merchant, 1 its images
+    "/api/v1/market/products/{id}/": ("resident", a_product, 3),
     # 1 token user, 1 the order with merchant/user/payment/device, 1 items, 1 history, 1 review
     "/api/v1/market/orders/{id}/": ("resident", my_order, 5),
     # 1 token user, 1 the visit with device, merchant and order
@@ -216,8 +224,8 @@ DETAIL_BUDGETS = {
     "/api/v1/market/devices/{code}/": ("resident", a_rice_mill, 2),
     # 1 token user, 1 the shop (my memberships as a subquery)
     "/api/v1/merchant/merchants/{id}/": ("merchant", my_shop, 2),
-    # 1 token user, 1 the product
-    "/api/v1/merchant/products/{id}/": ("merchant", my_product, 2),
+    # 1 token user, 1 the product, 1 its images
+    "/api/v1/merchant/products/{id}/": ("merchant", my_product, 3),
     # 1 token user, 1 the order, 1 items, 1 history, 1 review
     "/api/v1/merchant/orders/{id}/": ("merchant", shop_order, 5),
     # 1 token user, 1 my shop, 4 totals / by day / top products / ratings, 2 pending and under-review counts

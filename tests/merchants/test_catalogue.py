@@ -81,9 +81,11 @@ def test_a_member_of_several_shops_names_the_shop(as_user, market, community):
     assert "merchant" in response.json()["fields"]
 
 
-def test_images_must_be_urls_and_at_most_nine(as_user, market):
+def test_images_must_be_upload_ids_and_at_most_nine(as_user, market):
     client = as_user(market["owner"])
-    body = {"name": "椪柑礼盒", "price_fen": 5000, "images": ["not a url"]}
+    body = {"name": "椪柑礼盒", "price_fen": 5000, "images": ["not an id"]}
     assert client.post("/api/v1/merchant/products/", body, format="json").status_code == 400
-    body["images"] = [f"https://img.example.cn/{i}.jpg" for i in range(10)]
+    body["images"] = [factories.make_upload(market["owner"]).pk for _ in range(10)]
     assert client.post("/api/v1/merchant/products/", body, format="json").status_code == 400
+    body["images"] = body["images"][:9]
+    assert client.post("/api/v1/merchant/products/", body, format="json").status_code == 201

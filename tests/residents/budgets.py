@@ -32,9 +32,9 @@ def _verification(user, community) -> Verification:
     )
 
 
-def _order_in(community):
+def _order_in(community, photos=0):
     reporter, room = rf.make_verified_resident(community)
-    return rf.make_work_order(reporter, room=room)
+    return rf.make_work_order(reporter, room=room, photos=[factories.make_upload(reporter) for _ in range(photos)])
 
 
 # --- lists: maker(persona, n) creates n more rows the persona sees -------------------------------
@@ -132,7 +132,8 @@ def my_work_order(persona):
     # The fuzzer may call this for any persona: make them a resident of the community first.
     if not persona.user.memberships.filter(role=Role.RESIDENT, community=persona.community).exists():
         factories.grant(persona.user, Role.RESIDENT, community=persona.community)
-    order = rf.make_work_order(persona.user, community=persona.community, upto="in_progress")
+    photos = [factories.make_upload(persona.user) for _ in range(3)]
+    order = rf.make_work_order(persona.user, community=persona.community, upto="in_progress", photos=photos)
     return {"id": order.pk}
 
 
@@ -145,7 +146,7 @@ def a_verification_to_review(persona):
 
 
 def an_order_in_the_queue(persona):
-    return {"id": _order_in(persona.community).pk}
+    return {"id": _order_in(persona.community, photos=3).pk}
 
 
 def some_stats(persona):
@@ -166,14 +167,15 @@ DETAIL_BUDGETS = {
     "/api/v1/residents/households/{id}/members/": ("resident", my_household_with_family, 4),
     # 1 token user, 1 the application with room, community and reviewer joined
     "/api/v1/residents/verifications/{id}/": ("resident", my_verification, 2),
-    # 1 token user, 1 the order (all joined), 1 its timeline with actors
-    "/api/v1/residents/work-orders/{id}/": ("resident", my_work_order, 3),
+    # 1 token user, 1 the order (all joined), 1 its timeline with actors, 1 its photos, 1 its resolution photos
+    "/api/v1/residents/work-orders/{id}/": ("resident", my_work_order, 5),
     # 1 token user, 1 my communities, 1 the announcement with its read state
     "/api/v1/residents/announcements/{id}/": ("resident", my_announcement, 3),
     # 1 token user, 1 staff-role check, 1 my communities, 1 the application
     "/api/v1/staff/verifications/{id}/": ("staff", a_verification_to_review, 4),
-    # 1 token user, 1 staff-role check, 1 my communities, 1 the order, 1 its timeline
-    "/api/v1/staff/work-orders/{id}/": ("staff", an_order_in_the_queue, 5),
+    # 1 token user, 1 staff-role check, 1 my communities, 1 the order, 1 its timeline, 1 its photos,
+    # 1 its resolution photos
+    "/api/v1/staff/work-orders/{id}/": ("staff", an_order_in_the_queue, 7),
     # 1 token user, 1 staff-role check, 1 my community ids, 1 the communities, 1 the orders' columns
     "/api/v1/staff/work-orders/stats/": ("staff", some_stats, 5),
     # 1 token user, 1 staff-role check, 1 my communities, 1 the announcement with its read count
@@ -192,7 +194,13 @@ def give_residents(user):
     Verification.objects.create(
         user=user, room=room, community=community, relation="owner", real_name="李秀英本人", phone="13912345678"
     )
-    order = rf.make_work_order(user, community=community, description="我家厨房漏水，找李秀英", upto="submitted")
+    order = rf.make_work_order(
+        user,
+        community=community,
+        description="我家厨房漏水，找李秀英",
+        upto="submitted",
+        photos=[factories.make_upload(user)],
+    )
     services.work_order_cancel(work_order=order, actor=user, reason="李秀英自己修好了")
     announcement = Announcement.objects.create(
         community=community, title="停水通知", body="x", publish_at=timezone.now()
@@ -203,5 +211,5 @@ def give_residents(user):
 
 PRIVACY_DATA = {"residents": give_residents}
 # verifications with room → building → estate and community joined, work orders with category and
-# community joined, the timeline steps the user took, announcement reads with their announcement
-EXPORT_QUERIES = {"residents": 4}
+# community joined, their photos, the timeline steps the user took, announcement reads with their announcement
+EXPORT_QUERIES = {"residents": 5}

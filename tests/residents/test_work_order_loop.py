@@ -9,6 +9,7 @@ import time_machine
 from linli.notifications.models import Notification
 from residents import tasks
 from residents.models import WorkOrder
+from tests import factories
 
 MINE, QUEUE = "/api/v1/residents/work-orders/", "/api/v1/staff/work-orders/"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -21,6 +22,8 @@ def kinds_for(user) -> list[str]:
 def test_it_runs_the_whole_loop_with_a_reopen_and_an_auto_close(
     as_user, owner, room, category, manager, handler, staff
 ):
+    leak = factories.make_upload(owner)
+    before, after = factories.make_upload(handler), factories.make_upload(handler)
     with time_machine.travel(START, tick=False) as clock:
         # The resident files a repair for their own room.
         response = as_user(owner).post(
@@ -30,7 +33,7 @@ def test_it_runs_the_whole_loop_with_a_reopen_and_an_auto_close(
                 "category": category.pk,
                 "description": "卫生间水管漏水",
                 "room": room.pk,
-                "photos": ["https://cdn.example.cn/u/leak.jpg"],
+                "photos": [leak.pk],
             },
             format="json",
         )
@@ -57,7 +60,7 @@ def test_it_runs_the_whole_loop_with_a_reopen_and_an_auto_close(
             f"{QUEUE}{pk}/resolve/",
             {
                 "note": "更换了三通接头",
-                "photos": ["https://cdn.example.cn/u/before.jpg", "https://cdn.example.cn/u/after.jpg"],
+                "photos": [before.pk, after.pk],
             },
             format="json",
         )

@@ -1,6 +1,8 @@
 """Filing a report from any channel (residents, grid workers, patrols, the 12345 hotline, devices,
 Open311, inspections); residents are offered an open report nearby instead of a duplicate."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +13,8 @@ from enforcement.services.reports._shared import PossibleDuplicate, record_repor
 from enforcement.services.reports.routing import route
 from linli.accounts.models import User
 from linli.api.errors import ForbiddenError
+from linli.uploads.models import Upload
+from linli.uploads.services import attachments_set
 
 
 @transaction.atomic
@@ -19,7 +23,8 @@ def report_create(
     channel: str,
     category: Category,
     description: str,
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
+    external_media_url: str = "",
     lat=None,
     lng=None,
     address: str = "",
@@ -31,7 +36,9 @@ def report_create(
     open311_client=None,
     matter: Matter | None = None,
 ) -> ProblemReport:
-    """File a report from any channel and route it. Callers check duplicates first when they offer it."""
+    """File a report from any channel and route it. Callers check duplicates first when they offer it,
+    and that `photos` are the filer's own uploads; a URL from outside (Open311, a camera) is only
+    kept as text in `external_media_url`."""
     if (lat is None) != (lng is None):
         raise field_error("lat", "经纬度须同时提供")
     if street is None and lat is not None:
@@ -41,7 +48,7 @@ def report_create(
         category=category,
         matter=matter or category.matter,
         description=description,
-        photos=check_photos(photos),
+        external_media_url=external_media_url,
         lat=lat,
         lng=lng,
         address=address,
@@ -52,6 +59,7 @@ def report_create(
         device=device,
         open311_client=open311_client,
     )
+    attachments_set(report, "photos", photos)
     record_reported(report, actor=reporter, note=report.get_channel_display())
     route(report)
     return report
@@ -80,7 +88,7 @@ def report_submit(
     lat,
     lng,
     address: str = "",
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     street=None,
     ignore_duplicates: bool = False,
 ) -> ProblemReport:
@@ -88,6 +96,7 @@ def report_submit(
     instead (409 possible_duplicate with `duplicates`), unless the resident insists."""
     if not category.is_public:
         raise field_error("category", "该分类不接受居民上报")
+    photos = check_photos(reporter, photos)
     if not ignore_duplicates:
         nearby = selectors.reports_nearby(category_id=category.pk, lat=lat, lng=lng)
         if nearby:
@@ -116,7 +125,7 @@ def report_file_by_staff(
     lng=None,
     address: str = "",
     street=None,
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     contact_name: str = "",
     contact_phone: str = "",
 ) -> ProblemReport:
@@ -125,6 +134,7 @@ def report_file_by_staff(
         raise ForbiddenError("12345 热线工单由区指挥中心录入", code="not_dispatcher")
     if lat is None and street is None:
         raise field_error("street", "请提供位置（经纬度）或所属乡镇（街道）")
+    photos = check_photos(actor, photos)
     return report_create(
         channel=channel,
         category=category,

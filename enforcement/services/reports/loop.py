@@ -1,6 +1,8 @@
 """The loop itself, 派遣 → 受理 → 处置 → 反馈 → 办结, and what residents and staff do along it:
 rate, follow, merge duplicates. Every status change is a transition of `ProblemReport.workflow`."""
 
+from collections.abc import Sequence
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +23,8 @@ from enforcement.services.reports.routing import dispatch_to
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
 from linli.notifications.services import notify
+from linli.uploads.models import Upload
+from linli.uploads.services import attachments_add
 
 
 @transaction.atomic
@@ -72,10 +76,11 @@ def report_outcome(
     actor: User,
     outcome: str,
     note: str = "",
-    photos: list[str] | None = None,
+    photos: Sequence[Upload] = (),
     case: dict | None = None,
 ) -> ProblemReport:
-    """Record how it was handled. `case_filed` files a case from the report unless one exists."""
+    """Record how it was handled. `case_filed` files a case from the report unless one exists.
+    `photos` (the officer's own uploads, after photos) are added after the report's."""
     from enforcement.services.cases import case_file
 
     report = lock_report(report)
@@ -83,6 +88,7 @@ def report_outcome(
     needs_case = outcome == Outcome.CASE_FILED and not report.cases.exists()
     if needs_case and not case:
         raise field_error("case", "立案须提供当事人与违法事实")
+    photos = check_photos(actor, photos, already=report.photo_links.count()) if photos else []
     move(
         report,
         Action.OUTCOME,
@@ -91,8 +97,8 @@ def report_outcome(
         outcome=outcome,
         outcome_note=note,
         resolved_at=timezone.now(),
-        photos=check_photos([*report.photos, *(photos or [])]) if photos else report.photos,
     )
+    attachments_add(report, "photos", photos)
     if needs_case:
         case_file(actor=actor, matter=report.matter, team=report.team, report=report, **case)
     return report
