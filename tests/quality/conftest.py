@@ -7,7 +7,6 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-
 def pytest_collection_modifyitems(items):
     # schemathesis names each operation's item (`test_…[GET /api/v1/me/]`) but gives them all the
     # function's node id; pytest-xdist schedules by node id and would run one item per function.
