@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemReportChannelEnum": "enforcement.models.ProblemReport.Channel",
         "ProblemReportOutcomeEnum": "enforcement.models.ProblemReport.Outcome",
         "ProblemReportActionEnum": "enforcement.models.ReportHistory.Action",
-        "StaffReportChannelEnum": "enforcement.api.serializers.STAFF_CHANNELS",
+        "StaffReportChannelEnum": "enforcement.api.serializers.reports.STAFF_CHANNELS",
         "ReportRequestKindEnum": "enforcement.models.ReportRequest.Kind",
         "ReportRequestStatusEnum": "enforcement.models.ReportRequest.Status",
         "EnforcementTeamKindEnum": "enforcement.models.Team.Kind",
