@@ -100,9 +100,6 @@ class MerchantApplicationHistory(StatusChange):
         verbose_name = "入驻申请记录"
         verbose_name_plural = "入驻申请记录"
 
-    def __str__(self):
-        return f"#{self.application_id} {self.get_action_display()}"
-
 
 class Merchant(TimestampedModel):
     class Status(models.TextChoices):

@@ -160,9 +160,6 @@ class VerificationHistory(StatusChange):
         verbose_name = "住户认证记录"
         verbose_name_plural = "住户认证记录"
 
-    def __str__(self):
-        return f"#{self.verification_id} {self.get_action_display()}"
-
 
 class WorkOrderCategory(models.Model):
     """报修/投诉分类 with its SLA: hours to respond (assign) and to resolve."""
@@ -362,9 +359,6 @@ class WorkOrderHistory(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = "工单流转记录"
         verbose_name_plural = "工单流转记录"
-
-    def __str__(self):
-        return f"#{self.work_order_id} {self.get_action_display()}"
 
 
 class Announcement(TimestampedModel):

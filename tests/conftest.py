@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from linli.accounts.tokens import RefreshToken
 from tests import factories
 from tests.support import personas
+from tests.support.migrations import to_latest  # noqa: F401 (a fixture for data-migration tests)
 
 
 def pytest_configure(config):

@@ -131,9 +131,6 @@ class CaseHistory(StatusChange):
         verbose_name = "案件记录"
         verbose_name_plural = "案件记录"
 
-    def __str__(self):
-        return f"{self.case_id} {self.get_action_display()}"
-
 
 class PlatformUpdate(models.Model):
     """A status update pulled from the provincial platform; its id makes applying it once-only."""

@@ -126,9 +126,6 @@ class InspectionHistory(StatusChange):
         verbose_name = "检查流转记录"
         verbose_name_plural = "检查流转记录"
 
-    def __str__(self):
-        return f"{self.inspection_id} {self.get_action_display()}"
-
 
 class Finding(models.Model):
     """A problem an officer found during a joint inspection; it may open a report or a case."""

@@ -227,9 +227,6 @@ class ReportHistory(StatusChange):
         verbose_name_plural = "线索流转记录"
         indexes = [models.Index(fields=["report", "created_at"], name="reportevent_report_idx")]
 
-    def __str__(self):
-        return f"#{self.report_id} {self.get_action_display()}"
-
 
 class ReportFollower(models.Model):
     """Someone who asked to hear how a report ends (a reporter of a duplicate, a neighbour)."""
@@ -328,9 +325,6 @@ class ReportRequestHistory(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = "申请审批记录"
         verbose_name_plural = "申请审批记录"
-
-    def __str__(self):
-        return f"#{self.request_id} {self.get_action_display()}"
 
 
 class SensorEpisode(models.Model):

@@ -4,35 +4,21 @@ migrate forward and find it in the new history (Django's own migration-test patt
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from enforcement.models import Case, CaseHistory, Inspection, ReportHistory, ReportRequest
 from enforcement.services import cases as case_services
 from tests.enforcement.factories import make_report, make_target
+from tests.support.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 APP = "enforcement"
 
 
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([(APP, target)])
-    return executor.loader.project_state([(APP, target)]).apps
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.fixture
-def migrator():
-    yield migrate_to
-    migrate_to_latest()
+def migrator(to_latest):
+    return lambda target: migrate([(APP, target)])
 
 
 def test_it_keeps_report_events_as_report_history(world, reporter, migrator):

@@ -2,11 +2,10 @@
 derives the `action` of the rows written before it."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from events.models import EventHistory, RegistrationHistory
 from tests.events.factories import make_event, make_verified, register
+from tests.support.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,14 +13,7 @@ BEFORE = [("events", "0002_venuebooking_no_overlap")]
 AFTER = [("events", "0003_history")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_it_keeps_the_history_rows_and_derives_their_action(community):
+def test_it_keeps_the_history_rows_and_derives_their_action(community, to_latest):
     event = make_event(community, publish=False)
     registration = register(make_event(community, title="书法课"), make_verified(community))
     try:

@@ -4,13 +4,12 @@ a row: `at` becomes `created_at`, the actions and statuses stay as they were wri
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from health.models import ConsultationHistory, InsuranceApplicationHistory
 from health.services import insurance
 from tests.health import factories as health
+from tests.support.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,14 +17,7 @@ BEFORE = [("health", "0002_prescription_dispensing")]
 AFTER = [("health", "0003_history")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_it_keeps_the_history_rows_and_their_time(resident, community, staff):
+def test_it_keeps_the_history_rows_and_their_time(resident, community, staff, to_latest):
     from linli.accounts.models import Role
     from tests import factories
 

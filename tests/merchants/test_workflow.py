@@ -6,8 +6,6 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 import merchants.devices
 from linli.payments.services import contract_sign_sandbox
@@ -16,6 +14,7 @@ from merchants.models import CabinetSession, MerchantApplication
 from tests import factories
 from tests.merchants.devices import post_event
 from tests.merchants.factories import make_cabinet, make_order, make_owner, make_paid_order, make_product
+from tests.support.migrations import migrate
 
 APPLICATIONS, REVIEW = "/api/v1/merchants/applications/", "/api/v1/staff/merchant-applications/"
 
@@ -134,31 +133,10 @@ def test_it_writes_a_history_row_for_every_application_step(as_user, community, 
 BEFORE, AFTER = [("merchants", "0001_initial")], [("merchants", "0002_workflow_history")]
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
-@pytest.fixture
-def to_latest():
-    """The migration under test is not the app's last (the photo links follow it): whatever happens,
-    every app ends at its latest migration again."""
-
-    def migrate():
-        executor = MigrationExecutor(connection)
-        targets = executor.loader.graph.leaf_nodes()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield migrate
-    migrate()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_the_order_history_and_reads_each_steps_action_when_migrating(to_latest):
     community, buyer, reviewer = factories.make_community(), factories.make_resident(), factories.make_user()
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         merchant = old.get_model("merchants", "Merchant").objects.create(
             name="老周鲜果", community_id=community.pk, category="fruit_veg", licence_number="x", contact_phone="1"
@@ -190,7 +168,7 @@ def test_it_keeps_the_order_history_and_reads_each_steps_action_when_migrating(t
             merchant=merchant,
         )
     finally:
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
 
     history = new.get_model("merchants", "OrderHistory").objects.filter(order_id=order.pk).order_by("id")
     assert list(history.values_list("id", "action", "note")) == [

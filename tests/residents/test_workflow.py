@@ -4,14 +4,13 @@ state, a history row for every step, and the migration that keeps the old timeli
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from residents import services
 from residents.models import Verification
 from tests import factories
 from tests.residents import factories as rf
+from tests.support.migrations import migrate
 
 MINE, QUEUE = "/api/v1/residents/work-orders/", "/api/v1/staff/work-orders/"
 APPLY, REVIEW = "/api/v1/residents/verifications/", "/api/v1/staff/verifications/"
@@ -98,31 +97,10 @@ def test_it_writes_the_reason_of_a_rejection_on_the_history_row(as_user, communi
 BEFORE, AFTER = [("residents", "0001_initial")], [("residents", "0002_workflow_history")]
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
-@pytest.fixture
-def to_latest():
-    """The migration under test is not the app's last (the photo links follow it): whatever happens,
-    every app ends at its latest migration again."""
-
-    def migrate():
-        executor = MigrationExecutor(connection)
-        targets = executor.loader.graph.leaf_nodes()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield migrate
-    migrate()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_the_work_order_timeline_and_starts_verification_histories_when_migrating(to_latest):
     community, reporter, reviewer = factories.make_community(), factories.make_resident(), factories.make_user()
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         now = timezone.now()
         category = old.get_model("residents", "WorkOrderCategory").objects.create(name="水电维修")
@@ -154,7 +132,7 @@ def test_it_keeps_the_work_order_timeline_and_starts_verification_histories_when
             reviewed_at=now + timedelta(minutes=5),
         )
     finally:
-        new = _migrate(AFTER)
+        new = migrate(AFTER)
 
     row = new.get_model("residents", "WorkOrderHistory").objects.get(pk=event.pk)
     assert (row.work_order_id, row.action, row.from_status, row.to_status, row.actor_id, row.duration_seconds) == (

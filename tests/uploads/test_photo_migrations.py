@@ -7,39 +7,24 @@ writes a row the old way, migrates forward and looks."""
 import logging
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests import factories
+from tests.support.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FOREIGN = "http://169.254.169.254/latest/meta-data/iam"
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
-def migrate_back():
-    """Migrate an app back to `target`; whatever happens, every app ends at its latest migration."""
-    apps_touched = []
+def migrate_back(to_latest):
+    """Migrate an app back to `target`; `migrate_back.forward()` (and the end of the test) goes to the latest."""
 
     def back(app_label, target):
-        apps_touched.append(app_label)
-        return _migrate([(app_label, target)])
+        return migrate([(app_label, target)])
 
-    def forward():
-        executor = MigrationExecutor(connection)
-        return _migrate([node for label in apps_touched for node in executor.loader.graph.leaf_nodes(label)])
-
-    back.forward = forward
-    yield back
-    forward()
+    back.forward = to_latest
+    return back
 
 
 def test_work_order_photo_urls_become_uploads_and_foreign_ones_go(migrate_back, caplog):
