@@ -17,24 +17,36 @@ def pytest_configure(config):
     # The production hasher (PBKDF2) costs ~0.3–1.4 s per password on this machine; tests check
     # that passwords work, not how slowly they are hashed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    _broker_per_xdist_worker(settings)
+    _redis_per_xdist_worker(settings)
 
 
-def _broker_per_xdist_worker(settings) -> None:
-    """Each pytest-xdist worker (gw0, gw1, …) has its own test database; give it its own Redis broker
-    database too, so the real-worker tests of two xdist workers never take (or purge) each other's tasks."""
+def _redis_per_xdist_worker(settings) -> None:
+    """Each pytest-xdist worker (gw0, gw1, …) has its own test database; give it its own Redis
+    databases too: tests clear the cache (FLUSHDB) and count throttles and lockouts in it, and the
+    real-worker tests purge their broker queue — neither may touch another worker's."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    broker = settings.CELERY_BROKER_URL or ""
-    if not worker.startswith("gw") or not broker.startswith("redis"):
+    if not worker.startswith("gw"):
         return
     from urllib.parse import urlsplit, urlunsplit
 
+    def own_database(url: str, first: int) -> str:
+        # first + n: 8, 9, … for the broker and 12, 13, … for the cache, clear of .ci/run's 1–3
+        return urlunsplit(urlsplit(url)._replace(path=f"/{first + int(worker[2:])}"))
+
+    from django.test.utils import override_settings
+
     from linli.celery import app
 
-    parts = urlsplit(broker)
-    database = 8 + int(worker[2:])  # 8, 9, …: clear of the cache (1), the broker (2) and the bench (3)
-    settings.CELERY_BROKER_URL = urlunsplit(parts._replace(path=f"/{database}"))
-    app.conf.broker_url = settings.CELERY_BROKER_URL
+    changes = {}
+    if (settings.CELERY_BROKER_URL or "").startswith("redis"):
+        changes["CELERY_BROKER_URL"] = own_database(settings.CELERY_BROKER_URL, 8)
+        # Celery reads the environment variable before its configuration.
+        os.environ["CELERY_BROKER_URL"] = app.conf.broker_url = changes["CELERY_BROKER_URL"]
+    if (settings.REDIS_URL or "").startswith("redis"):
+        changes["REDIS_URL"] = redis_url = own_database(settings.REDIS_URL, 12)
+        changes["CACHES"] = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": redis_url}}
+    # For the whole session; override_settings also makes django.core.cache reconnect.
+    override_settings(**changes).enable()
 
 
 @pytest.fixture(autouse=True)
