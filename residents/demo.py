@@ -270,29 +270,81 @@ def _handler(code: str) -> User:
 
 
 def _month_of_work_orders(code: str, households: list[tuple[User, Room]], handler: User) -> int:
+    """A month of finished and open orders for the console's charts, created in bulk: past orders
+    need their rows and timelines, not the notifications the services would send today."""
     if WorkOrder.objects.filter(reporter__wechat_openid__startswith=f"demo-{code}-").exists():
         return 0
+    community = Community.objects.get(code=code)
     category = {c.name: c for c in WorkOrderCategory.objects.all()}
     pace, rating_shift = PACE[code]
-    made = 0
+    now = timezone.now()
+    orders, timelines = [], []
     for i, (days_ago, name, description, upto, hours, rating) in enumerate(HISTORY):
-        hours = [h * pace for h in hours]
         user, room = households[i % len(households)]
-        order = services.work_order_submit(
-            reporter=user, kind=WorkOrder.Kind.REPAIR, category=category[name], description=description, room=room
-        )
+        base = now - timedelta(days=days_ago, hours=2)
         steps = STEPS[: STEPS.index(upto) + 1]  # one timeline offset in `hours` per step
-        if "assigned" in steps:
-            services.work_order_assign(work_order=order, actor=handler, assignee=handler)
-        if "in_progress" in steps:
-            services.work_order_start(work_order=order, actor=handler)
-        if "resolved" in steps:
-            services.work_order_resolve(work_order=order, actor=handler, note="已处理完毕。")
-        if "closed" in steps:
-            services.work_order_confirm(work_order=order, actor=user, rating=max(1, rating + rating_shift))
-        _shift_history(order, hours, started=timedelta(days=days_ago, hours=2))
-        made += 1
-    return made
+        at = dict(zip(steps, (base + timedelta(hours=h * pace) for h in hours), strict=True))
+        orders.append(
+            WorkOrder(
+                community=community,
+                reporter=user,
+                room=room,
+                kind=WorkOrder.Kind.REPAIR,
+                category=category[name],
+                description=description,
+                status=upto,
+                assignee=handler if "assigned" in at else None,
+                response_due_at=base + category[name].response_time,
+                resolution_due_at=base + category[name].resolution_time,
+                responded_at=at.get("assigned"),
+                resolved_at=at.get("resolved"),
+                closed_at=at.get("closed"),
+                resolution_note="已处理完毕。" if "resolved" in at else "",
+                rating=max(1, rating + rating_shift) if "closed" in at else None,
+            )
+        )
+        timelines.append((user, at))
+    WorkOrder.objects.bulk_create(orders)
+    for order, (_user, at) in zip(orders, timelines, strict=True):
+        order.created_at = at["submitted"]  # auto_now_add stamped "now" on insert
+    WorkOrder.objects.bulk_update(orders, ["created_at"])
+    WorkOrderHistory.objects.bulk_create(
+        step
+        for order, (user, at) in zip(orders, timelines, strict=True)
+        for step in _timeline(order, user, handler, at)
+    )
+    return len(orders)
+
+
+# (action, status it came from, who acts: the resident or the handler, note) per step of STEPS.
+_TIMELINE = {
+    "submitted": (WorkOrder.Action.SUBMIT, "", "resident", ""),
+    "assigned": (WorkOrder.Action.ASSIGN, "submitted", "handler", ""),
+    "in_progress": (WorkOrder.Action.START, "assigned", "handler", ""),
+    "resolved": (WorkOrder.Action.RESOLVE, "in_progress", "handler", "已处理完毕。"),
+    "closed": (WorkOrder.Action.CONFIRM, "resolved", "resident", ""),
+}
+
+
+def _timeline(order: WorkOrder, resident: User, handler: User, at: dict) -> list[WorkOrderHistory]:
+    """The history rows the services would have written, at the times the demo gives them."""
+    rows, previous = [], None
+    for status, when in at.items():
+        action, from_status, who, note = _TIMELINE[status]
+        rows.append(
+            WorkOrderHistory(
+                work_order=order,
+                action=action,
+                from_status=from_status,
+                to_status=status,
+                actor=resident if who == "resident" else handler,
+                note=note,
+                created_at=when,
+                duration_seconds=int((when - (previous or when)).total_seconds()),
+            )
+        )
+        previous = when
+    return rows
 
 
 def _month_of_points(code: str, households: list[tuple[User, Room]]) -> None:
