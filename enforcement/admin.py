@@ -39,7 +39,7 @@ from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
-from linli.console.admin import apply_service
+from linli.console.admin import HistoryInline, apply_service
 from linli.console.export import ExportMixin
 from linli.uploads.admin import photo_previews
 
@@ -145,15 +145,9 @@ class EmpowermentAdmin(ExportMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/enforcement/empowerment/import.html", context)
 
 
-class ReportHistoryInline(admin.TabularInline):
+class ReportHistoryInline(HistoryInline):
     model = ReportHistory
-    extra = 0
-    can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "team", "note", "internal")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProblemReport)
@@ -213,15 +207,8 @@ class ProblemReportAdmin(TeamScopedAdmin):
         apply_service(self, request, overdue, "升级", escalate, unit="条线索")
 
 
-class ReportRequestHistoryInline(admin.TabularInline):
+class ReportRequestHistoryInline(HistoryInline):
     model = ReportRequestHistory
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportRequest)
@@ -281,15 +268,8 @@ class FindingInline(admin.TabularInline):
         return False
 
 
-class InspectionHistoryInline(admin.TabularInline):
+class InspectionHistoryInline(HistoryInline):
     model = InspectionHistory
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)
@@ -305,15 +285,8 @@ class InspectionAdmin(TeamScopedAdmin):
     inlines = [FindingInline, InspectionHistoryInline]
 
 
-class CaseHistoryInline(admin.TabularInline):
+class CaseHistoryInline(HistoryInline):
     model = CaseHistory
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

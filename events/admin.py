@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_service
 
 from . import services
 from .models import (
@@ -50,10 +50,8 @@ class VenueAdmin(CommunityScopedAdmin):
     inlines = [OpeningHoursInline]
 
 
-class VenueBookingHistoryInline(ReadOnlyInline):
+class VenueBookingHistoryInline(HistoryInline):
     model = VenueBookingHistory
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
 
 
 @admin.register(VenueBooking)
@@ -92,10 +90,8 @@ class RegistrationInline(ReadOnlyInline):
     show_change_link = True
 
 
-class EventHistoryInline(ReadOnlyInline):
+class EventHistoryInline(HistoryInline):
     model = EventHistory
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
 
 
 @admin.register(Event)
@@ -130,10 +126,8 @@ class EventAdmin(CommunityScopedAdmin):
         )
 
 
-class RegistrationHistoryInline(ReadOnlyInline):
+class RegistrationHistoryInline(HistoryInline):
     model = RegistrationHistory
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
 
 
 class WaitlistDecisionInline(ReadOnlyInline):

@@ -29,7 +29,7 @@ from health.models import (
 )
 from health.services import insurance as insurance_services
 from health.services import policies as policy_services
-from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_service
 from linli.console.export import ExportMixin
 
 
@@ -87,14 +87,8 @@ class SlotAdmin(ExportMixin, admin.ModelAdmin):
     readonly_fields = ("booked",)
 
 
-class AppointmentHistoryInline(admin.TabularInline):
+class AppointmentHistoryInline(HistoryInline):
     model = AppointmentHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appointment)
@@ -110,14 +104,8 @@ class AppointmentAdmin(ExportMixin, admin.ModelAdmin):
         return False  # booked through the API, which guards the capacity
 
 
-class ConsultationHistoryInline(admin.TabularInline):
+class ConsultationHistoryInline(HistoryInline):
     model = ConsultationHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ConsultationMessageInline(admin.TabularInline):
@@ -165,14 +153,8 @@ class PrescriptionItemInline(admin.TabularInline):
         return False
 
 
-class PrescriptionHistoryInline(admin.TabularInline):
+class PrescriptionHistoryInline(HistoryInline):
     model = PrescriptionHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Prescription)
@@ -197,14 +179,8 @@ class PrescriptionAdmin(ExportMixin, admin.ModelAdmin):
         return False
 
 
-class InsuranceApplicationHistoryInline(admin.TabularInline):
+class InsuranceApplicationHistoryInline(HistoryInline):
     model = InsuranceApplicationHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "from_status", "to_status", "actor", "note", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InsuranceApplication)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_service
 from linli.uploads.admin import photo_previews
 from merchants import services
 from merchants.models import (
@@ -82,15 +82,8 @@ class OrderItemInline(admin.TabularInline):
         return False
 
 
-class OrderHistoryInline(admin.TabularInline):
+class OrderHistoryInline(HistoryInline):
     model = OrderHistory
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)

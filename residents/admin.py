@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from linli.api.errors import DomainError
-from linli.console.admin import CommunityScopedAdmin, apply_service
+from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_service
 from linli.console.export import ExportMixin
 from linli.uploads.admin import photo_previews
 from residents import selectors, services
@@ -122,15 +122,9 @@ class WorkOrderCategoryAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class WorkOrderHistoryInline(admin.TabularInline):
+class WorkOrderHistoryInline(HistoryInline):
     model = WorkOrderHistory
-    extra = 0
-    can_delete = False
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note", "duration_seconds")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkOrder)

@@ -42,6 +42,21 @@ def apply_service(modeladmin, request, queryset, label: str, apply, *, unit: str
     return done
 
 
+class HistoryInline(admin.TabularInline):
+    """A flow's history (a `linli.workflow` StatusChange model) under its object: read-only, oldest
+    first. Subclasses set `model`, and `fields` when the history has more columns."""
+
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def _is_console_user(user) -> bool:
     return user.is_active and user.is_staff and Membership.objects.filter(user=user, role__in=CONSOLE_ROLES).exists()
 
