@@ -1,4 +1,4 @@
-"""The demo data of DESIGN.md §5 (`python manage.py seed_demo`): how an app plugs in.
+"""The demo data (`python manage.py seed_demo`, described in docs/demo.md): how an app plugs in.
 
 An app with demo data registers its seeder from its `AppConfig.ready()`, and nowhere else:
 

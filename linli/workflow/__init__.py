@@ -1,4 +1,4 @@
-"""The one way a status changes (DESIGN.md §2 "State machines").
+"""The one way a status changes (docs/architecture.md, "Status flows").
 
 A model declares its transition table; services call `transition()`:
 
