@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two commands of the README, needing nothing but Python 3.11:
 
-    python3 dev.py run     # .venv + dependencies, migrate, seed the demo, serve on 127.0.0.1:8000
+    python3 dev.py run     # .venv + dependencies, migrate, seed the demo, serve on 127.0.0.1:8000 (DEBUG=1)
     python3 dev.py test    # .venv + test dependencies, run the whole test suite (pytest args pass through)
 
 Dependencies are reinstalled only when a requirements file changes. `run` prints its pid: Ctrl-C, or
@@ -46,6 +46,8 @@ def manage(*args: str) -> None:
 
 def run(args: list[str]) -> int:
     ensure_venv("requirements.txt")
+    # The app is production unless told otherwise; this is a developer's machine.
+    os.environ.setdefault("DEBUG", "1")
     manage("migrate", "--noinput")
     manage("seed_demo")
     address = args[0] if args else "127.0.0.1:8000"

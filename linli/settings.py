@@ -1,9 +1,10 @@
 """Settings for Linli, read from the environment.
 
-With no environment variables set this is the *embedded default*: SQLite under var/, Celery
-tasks run eagerly in-process, integrations in sandbox mode, DEBUG on. Setting DATABASE_URL,
-CELERY_BROKER_URL, REDIS_URL, WECHAT_APP_ID, … switches each part to the real service.
-With DEBUG=0 the app refuses to start without SECRET_KEY and passes `check --deploy`.
+Production unless told otherwise: without `DEBUG=1` the app refuses to start without SECRET_KEY,
+has the sandbox integrations off and passes `check --deploy`. `python3 dev.py run` (and the test
+suite, tests/settings.py) set DEBUG=1, which gives the *embedded default* on a developer's machine:
+SQLite under var/, Celery tasks run eagerly in-process, integrations in sandbox mode. Setting
+DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, WECHAT_APP_ID, … switches each part to the real service.
 """
 
 import re
@@ -18,20 +19,23 @@ from linli.lib.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LINLI_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG=0 (the default). On a developer's machine set DEBUG=1, "
+            "as `python3 dev.py run` does."
+        )
     # Only for the embedded default on a developer's machine.
     SECRET_KEY = "embedded-default-insecure-key-do-not-use-in-production-8f3k2l"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
 # Sandbox integrations (WeChat login with `dev-<name>` codes as user `wx_dev-<name>`, sandbox payments, console SMS).
-# On by default only in the embedded default; production must opt in explicitly.
-LINLI_SANDBOX = env_bool("LINLI_SANDBOX", DEBUG)
+# On with DEBUG; a non-debug server (a demo or staging host) must opt in with SANDBOX=1.
+LINLI_SANDBOX = env_bool("SANDBOX", env_bool("LINLI_SANDBOX", DEBUG))
 
 INSTALLED_APPS = [
     "linli.console.apps.LinliAdminConfig",  # django.contrib.admin with the dashboard site
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "enforcement.open311.middleware.Open311ErrorMiddleware",  # GeoReport v2 errors under /open311/
     "linli.api.middleware.ApiErrorEnvelopeMiddleware",
+    "linli.api.middleware.PrivateApiResponseMiddleware",  # Cache-Control: no-store when authenticated
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,9 +111,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several request threads and the eager Celery tasks share one file: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several request threads and the eager Celery tasks share one file. A deferred transaction that
+    # reads and then writes fails at once with "database is locked" when another writer got there
+    # first (the busy timeout cannot help a lock upgrade); taking the write lock at BEGIN makes
+    # concurrent writers queue for up to `timeout` seconds instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttles, replay nonces, tokens) -------------------------------------------------

@@ -47,11 +47,11 @@ def _celery_log_levels(env_overrides, tmp_path) -> str:
 
 
 def test_eager_tasks_log_only_warnings_from_celery(tmp_path):
-    assert _celery_log_levels({"CELERY_TASK_ALWAYS_EAGER": "1"}, tmp_path) == ["30", "30"]
+    assert _celery_log_levels({"DEBUG": "1", "CELERY_TASK_ALWAYS_EAGER": "1"}, tmp_path) == ["30", "30"]
 
 
 def test_a_real_worker_keeps_celery_info_logs(tmp_path):
     levels = _celery_log_levels(
-        {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/2", "CELERY_TASK_ALWAYS_EAGER": "0"}, tmp_path
+        {"DEBUG": "1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2", "CELERY_TASK_ALWAYS_EAGER": "0"}, tmp_path
     )
     assert levels == ["20", "20"]
