@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.points",
     "linli.devices",
     "linli.payments",
+    "linli.limits",
     # Scenarios
     "residents",
     "merchants",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
 from linli.api.errors import field_error as _field_error
+from linli.limits import services as limits
 from linli.notifications.services import notify
 from linli.regions.models import Community
 from linli.uploads.models import Upload
@@ -61,6 +62,14 @@ def _resident_link(kind: str, pk: int) -> str:
 def verification_submit(*, user: User, room: Room, relation: str, real_name: str, phone: str) -> Verification:
     if selectors.residency(user, room) is not None:
         raise AlreadyVerified()
+    # Fair use: the user's row is locked so their concurrent applications are counted one at a time.
+    limits.lock_person(user)
+    pending_rooms = list(
+        Verification.objects.filter(user=user, status=Verification.Status.PENDING).values_list("room_id", flat=True)
+    )
+    if room.pk in pending_rooms:
+        raise VerificationPending()
+    limits.check(limits.Key.PENDING_VERIFICATIONS, count=len(pending_rooms))
     community_id = selectors.room_community_id(room)
     try:
         with transaction.atomic():

@@ -372,7 +372,9 @@ class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         summary="Book a time slot (inside opening hours)",
         description=(
             "Staff of the venue's community, or its verified residents when the venue takes residents' bookings. "
-            "Errors: 409 `slot_taken`, 400 `outside_opening_hours`, 403 `booking_not_allowed`."
+            "Errors: 409 `slot_taken`, 400 `outside_opening_hours`, 403 `booking_not_allowed`, and 409 "
+            "`limit_reached` when a resident already has the weekly limit of bookings (使用限额, default 3 per "
+            "calendar week by start time; the venue's community staff are not limited)."
         ),
         request=VenueBookingInputSerializer,
         responses={201: VenueBookingSerializer},

@@ -9,6 +9,7 @@ from django.utils import timezone
 from linli import workflow
 from linli.accounts.models import Membership, Role
 from linli.api.errors import ConflictError, NotFoundError
+from linli.limits import services as limits
 from linli.workflow import record_step
 
 from ..models import (
@@ -56,10 +57,38 @@ def _release_booking(booking: VenueBooking, *, actor, note: str = ""):
     )
 
 
+def _roles_at(venue: Venue, user) -> set[str]:
+    return set(Membership.objects.filter(user=user, community_id=venue.community_id).values_list("role", flat=True))
+
+
+def _may_book(venue: Venue, roles: set[str]) -> bool:
+    return Role.COMMUNITY_STAFF in roles or (venue.residents_may_book and Role.RESIDENT in roles)
+
+
 def may_book(*, venue: Venue, user) -> bool:
     """Staff of the venue's community always; its residents when the venue takes residents' bookings."""
-    roles = [Role.COMMUNITY_STAFF, *([Role.RESIDENT] if venue.residents_may_book else [])]
-    return Membership.objects.filter(user=user, community_id=venue.community_id, role__in=roles).exists()
+    return _may_book(venue, _roles_at(venue, user))
+
+
+def week_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """The calendar week (Monday 00:00 to the next Monday, local time) that `moment` falls in."""
+    day = timezone.localdate(moment)
+    start, _ = day_bounds(day - timedelta(days=day.weekday()))
+    return start, start + timedelta(days=7)
+
+
+def _check_weekly_limit(user, starts_at: datetime) -> None:
+    """Fair use: a person's active bookings starting in the same calendar week, against the limit.
+    The caller locked the user's row, so their own concurrent bookings count one after another."""
+    week_start, week_end = week_bounds(starts_at)
+    held = VenueBooking.objects.filter(
+        booked_by=user,
+        session__isnull=True,
+        status=VenueBooking.Status.ACTIVE,
+        starts_at__gte=week_start,
+        starts_at__lt=week_end,
+    ).count()
+    limits.check(limits.Key.WEEKLY_VENUE_BOOKINGS, count=held)
 
 
 def opening_intervals(venue: Venue, day) -> list[tuple[datetime, datetime]]:
@@ -73,11 +102,14 @@ def opening_intervals(venue: Venue, day) -> list[tuple[datetime, datetime]]:
 
 @transaction.atomic
 def venue_booking_create(*, venue: Venue, user, starts_at: datetime, ends_at: datetime, purpose: str) -> VenueBooking:
-    """Book a slot inside the venue's opening hours. Overlapping an active booking or event is 409 slot_taken."""
+    """Book a slot inside the venue's opening hours. Overlapping an active booking or event is 409 slot_taken.
+    A resident books at most the weekly limit (409 limit_reached); the venue's own staff arrange it freely."""
+    limits.lock_person(user)  # before the venue: one lock order for every booking
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     if not venue.is_active:
         raise NotFoundError()
-    if not may_book(venue=venue, user=user):
+    roles = _roles_at(venue, user)
+    if not _may_book(venue, roles):
         raise BookingNotAllowed(
             "仅限本社区认证居民预约此场地" if venue.residents_may_book else "此场地仅供社区工作人员安排"
         )
@@ -94,6 +126,8 @@ def venue_booking_create(*, venue: Venue, user, starts_at: datetime, ends_at: da
         )
         raise OutsideOpeningHours(f"{venue.name} 当天开放时间：{hours or '不开放'}")
     _ensure_free(venue, starts_at, ends_at)
+    if Role.COMMUNITY_STAFF not in roles:
+        _check_weekly_limit(user, starts_at)
     return _insert_booking(
         VenueBooking(venue=venue, booked_by=user, starts_at=starts_at, ends_at=ends_at, purpose=purpose)
     )

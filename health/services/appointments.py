@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from health import conf
@@ -11,6 +11,7 @@ from health.models import Appointment, Slot
 from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, InvalidTransition
+from linli.limits import services as limits
 from linli.notifications.services import notify
 from linli.workflow import record_step
 
@@ -30,19 +31,50 @@ class AlreadyBooked(ConflictError):
     default_message = "你已预约该时段"
 
 
+class AppointmentOverlap(ConflictError):
+    code = "appointment_overlap"
+    default_message = "你在该时段已有预约"
+
+
 class CancelTooLate(ConflictError):
     code = "cancel_too_late"
     default_message = "已过取消截止时间"
 
 
+def _held_by(resident: User):
+    return Appointment.objects.filter(resident=resident, status=Appointment.Status.BOOKED)
+
+
 @transaction.atomic
 def appointment_book(*, resident: User, slot: Slot) -> Appointment:
     """Take one place of `slot`. The counter moves by a conditional UPDATE (booked < capacity), so
-    concurrent bookings of the last place cannot both succeed; a CHECK constraint backs it."""
+    concurrent bookings of the last place cannot both succeed; a CHECK constraint backs it.
+
+    Fair use: a resident holds at most the limit of upcoming appointments and never two whose times
+    overlap. Their row is locked first, so their own concurrent bookings are counted one after another."""
     if slot.starts_at <= timezone.now() or not slot.department.is_active:
         raise SlotClosed()
-    if Appointment.objects.filter(slot=slot, resident=resident, status=Appointment.Status.BOOKED).exists():
+    limits.lock_person(resident)
+    if _held_by(resident).filter(slot=slot).exists():
         raise AlreadyBooked()
+    clash = (
+        _held_by(resident)
+        .filter(slot__date=slot.date, slot__start_time__lt=slot.end_time, slot__end_time__gt=slot.start_time)
+        .select_related("slot__department__clinic")
+        .first()
+    )
+    if clash is not None:
+        other = clash.slot
+        raise AppointmentOverlap(
+            f"你已预约 {other.date:%m月%d日} {other.start_time:%H:%M}–{other.end_time:%H:%M} "
+            f"{other.department.clinic.name}{other.department.name}，时间重叠",
+            extra={"appointment": clash.pk},
+        )
+    now = timezone.localtime()
+    upcoming = _held_by(resident).filter(
+        Q(slot__date__gt=now.date()) | Q(slot__date=now.date(), slot__start_time__gt=now.time())
+    )
+    limits.check(limits.Key.UPCOMING_APPOINTMENTS, count=upcoming.count())
     if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
         raise SlotFull()
     try:

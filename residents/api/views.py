@@ -98,7 +98,8 @@ class VerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
     @extend_schema(
         summary="Apply to be verified as a resident of a room",
         description="One pending application per user and room (409 verification_pending); "
-        "409 already_verified when I already live there.",
+        "409 already_verified when I already live there; 409 limit_reached when I already have the "
+        "使用限额 of pending applications (default 2).",
         request=s.VerificationInputSerializer,
         responses={201: s.VerificationSerializer},
     )

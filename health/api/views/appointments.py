@@ -37,7 +37,11 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         return selectors.appointments_of(self.request.user)
 
     @extend_schema(
-        summary="Book a slot (409 slot_full / already_booked / slot_closed)",
+        summary="Book a slot (409 slot_full / already_booked / slot_closed / appointment_overlap / limit_reached)",
+        description=(
+            "Fair use (docs/api.md): at most the 使用限额 of upcoming appointments per person (409 `limit_reached`, "
+            "default 3), and never two whose times overlap (409 `appointment_overlap`)."
+        ),
         request=AppointmentInputSerializer,
         responses={201: AppointmentSerializer},
     )
