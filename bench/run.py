@@ -18,9 +18,10 @@ is the cache when it answers (the bench empties that database first). See bench/
    request, errors. Exit status 1 on any error (an unexpected status, a socket error, a burst
    event that did not sell exactly its seats).
 
-`--smoke` (CI): the small data set, 2 s per scenario, 2 connections, database `linli_bench_smoke`,
-no warm-up and no results files; without wrk it falls back to a plain Python loop. It fails only
-on errors. Never part of the test suite: the figures depend on the machine.
+`--smoke` (CI): the small data set, 2 s per scenario, 2 connections, 2 workers, database
+`linli_bench_smoke` with its tables created from the models (no migrations: bench/settings.py), no
+warm-up and no results files; without wrk it falls back to a plain Python loop. It fails only on
+errors. Never part of the test suite: the figures depend on the machine.
 """
 
 import argparse
@@ -148,6 +149,8 @@ def app_env(args, secret_key: str) -> dict:
     )
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
+    if args.smoke:
+        env["BENCH_SYNCDB"] = "1"  # tables from the models, no migrations: see bench/settings.py
     return env
 
 
@@ -564,9 +567,11 @@ def main() -> int:
     env = app_env(args, secret_key=f"bench-{secrets.token_hex(32)}")
     dbname = database_name(args.database_url)
 
-    step(f"2. database: recreating {dbname}, migrating, generating the {'smoke' if args.smoke else 'full'} data set")
+    how = "creating the tables from the models" if args.smoke else "migrating"
+    step(f"2. database: recreating {dbname}, {how}, generating the {'smoke' if args.smoke else 'full'} data set")
     postgres_version = recreate_database(args.database_url)
-    subprocess.run([app_py(), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    migrate = [app_py(), "manage.py", "migrate", "--noinput", "-v", "0"] + (["--run-syncdb"] if args.smoke else [])
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True)
     tokens_dir = Path(tempfile.mkdtemp(prefix="linli-bench-"))
     fixtures_path = tokens_dir / "fixtures.json"
     data = [app_py(), "-m", "bench.data", fixtures_path] + (["--smoke"] if args.smoke else [])
@@ -587,10 +592,8 @@ def main() -> int:
         assert status == 200, body[:300]
         schema_paths = set(json.loads(body)["paths"])
 
-        step(
-            f"4. scenarios: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up + "
-            f"{args.duration} s each" + ("" if wrk else " (plain Python loop)")
-        )
+        generator = f"wrk -t{args.threads} -c{args.connections}" if wrk else f"Python, {args.connections} connections"
+        step(f"4. scenarios: {generator}, {args.warmup} s warm-up + {args.duration} s each")
         for scenario in SCENARIOS:
             if args.only and scenario.name != BARE and args.only not in scenario.name:
                 continue
