@@ -194,19 +194,19 @@ def http(url: str, token: str | None = None, *, method: str = "GET", body: bytes
         return exc.code, exc.headers, exc.read()
 
 
-def gunicorn_command(port: int, workers: int | None) -> tuple[list, dict]:
+def gunicorn_command(port: int, workers: int | None) -> tuple[list, str]:
+    """The command and how it is configured, in words for the results."""
     command = [APP_VENV / "bin" / "gunicorn", "bench.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     if GUNICORN_CONF.exists():
         # The repo's production config (worker count and class chosen by measurement).
         command += ["-c", GUNICORN_CONF]
-        described = {"config": GUNICORN_CONF.name}
+        described = GUNICORN_CONF.name + (f" with {workers} workers" if workers else "")
     else:
         workers = workers or 2 * (os.cpu_count() or 1)
         command += ["--log-level", "warning", "--backlog", "2048"]
-        described = {"flags": "--log-level warning --backlog 2048", "workers": workers, "worker_class": "sync"}
+        described = f"{workers} sync workers (--backlog 2048)"
     if workers:
         command += ["--workers", str(workers)]
-        described["workers"] = workers
     return command, described
 
 
@@ -368,9 +368,9 @@ def run_scenario(scenario, entry, *, args, host, fixtures, tokens_dir, wrk, mete
         figures["burst"] = True
         figures["seats"], figures["seat_problems"] = check_seats(env, measured["threads"], connections)
     figures["errors"] = errors_of(figures, scenario.expected)
-    if not scenario.burst:
-        figures.pop("threads", None)
-        figures.pop("outcomes", None)
+    if not scenario.burst:  # per-thread outcomes and token reuse mean something for the burst only
+        for key in ("threads", "outcomes", "tokens_reused"):
+            figures.pop(key, None)
     return {**entry, **figures}
 
 
@@ -583,7 +583,7 @@ def main() -> int:
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     command, gunicorn = gunicorn_command(port, args.workers)
-    step(f"3. gunicorn {gunicorn}, DEBUG=0, PostgreSQL {postgres_version}, cache: {args.redis_url or 'local'}")
+    step(f"3. gunicorn: {gunicorn}, DEBUG=0, PostgreSQL {postgres_version}, cache: {args.redis_url or 'local'}")
     server = start_server(command, env, port)
     meter = CpuMeter(server.pid, dbname)
     results = []
