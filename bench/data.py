@@ -1,35 +1,46 @@
-"""`python -m bench.data FIXTURES.json`: fill the (empty, migrated) benchmark database and write the fixtures.
+"""`python -m bench.data FIXTURES.json [--smoke]`: fill the (empty, migrated) benchmark database and
+write the fixtures (the access tokens and ids the load generator needs).
 
-Run by bench/run.py with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL of the bench database.
+Run by bench/run.py with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL of the bench
+database. Ends with `ANALYZE` of the whole database: bulk-loaded tables have no statistics until
+autovacuum gets to them, and the planner would pick its indexes blind.
 """
 
+import argparse
 import json
-import sys
 import time
 
 import django
 
 
-def main(out: str) -> None:
+def main(out: str, smoke: bool) -> None:
     django.setup()
-    from django.db import transaction
+    from django.db import connection, transaction
 
-    from bench.datasets import Context, generators
+    from bench.datasets import SMOKE_BURST, SMOKE_TARGETS, Context, generators
 
-    ctx = Context()
+    ctx = Context(targets=dict(SMOKE_TARGETS), burst=dict(SMOKE_BURST)) if smoke else Context()
     made: dict = {}
     for generator in generators():
         started = time.monotonic()
         with transaction.atomic():
             made.update(generator.generate(ctx))
-        print(f"  data: {generator.NAME:<12} {time.monotonic() - started:5.1f}s  {generator.generate.__module__}")
+        print(f"  data: {generator.NAME:<20} {time.monotonic() - started:5.1f}s  {generator.generate.__module__}")
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  ANALYZE (every table)       {time.monotonic() - started:5.1f}s")
     report = {
         name: {"target": target, "made": made.get(name), "status": "ok" if made.get(name) else "no generator yet"}
         for name, target in ctx.targets.items()
     }
     with open(out, "w") as f:
-        json.dump({**ctx.fixtures, "dataset": report}, f, ensure_ascii=False)
+        json.dump({**ctx.fixtures, "dataset": report, "burst": ctx.burst}, f, ensure_ascii=False)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--smoke", action="store_true", help="the small data set of the CI smoke run")
+    args = parser.parse_args()
+    main(args.out, args.smoke)

@@ -7,7 +7,10 @@ Each module in this package is one generator:
     def generate(ctx) -> dict: ...   # returns {"<thing>": count}; may put ids and tokens into ctx.fixtures
 
 `TARGETS` is the data set the issue asks for; a target without a generator (its app has not
-landed yet) is reported as "not generated" rather than faked.
+landed yet) is reported as "not generated" rather than faked. `SMOKE_TARGETS` is the small one of
+`run.py --smoke` (CI): every row kind the scenarios read, in a few seconds. Rows per person
+(notifications, ledger entries, readings, orders) are constants of their generators: more than a
+page each in both.
 """
 
 import pkgutil
@@ -20,12 +23,35 @@ TARGETS = {
     "events": 200,
     "products": 2_000,
     "work_orders": 20_000,
+    "announcements": 180,
+    "notifications": 125_000,
+    "points_entries": 125_000,
+    "vitals": 67_500,
+    "market_orders": 22_000,
+    "enforcement_reports": 6_000,
 }
+SMOKE_TARGETS = {
+    **TARGETS,
+    "residents": 300,
+    "events": 24,
+    "products": 300,
+    "work_orders": 1_000,
+    "announcements": 30,
+    "notifications": 7_500,
+    "points_entries": 7_500,
+    "vitals": 4_050,
+    "market_orders": 1_320,
+    "enforcement_reports": 300,
+}
+# The registration burst's events: how many, and seats each (few in the smoke, so that they fill).
+BURST = {"events": 4, "seats": 30}
+SMOKE_BURST = {"events": 2, "seats": 5}
 
 
 @dataclass
 class Context:
     targets: dict = field(default_factory=lambda: dict(TARGETS))
+    burst: dict = field(default_factory=lambda: dict(BURST))
     # What the load generator needs: {"tokens": {persona: [access tokens]}, "ids": {name: value}}
     fixtures: dict = field(default_factory=lambda: {"tokens": {}, "ids": {}})
     log: object = print

@@ -5,9 +5,9 @@
   weekly course of 4 sessions. No venue (an outdoor `location`), so no venue bookings are needed.
 * Up to 15 confirmed registrations each (residents of the event's audience), as if some of the
   crowd had already signed up: the list's seat counts then sum real rows.
-* `BURST` of them are the registration burst's targets (`ids.burst_event_id`, one picked per
-  request): open to all three communities, 30 seats each, half with a waitlist and half without (there
-  a full event answers 409 `event_full`), no registration yet.
+* `ctx.burst["events"]` of them are the registration burst's targets (`ids.burst_event_id`, one per
+  load-generator thread): open to all three communities, `ctx.burst["seats"]` seats each, half with
+  a waitlist and half without (there a full event answers 409 `event_full`), no registration yet.
 """
 
 import random
@@ -19,8 +19,6 @@ from events.models import Event, EventHistory, EventSession, Registration, Regis
 
 NAME = "events"
 ORDER = 20
-BURST = 4
-BURST_CAPACITY = 30
 PRE_REGISTERED = 15
 
 TITLES = [
@@ -40,9 +38,10 @@ def generate(ctx) -> dict:
     communities, residents = ctx.shared["communities"], ctx.shared["residents"]
     now = timezone.now().replace(second=0, microsecond=0)
     count = ctx.targets["events"]
+    bursts, seats = ctx.burst["events"], ctx.burst["seats"]
     events, audiences = [], []
     for k in range(count):
-        burst = k < BURST
+        burst = k < bursts
         community = communities[k % len(communities)]
         category, title = TITLES[k % len(TITLES)]
         course = not burst and k % 6 == 0
@@ -61,7 +60,7 @@ def generate(ctx) -> dict:
                 ends_at=ends,
                 sessions_count=sessions,
                 final_ends_at=ends + timedelta(weeks=sessions - 1),
-                capacity=BURST_CAPACITY if burst else rng.choice((20, 30, 50, 100, 200)),
+                capacity=seats if burst else rng.choice((20, 30, 50, 100, 200)),
                 waitlist_enabled=k % 2 == 0 if burst else True,
                 max_attendees_per_registration=1 if burst else 3,
                 residents_only=not burst and k % 5 == 0,
@@ -106,7 +105,7 @@ def generate(ctx) -> dict:
     # Residents of community index j are residents[j::3].
     by_community = {c.pk: residents[j :: len(communities)] for j, c in enumerate(communities)}
     registrations = []
-    for e, cs in zip(events[BURST:], audiences[BURST:], strict=True):
+    for e, cs in zip(events[bursts:], audiences[bursts:], strict=True):
         pool = [u for c in cs for u in by_community[c.pk]]
         for user in rng.sample(pool, min(PRE_REGISTERED, e.capacity // 2)):
             if e.age_min and user.age_on(e.starts_at.date()) < e.age_min:
@@ -129,6 +128,6 @@ def generate(ctx) -> dict:
         ],
         batch_size=2_000,
     )
-    ctx.fixtures["ids"]["burst_event_id"] = [e.pk for e in events[:BURST]]
-    ctx.fixtures["ids"]["event_id"] = events[BURST].pk
+    ctx.fixtures["ids"]["burst_event_id"] = [e.pk for e in events[:bursts]]
+    ctx.fixtures["ids"]["event_id"] = events[bursts].pk
     return {"events": len(events), "registrations": len(registrations)}

@@ -1,16 +1,40 @@
-"""2,000 products of 30 active merchants (10 per community), 90 % on the shelf.
+"""2,000 products of 30 active merchants (10 per community), 90 % on the shelf, and the market
+orders of the residents who shop there.
 
 Names combine a place and a product from a fixed vocabulary, so that the market search
 (`search=米`, a price range) matches a realistic share of them (4 of the 18 goods have 米: about one product in five).
+
+Every fifth resident (persona `market_buyer`) has placed orders at their community's shops over the
+last 120 days (`ORDERS_PER_BUYER` each, more than a page): 1–3 items, the history of the steps
+taken (placed, paid, accepted, ready, picked up), most completed, some still open, cancelled or
+refunded; a third of the completed ones reviewed.
 """
 
 import random
+from datetime import timedelta
 
-from merchants.models import Category, Merchant, Product
+from django.db import connection
+from django.utils import timezone
+
+from merchants.models import Category, Merchant, Order, OrderHistory, OrderItem, Product, Review
 
 NAME = "products"
 ORDER = 30
 MERCHANTS_PER_COMMUNITY = 10
+ORDERS_PER_BUYER = 22
+BATCH = 5_000
+S, A = Order.Status, Order.Action
+# The steps from placing to each final status: (action, from, to).
+STEPS = [
+    (A.PLACE, "", S.PENDING_PAYMENT),
+    (A.PAY, S.PENDING_PAYMENT, S.PAID),
+    (A.ACCEPT, S.PAID, S.ACCEPTED),
+    (A.READY, S.ACCEPTED, S.READY),
+    (A.PICK_UP, S.READY, S.COMPLETED),
+]
+PATHS = {status: STEPS[: n + 1] for n, (_, _, status) in enumerate(STEPS)}
+PATHS[S.CANCELLED] = [STEPS[0], (A.CANCEL, S.PENDING_PAYMENT, S.CANCELLED)]
+PATHS[S.REFUNDED] = [*STEPS[:3], (A.REFUND, S.ACCEPTED, S.REFUNDED)]
 
 PLACES = ["衢州", "柯城", "常山", "江山", "开化", "龙游", "七里", "春江月", "回龙", "斗潭"]
 GOODS = [
@@ -72,4 +96,101 @@ def generate(ctx) -> dict:
             )
         )
     Product.objects.bulk_create(products, batch_size=1_000)
-    return {"products": len(products), "merchants": len(merchants)}
+    orders = _orders(ctx, communities, merchants, products, rng)
+    return {"products": len(products), "merchants": len(merchants), "market_orders": orders}
+
+
+def _status(age: float, rng: random.Random) -> str:
+    if age < 0.04:
+        return rng.choice((S.PAID, S.ACCEPTED, S.READY, S.PENDING_PAYMENT))
+    roll = rng.random()
+    return S.CANCELLED if roll < 0.06 else S.REFUNDED if roll < 0.09 else S.COMPLETED
+
+
+def _orders(ctx, communities, merchants, products, rng) -> int:
+    residents, tokens = ctx.shared["residents"], ctx.fixtures["tokens"]["resident"]
+    buyers = range(0, len(residents), 5)
+    shelf = {}
+    for product in products:
+        if product.is_on_shelf:
+            shelf.setdefault(product.merchant_id, []).append(product)
+    # Shops with something on the shelf (every tenth product is off it: some shops have none).
+    shops = {c.pk: [m for m in merchants if m.community_id == c.pk and m.pk in shelf] for c in communities}
+    now = timezone.now()
+    orders, lines = [], []
+    for i in buyers:
+        user, community = residents[i], communities[i % len(communities)]
+        for k in range(ORDERS_PER_BUYER):
+            age = k / ORDERS_PER_BUYER  # 0 = newest
+            merchant = rng.choice(shops[community.pk])
+            pool = shelf[merchant.pk]
+            picked = rng.sample(pool, min(len(pool), rng.randrange(1, 4)))
+            items = [(p, rng.randrange(1, 4)) for p in picked]
+            total = sum(p.price_fen * q for p, q in items)
+            status = _status(age, rng)
+            placed = now - timedelta(days=120 * age, minutes=rng.randrange(600))
+            paid = status not in (S.PENDING_PAYMENT, S.CANCELLED)
+            order = Order(
+                number=f"BENCH{len(orders) + 1:010d}",
+                user=user,
+                merchant=merchant,
+                status=status,
+                total_fen=total,
+                pickup_code=f"{rng.randrange(1_000_000):06d}" if status == S.READY else "",
+                refunded_fen=total if status == S.REFUNDED else 0,
+                stock_released=status in (S.CANCELLED, S.REFUNDED),
+                paid_at=placed + timedelta(minutes=2) if paid else None,
+                completed_at=placed + timedelta(hours=5) if status == S.COMPLETED else None,
+                note="请放门卫" if k % 7 == 0 else "",
+            )
+            orders.append(order)
+            lines.append((order, items, placed))
+    Order.objects.bulk_create(orders, batch_size=BATCH)
+    OrderItem.objects.bulk_create(
+        [
+            OrderItem(
+                order=order,
+                product=p,
+                name=p.name,
+                unit=p.unit,
+                unit_price_fen=p.price_fen,
+                quantity=q,
+                subtotal_fen=p.price_fen * q,
+            )
+            for order, items, _ in lines
+            for p, q in items
+        ],
+        batch_size=BATCH,
+    )
+    OrderHistory.objects.bulk_create(
+        [
+            OrderHistory(
+                order=order,
+                action=action,
+                from_status=before,
+                to_status=after,
+                actor=order.user if action in (A.PLACE, A.PAY, A.CANCEL) else None,
+                created_at=placed + timedelta(minutes=30 * n),
+            )
+            for order, _, placed in lines
+            for n, (action, before, after) in enumerate(PATHS[order.status])
+        ],
+        batch_size=BATCH,
+    )
+    Review.objects.bulk_create(
+        [
+            Review(order=o, user=o.user, merchant=o.merchant, rating=rng.choice((4, 5, 5)), content="新鲜，取货方便。")
+            for o in orders[::3]
+            if o.status == S.COMPLETED
+        ],
+        batch_size=BATCH,
+    )
+    # created_at defaults to now: put each order back at its placing time (its first history step).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Order._meta.db_table} o SET created_at = h.created_at, updated_at = h.created_at "
+            f"FROM {OrderHistory._meta.db_table} h WHERE h.order_id = o.id AND h.action = 'place' AND o.id >= %s",
+            [orders[0].pk],
+        )
+    ctx.fixtures["tokens"]["market_buyer"] = [tokens[i] for i in buyers]
+    return len(orders)

@@ -208,7 +208,6 @@ def _work_orders(ctx, communities, residents, room_of, managers) -> int:
             f"WHERE e.work_order_id = w.id AND w.id >= %s",
             [first_id],
         )
-        cursor.execute(f"ANALYZE {order_table}")
     return count
 
 
