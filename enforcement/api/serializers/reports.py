@@ -236,9 +236,9 @@ class PublicReportDetailSerializer(PublicReportSerializer):
         read_only_fields = fields
 
 
-class MyOrPublicReportSerializer(serializers.BaseSerializer):
+class MyOrPublicReportSerializer(serializers.Serializer):
     """A resident's list row: their own report in full, a followed one as its public summary.
-    (Schema: the views document it as one of the two.)"""
+    (Schema: the views document it as one of the two; no fields of its own for OPTIONS to list.)"""
 
     mine, others = ResidentReportSerializer, PublicReportSerializer
 
