@@ -167,6 +167,7 @@ class ProblemReportAdmin(TeamScopedAdmin):
         "closed_at",
         "escalation_level",
         "merged_into",
+        "is_public",  # the reporter's choice, not staff's
         "rating",
         "rating_comment",
         "photo_previews",

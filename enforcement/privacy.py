@@ -39,6 +39,7 @@ def export(user) -> dict:
                 "photos": [link.upload_id for link in r.photo_links.all()],
                 "external_media_url": r.external_media_url,
                 "address": r.address,
+                "is_public": r.is_public,
                 "lat": str(r.lat) if r.lat is not None else None,
                 "lng": str(r.lng) if r.lng is not None else None,
                 "contact_name": r.contact_name,
@@ -68,8 +69,14 @@ def anonymise(user) -> None:
         updated_at=timezone.now(),
     )
     ReportPhoto.objects.filter(report__reporter=user, upload__owner=user).delete()
+    # Made private again: what the person chose to show goes with the person.
     ProblemReport.objects.filter(reporter=user).update(
-        reporter=None, contact_name="", contact_phone="", rating_comment="", updated_at=timezone.now()
+        reporter=None,
+        contact_name="",
+        contact_phone="",
+        rating_comment="",
+        is_public=False,
+        updated_at=timezone.now(),
     )
     ReportHistory.objects.filter(actor=user, action=ReportHistory.Action.RATE).update(note="")
     ReportFollower.objects.filter(user=user).delete()

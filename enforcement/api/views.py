@@ -1,7 +1,13 @@
 """Thin HTTP layer: residents under /enforcement/, officers and grid workers under /staff/enforcement/."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -75,9 +81,28 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 # --- reports: residents ------------------------------------------------------------------------
 
 
+_MINE_OR_PUBLIC = (
+    "My own reports in full (`is_mine` true); a report I only follow as its public summary: no reporter, "
+    "the place rounded to ~100 m (`area`), the description (phones and ID numbers masked) and photos only "
+    "when its reporter made them public."
+)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="My reports and the ones I follow"),
-    retrieve=extend_schema(summary="One of my (or followed) reports: status, feedback, timeline"),
+    list=extend_schema(
+        summary="My reports and the ones I follow",
+        description=_MINE_OR_PUBLIC,
+        responses=PolymorphicProxySerializer(
+            "ResidentReportListItem", [s.ResidentReportSerializer, s.PublicReportSerializer], None
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One of my (or followed) reports: status, feedback, timeline",
+        description=_MINE_OR_PUBLIC,
+        responses=PolymorphicProxySerializer(
+            "ResidentReportItem", [s.ResidentReportDetailSerializer, s.PublicReportDetailSerializer], None
+        ),
+    ),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
     schema_topic = "问题上报"
@@ -88,11 +113,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         return selectors.public_timeline(queryset) if self.action != "list" else queryset
 
     def get_serializer_class(self):
-        return s.ResidentReportSerializer if self.action == "list" else s.ResidentReportDetailSerializer
+        return s.MyOrPublicReportSerializer if self.action == "list" else s.MyOrPublicReportDetailSerializer
+
+    def _fresh(self, report):
+        return selectors.public_timeline(selectors.reports_of(self.request.user)).get(pk=report.pk)
 
     def _detail(self, report, status_code=status.HTTP_200_OK):
-        fresh = selectors.public_timeline(selectors.reports_of(self.request.user)).get(pk=report.pk)
-        return self.respond(s.ResidentReportDetailSerializer, fresh, status_code)
+        return self.respond(s.ResidentReportDetailSerializer, self._fresh(report), status_code)
 
     @extend_schema(
         summary="Report a problem (发现)",
@@ -132,16 +159,32 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         )
         return self._detail(report)
 
+    @extend_schema(
+        summary="Show or hide my report's description and photos to followers and Open311",
+        description="Only the reporter; someone else's report is 404. Who reported it and the exact place "
+        "are never shown, whatever the choice.",
+        request=s.ReportVisibilityInputSerializer,
+        responses={200: s.ResidentReportDetailSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        report = self.get_object()
+        data = self.validated(s.ReportVisibilityInputSerializer, partial=True)
+        is_public = data.get("is_public", report.is_public)  # PATCH: what is not sent stays as it is
+        return self._detail(report_services.report_set_public(report=report, user=request.user, is_public=is_public))
+
     @_action(
         "Follow a report (e.g. one offered as already reported): hear its outcome",
         None,
-        s.ResidentReportDetailSerializer,
+        s.PublicReportDetailSerializer,
+        description="The answer is the report's public summary, as every follower sees it: category, status, "
+        "the township and the place rounded to ~100 m, the public timeline; the description (phones and ID "
+        "numbers masked) and photos only when its reporter made them public; never the reporter.",
     )
     @action(detail=True, methods=["post"])
     def follow(self, request, pk=None):
         report = get_object_or_404(selectors.followable_reports(), pk=pk)
         report_services.report_follow(report=report, user=request.user)
-        return self._detail(report)
+        return self.respond(s.PublicReportDetailSerializer, self._fresh(report))
 
     @extend_schema(summary="Stop following a report", request=None, responses={204: None})
     @action(detail=True, methods=["post"])

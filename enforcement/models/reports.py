@@ -110,6 +110,12 @@ class ProblemReport(TimestampedModel):
     lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    is_public = models.BooleanField(
+        "公开描述与照片",
+        default=False,
+        help_text="上报人的选择：公开后，关注者与 Open311 可见问题描述（电话、身份证号打码）与照片；"
+        "上报人身份与精确位置始终不公开",
+    )
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

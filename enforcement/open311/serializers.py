@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from enforcement.models import Category, ProblemReport
+from enforcement.public import place_name, public_description, public_text, rough
 from linli.uploads.api.serializers import PhotoSerializer
 
 CLOSED = (ProblemReport.Status.FEEDBACK, ProblemReport.Status.CLOSED, ProblemReport.Status.MERGED)
@@ -44,26 +45,32 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
 class RequestSerializer(serializers.Serializer):
-    """A service request. Only what the public may see: the outcome fed back, never internal notes."""
+    """A service request, as the public may see it (enforcement/public.py): the outcome fed back, never
+    internal notes, never who reported it; the township as the address and the point rounded to ~100 m;
+    the description and media only when the reporter made them public, phones and ID numbers masked."""
 
     service_request_id = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField(help_text="open or closed")
     status_notes = serializers.SerializerMethodField()
     service_name = serializers.CharField(source="category.name")
     service_code = serializers.CharField(source="category.code")
-    description = serializers.CharField()
+    description = serializers.SerializerMethodField(help_text="Empty unless its reporter made it public")
     agency_responsible = serializers.SerializerMethodField()
     service_notice = serializers.SerializerMethodField()
     requested_datetime = serializers.SerializerMethodField()
     updated_datetime = serializers.SerializerMethodField()
     expected_datetime = serializers.SerializerMethodField()
-    address = serializers.CharField()
+    address = serializers.SerializerMethodField(help_text="The township (乡镇/街道), never the exact address")
     address_id = serializers.SerializerMethodField()
     zipcode = serializers.SerializerMethodField()
-    lat = serializers.FloatField(allow_null=True)
-    long = serializers.FloatField(source="lng", allow_null=True)
-    media_url = serializers.SerializerMethodField()
+    lat = serializers.SerializerMethodField(help_text="Rounded to 3 decimals (about 100 m)")
+    long = serializers.SerializerMethodField(help_text="Rounded to 3 decimals (about 100 m)")
+    media_url = serializers.SerializerMethodField(help_text="Empty unless its reporter made the photos public")
 
     def get_service_request_id(self, report) -> str:
         return str(report.pk)
@@ -75,8 +82,21 @@ class RequestSerializer(serializers.Serializer):
         if report.status == ProblemReport.Status.MERGED:
             return f"重复上报，已并入 {report.merged_into_id} 号"
         if report.status in CLOSED:
-            return f"{report.get_outcome_display()}：{report.feedback}" if report.outcome else report.feedback
+            feedback = public_text(report.feedback)
+            return f"{report.get_outcome_display()}：{feedback}" if report.outcome else feedback
         return report.get_status_display()
+
+    def get_description(self, report) -> str:
+        return public_description(report) or ""
+
+    def get_address(self, report) -> str:
+        return place_name(report)
+
+    def get_lat(self, report) -> float | None:
+        return _float(rough(report.lat))
+
+    def get_long(self, report) -> float | None:
+        return _float(rough(report.lng))
 
     def get_agency_responsible(self, report) -> str:
         return report.team.name if report.team_id else "越城区综合行政执法指挥中心"
@@ -101,7 +121,9 @@ class RequestSerializer(serializers.Serializer):
 
     def get_media_url(self, report) -> str:
         """Our report's first photo (one of our uploads); for a request received over Open311 (or a
-        camera's detection) the link the source gave, as it gave it."""
+        camera's detection) the link the source gave, as it gave it. Only when the report is public."""
+        if not report.is_public:
+            return ""
         links = report.photo_links.all()
         if links:
             return PhotoSerializer(links[0].upload, context=self.context).data["url"]

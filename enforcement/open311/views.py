@@ -110,7 +110,7 @@ class ServiceListView(Open311View):
 def _public_requests():
     return (
         ProblemReport.objects.filter(category__is_public=True)
-        .select_related("category", "team")
+        .select_related("category", "team", "street")
         .prefetch_related(attachments("photo_links", ReportPhoto))
     )
 

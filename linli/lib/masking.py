@@ -2,11 +2,14 @@
 
     mask_phone("13812345678")            -> "138****5678"
     mask_id_number("330102195203151234") -> "330***********1234"
+    mask_free_text("电话13812345678")      -> "电话138****5678"
 
 Masking keeps enough to recognise a value you already know (the prefix and the last four
 characters) and never reveals the middle. Empty values stay empty; anything too short to mask
 meaningfully is masked completely.
 """
+
+import re
 
 MASK = "*"
 
@@ -50,3 +53,22 @@ def mask_name(value: str | None) -> str | None:
     if len(value) == 1:
         return MASK
     return value[0] + MASK * (len(value) - 1)
+
+
+# Not inside a longer run of digits (an order number is not a phone). ID numbers are masked first,
+# so a phone is never looked for inside one.
+_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)")
+
+
+def mask_free_text(text: str | None) -> str | None:
+    """Text someone wrote (a problem description, a note shown to others) with the identifiers in it
+    masked: resident ID numbers (18 characters, or the old 15 digits) as `mask_id_number`, mainland
+    mobiles (11 digits, also written 138-1234-5678, 138 1234 5678 or with +86) as `mask_phone`.
+
+    The rest of the text is left as it is: names in free text cannot be told from other words.
+    """
+    if not text:
+        return text
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), str(text))
+    return _MOBILE.sub(lambda m: mask_phone("".join(m.groups())), text)

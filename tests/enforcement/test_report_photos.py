@@ -97,7 +97,7 @@ def test_a_findings_photos_are_the_officers_and_go_with_it_into_the_loop(world, 
 
 def test_open311_media_url_is_our_uploads_url_or_the_clients_link_kept_as_text(world, reporter, as_user):
     ours = factories.make_upload(reporter)
-    mine = report(as_user(reporter), photos=[ours.pk]).json()["id"]
+    mine = report(as_user(reporter), photos=[ours.pk], is_public=True).json()["id"]  # private: no media_url
     api = APIClient()
     [one] = api.get(f"/open311/v2/requests/{mine}.json").json()
     assert one["media_url"] == f"http://testserver/media/{ours.file.name}"

@@ -1,6 +1,7 @@
 """Catalogue and problem-report serializers. Residents and staff get *separate* report serializers:
 nothing internal (officers' notes, internal history steps, handlers, escalation) is ever in a
-resident's one."""
+resident's one. A resident who is not the reporter (a follower) gets the public summary only
+(`PublicReportSerializer`, the rule is enforcement/public.py)."""
 
 from rest_framework import serializers
 
@@ -13,6 +14,7 @@ from enforcement.models import (
     ReportRequest,
     Team,
 )
+from enforcement.public import place_name, public_description, public_text, rough
 from enforcement.services._common import MAX_PHOTOS
 from linli.api.fields import MaskedPhoneField
 from linli.api.serializers import LatField, LngField, RefSerializer, UserRefSerializer
@@ -86,9 +88,18 @@ class ReportInputSerializer(serializers.Serializer):
     street = serializers.PrimaryKeyRelatedField(
         queryset=Street.objects.all(), required=False, allow_null=True, help_text="Township, when known"
     )
+    is_public = serializers.BooleanField(
+        default=False,
+        help_text="Show the description (phones and ID numbers masked) and photos to followers and Open311; "
+        "who reported it and the exact place are never shown",
+    )
     ignore_duplicates = serializers.BooleanField(
         default=False, help_text="File it even though an open report of the same kind is within ~50 m"
     )
+
+
+class ReportVisibilityInputSerializer(serializers.Serializer):
+    is_public = serializers.BooleanField(help_text="Make the description and photos public, or private again")
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
@@ -98,6 +109,11 @@ class PublicEventSerializer(serializers.ModelSerializer):
         model = ReportHistory
         fields = ["action", "to_status", "created_at"]
         read_only_fields = fields
+
+
+def viewer_is_reporter(context, report) -> bool:
+    request = context.get("request")
+    return bool(request and report.reporter_id == request.user.pk)
 
 
 def optional_choice(choices, help_text=""):
@@ -127,6 +143,7 @@ class ResidentReportSerializer(serializers.ModelSerializer):
             "rating",
             "rating_comment",
             "merged_into",
+            "is_public",
             "is_mine",
             "created_at",
             "updated_at",
@@ -134,11 +151,12 @@ class ResidentReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_mine(self, report) -> bool:
-        request = self.context.get("request")
-        return bool(request and report.reporter_id == request.user.pk)
+        return viewer_is_reporter(self.context, report)
 
 
 class ResidentReportDetailSerializer(ResidentReportSerializer):
+    """The reporter's own report, in full."""
+
     timeline = PublicEventSerializer(source="public_events", many=True, read_only=True)
 
     class Meta(ResidentReportSerializer.Meta):
@@ -146,10 +164,99 @@ class ResidentReportDetailSerializer(ResidentReportSerializer):
         read_only_fields = fields
 
 
+class AreaSerializer(serializers.Serializer):
+    """Where, roughly: the township and the point rounded to 3 decimals (about 100 m)."""
+
+    street = serializers.CharField(help_text="Township (乡镇/街道); empty when not known")
+    lat = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+    lng = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+
+    def to_representation(self, report):
+        area = {"street": place_name(report), "lat": rough(report.lat), "lng": rough(report.lng)}
+        return super().to_representation(area)
+
+
+class PublicPhotosSerializer(AttachedPhotosSerializer):
+    """A report's photos when its reporter made them public, else none."""
+
+    def get_attribute(self, report):
+        return super().get_attribute(report) if report.is_public else []
+
+
+class PublicReportSerializer(serializers.ModelSerializer):
+    """A report as someone who is not its reporter sees it (a follower): no reporter, no exact place,
+    the description and photos only when the reporter made them public (identifiers masked)."""
+
+    category = CategoryRefSerializer(read_only=True)
+    outcome = optional_choice(ProblemReport.Outcome.choices, "Empty until handled")
+    description = serializers.SerializerMethodField(
+        help_text="Only when the reporter made it public, phones and ID numbers masked; else null"
+    )
+    photos = PublicPhotosSerializer(source="photo_links", help_text="Only when the reporter made them public")
+    feedback = serializers.SerializerMethodField(help_text="What the team told the public, identifiers masked")
+    area = AreaSerializer(source="*", read_only=True)
+    is_mine = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProblemReport
+        fields = [
+            "id",
+            "category",
+            "description",
+            "photos",
+            "area",
+            "status",
+            "outcome",
+            "feedback",
+            "merged_into",
+            "is_public",
+            "is_mine",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_description(self, report) -> str | None:
+        return public_description(report)
+
+    def get_feedback(self, report) -> str:
+        return public_text(report.feedback)
+
+    def get_is_mine(self, report) -> bool:
+        return viewer_is_reporter(self.context, report)
+
+
+class PublicReportDetailSerializer(PublicReportSerializer):
+    """A followed report with its public timeline: the steps, never notes or names."""
+
+    timeline = PublicEventSerializer(source="public_events", many=True, read_only=True)
+
+    class Meta(PublicReportSerializer.Meta):
+        fields = [*PublicReportSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+
+class MyOrPublicReportSerializer(serializers.Serializer):
+    """A resident's list row: their own report in full, a followed one as its public summary.
+    (Schema: the views document it as one of the two; no fields of its own for OPTIONS to list.)"""
+
+    mine, others = ResidentReportSerializer, PublicReportSerializer
+
+    def to_representation(self, report):
+        serializer = self.mine if viewer_is_reporter(self.context, report) else self.others
+        return serializer(report, context=self.context).data
+
+
+class MyOrPublicReportDetailSerializer(MyOrPublicReportSerializer):
+    mine, others = ResidentReportDetailSerializer, PublicReportDetailSerializer
+
+
 class DuplicateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     category = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(
+        allow_null=True, help_text="Only when its reporter made it public, identifiers masked; else null"
+    )
     status = serializers.CharField()
     distance_m = serializers.FloatField()
     reported_at = serializers.DateTimeField()
@@ -281,6 +388,7 @@ class StaffReportDetailSerializer(StaffReportSerializer):
     class Meta(StaffReportSerializer.Meta):
         fields = [
             *StaffReportSerializer.Meta.fields,
+            "is_public",
             "photos",
             "external_media_url",
             "reporter",

@@ -8,7 +8,8 @@ district.
 
     filing         report_create / report_submit / report_file_by_staff
     routing        where a new report goes (the responsible team or the dispatchers)
-    loop           dispatch, reroute, accept, handle, outcome, feedback, close, rate, follow, merge
+    loop           dispatch, reroute, accept, handle, outcome, feedback, close, rate, follow, merge,
+                   set_public (the reporter's choice)
     team_requests  return and extension requests and the dispatcher's decision
     escalation     overdue reports to the leader, then the district
 """
@@ -27,6 +28,7 @@ from enforcement.services.reports.loop import (
     report_outcome,
     report_rate,
     report_reroute,
+    report_set_public,
     report_unfollow,
 )
 from enforcement.services.reports.team_requests import (
@@ -55,6 +57,7 @@ __all__ = [
     "report_request_extension",
     "report_request_return",
     "report_reroute",
+    "report_set_public",
     "report_submit",
     "report_unfollow",
     "reports_escalate_overdue",

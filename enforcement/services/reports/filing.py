@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from enforcement import selectors
 from enforcement.models import Category, Matter, ProblemReport
+from enforcement.public import public_description
 from enforcement.services._common import check_photos, field_error
 from enforcement.services.reports._shared import PossibleDuplicate, record_reported
 from enforcement.services.reports.routing import route
@@ -29,6 +30,7 @@ def report_create(
     lng=None,
     address: str = "",
     street=None,
+    is_public: bool = False,
     reporter: User | None = None,
     contact_name: str = "",
     contact_phone: str = "",
@@ -53,6 +55,7 @@ def report_create(
         lng=lng,
         address=address,
         street=street,
+        is_public=is_public,
         reporter=reporter,
         contact_name=contact_name,
         contact_phone=contact_phone,
@@ -65,12 +68,18 @@ def report_create(
     return report
 
 
+def _excerpt(report: ProblemReport) -> str | None:
+    description = public_description(report)
+    return description[:100] if description else None
+
+
 def _duplicates_payload(nearby) -> list[dict]:
+    """What a resident about to file is shown of others' reports: the public summary, no exact place."""
     return [
         {
             "id": n.report.pk,
             "category": n.report.category.name,
-            "description": n.report.description[:100],
+            "description": _excerpt(n.report),
             "status": n.report.status,
             "distance_m": round(n.distance_m, 1),
             "reported_at": timezone.localtime(n.report.created_at).isoformat(),
@@ -90,10 +99,12 @@ def report_submit(
     address: str = "",
     photos: Sequence[Upload] = (),
     street=None,
+    is_public: bool = False,
     ignore_duplicates: bool = False,
 ) -> ProblemReport:
     """A resident reports a problem. An open report of the same category within ~50 m is offered
-    instead (409 possible_duplicate with `duplicates`), unless the resident insists."""
+    instead (409 possible_duplicate with `duplicates`), unless the resident insists. `is_public`:
+    the resident lets followers and Open311 see the description and photos (enforcement/public.py)."""
     if not category.is_public:
         raise field_error("category", "该分类不接受居民上报")
     photos = check_photos(reporter, photos)
@@ -110,6 +121,7 @@ def report_submit(
         lng=lng,
         address=address,
         street=street,
+        is_public=is_public,
         reporter=reporter,
     )
 

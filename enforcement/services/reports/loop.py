@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from enforcement import selectors
 from enforcement.models import Matter, ProblemReport, ReportFollower, Team
+from enforcement.public import public_text
 from enforcement.services._common import check_photos, field_error
 from enforcement.services.reports._shared import (
     Action,
@@ -104,28 +105,36 @@ def report_outcome(
     return report
 
 
-def _audience(report: ProblemReport) -> list[int]:
-    ids = list(ReportFollower.objects.filter(report=report).values_list("user_id", flat=True))
+def _reporter_to_tell(report: ProblemReport) -> int | None:
     if report.reporter_id and report.channel in (ProblemReport.Channel.RESIDENT, ProblemReport.Channel.OPEN311):
-        ids.insert(0, report.reporter_id)
-    return list(dict.fromkeys(ids))
+        return report.reporter_id
+    return None
 
 
 @transaction.atomic
 def report_feedback(*, report: ProblemReport, actor: User, feedback: str) -> ProblemReport:
-    """Tell the reporter and every follower (including reporters of merged duplicates) the outcome."""
+    """Tell the reporter and every follower (including reporters of merged duplicates) the outcome.
+    Followers are told what the public may see: the feedback with phones and ID numbers masked."""
     report = lock_report(report)
     require_team_officer(actor, report)
     move(report, Action.FEEDBACK, actor=actor, feedback=feedback)
-    notify(
-        _audience(report),
-        "enforcement.feedback",
-        "您关注的问题已处理",
-        f"{report.category.name}：{report.get_outcome_display()}。{feedback}",
-        link=f"/pages/enforcement/reports/detail?id={report.pk}",
-        data={"report": report.pk, "outcome": report.outcome},
-        dedupe_key=f"enforcement:report:{report.pk}:feedback",
-    )
+    reporter_id = _reporter_to_tell(report)
+    reporter = [reporter_id] if reporter_id else []
+    followers = [
+        user_id
+        for user_id in ReportFollower.objects.filter(report=report).values_list("user_id", flat=True)
+        if user_id != reporter_id
+    ]
+    for audience, text in ((reporter, feedback), (followers, public_text(feedback))):
+        notify(
+            audience,
+            "enforcement.feedback",
+            "您关注的问题已处理",
+            f"{report.category.name}：{report.get_outcome_display()}。{text}",
+            link=f"/pages/enforcement/reports/detail?id={report.pk}",
+            data={"report": report.pk, "outcome": report.outcome},
+            dedupe_key=f"enforcement:report:{report.pk}:feedback",
+        )
     return report
 
 
@@ -161,6 +170,17 @@ def report_follow(*, report: ProblemReport, user: User) -> ProblemReport:
             ReportFollower.objects.create(report=report, user=user)
     except IntegrityError:
         pass  # already following
+    return report
+
+
+@transaction.atomic
+def report_set_public(*, report: ProblemReport, user: User, is_public: bool) -> ProblemReport:
+    """The reporter shows (or hides again) the description and photos to followers and Open311."""
+    updated = ProblemReport.objects.filter(pk=report.pk, reporter=user).update(
+        is_public=is_public, updated_at=timezone.now()
+    )
+    if not updated:
+        raise NotFoundError()
     return report
 
 
