@@ -403,12 +403,17 @@ class OwnershipTransferSerializer(serializers.Serializer):
     )
 
 
+class InvitedPhoneField(MaskedPhoneField):
+    def to_representation(self, pair):
+        return super().to_representation(pair) or None  # a code invitation has no phone: null, not ""
+
+
 class InvitationSerializer(serializers.ModelSerializer):
     """An invitation as the shop sees it: never who holds the phone until they answer."""
 
     merchant = MerchantBriefSerializer(read_only=True)
     position = serializers.ChoiceField(choices=Position.choices, read_only=True)
-    phone = MaskedPhoneField(help_text="Phone invitations only, masked (138****5678)")
+    phone = InvitedPhoneField(help_text="Phone invitations only, masked (138****5678); null for a code")
     invited_by = serializers.CharField(source="invited_by.display_name", read_only=True, allow_null=True)
     responded_by = serializers.CharField(
         source="user.display_name", read_only=True, allow_null=True, help_text="Who accepted or declined"

@@ -5,9 +5,11 @@ import pytest
 from linli.accounts.models import Membership, Role
 from linli.notifications.models import Notification
 from merchants.models import Merchant, MerchantApplication
+from tests.merchants.factories import make_merchant
 
 pytestmark = pytest.mark.django_db
 APPLY, STAFF = "/api/v1/merchants/applications/", "/api/v1/staff/merchant-applications/"
+LICENCE = "92330802MA2DX8HL5K"
 
 
 def application_body(community, **kw):
@@ -81,3 +83,11 @@ def test_staff_of_another_community_cannot_see_or_decide(as_user, resident, comm
 def test_a_resident_cannot_use_the_staff_api(as_user, resident, community):
     application = as_user(resident).post(APPLY, application_body(community), format="json").json()
     assert as_user(resident).post(f"{STAFF}{application['id']}/approve/", {}, format="json").status_code == 404
+
+
+def test_a_licence_of_a_suspended_shop_may_open_again(as_user, resident, community, staff):
+    make_merchant(community, name="回龙市集", licence_number=LICENCE, status=Merchant.Status.SUSPENDED)
+    application = as_user(resident).post(APPLY, application_body(community, licence_number=LICENCE), format="json")
+    assert application.status_code == 201, application.content
+    approved = as_user(staff).post(f"{STAFF}{application.json()['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.content
