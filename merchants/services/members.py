@@ -65,7 +65,7 @@ def _require_inviter(by: User, merchant_id: int, position: str) -> None:
 def require_joinable(user: User) -> None:
     """Staff, superusers and holders of an official role (community staff, property manager, doctor,
     officer, grid worker) never become members of a shop: their accounts see residents' data."""
-    if user.is_staff or user.is_superuser or selectors.is_privileged(user):
+    if selectors.is_privileged(user):
         raise ForbiddenError("工作人员或管理员账号不能成为商家成员，请使用个人账号", code="privileged_account")
 
 

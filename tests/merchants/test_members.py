@@ -195,8 +195,10 @@ def test_an_expired_invitation_is_refused_and_marked_expired(as_user, shop):
 
 
 def test_the_periodic_job_expires_what_is_past_due_once(as_user, shop):
+    from linli.celery import app
     from merchants.tasks import expire_invitations
 
+    assert app.conf.beat_schedule["merchants.expire_invitations"]["task"] == expire_invitations.name
     merchant, owner = shop
     invite(as_user, merchant, owner, phone="13700001111")
     fresh = invite(as_user, merchant, owner, phone="13700002222").json()
