@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_service
+from linli.lib.masking import mask_phone
 from linli.uploads.admin import photo_previews
 from merchants import services
 from merchants.models import (
@@ -9,6 +10,8 @@ from merchants.models import (
     Merchant,
     MerchantApplication,
     MerchantDevice,
+    MerchantInvitation,
+    MerchantInvitationHistory,
     Order,
     OrderHistory,
     OrderItem,
@@ -53,6 +56,59 @@ class MerchantAdmin(CommunityScopedAdmin):
     list_filter = ("status", "category", "community")
     list_select_related = ("community",)
     search_fields = ("name", "licence_number", "contact_phone")
+
+
+class MerchantInvitationHistoryInline(HistoryInline):
+    model = MerchantInvitationHistory
+
+
+@admin.register(MerchantInvitation)
+class MerchantInvitationAdmin(CommunityScopedAdmin):
+    """Who was invited to which shop and what became of it: a record, changed only by the people
+    concerned (the shop's owner or manager, the invited person) through the app."""
+
+    staff_can_add = False
+    staff_can_change = False
+    community_field = "merchant__community"
+    list_display = (
+        "merchant",
+        "kind",
+        "position",
+        "masked_phone",
+        "status",
+        "invited_by",
+        "user",
+        "expires_at",
+        "created_at",
+    )
+    list_filter = ("status", "kind", "position", "merchant__community")
+    list_select_related = ("merchant", "invited_by", "user")
+    search_fields = ("merchant__name",)
+    date_hierarchy = "created_at"
+    fields = (
+        "merchant",
+        "kind",
+        "position",
+        "masked_phone",
+        "status",
+        "invited_by",
+        "expires_at",
+        "user",
+        "responded_at",
+        "created_at",
+    )
+    readonly_fields = fields
+    inlines = [MerchantInvitationHistoryInline]
+
+    @admin.display(description="手机号")
+    def masked_phone(self, invitation):
+        return mask_phone(invitation.phone) if invitation.phone else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Product)

@@ -9,6 +9,7 @@ class MerchantsConfig(AppConfig):
     def ready(self):
         from linli.accounts import privacy
         from linli.api import demo
+        from linli.celery import register_periodic
         from linli.console import registry as console
         from merchants import dashboard, devices, receivers  # noqa: F401  (device events / command acks; payment outcomes)
         from merchants import demo as demo_data
@@ -17,3 +18,6 @@ class MerchantsConfig(AppConfig):
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
         console.register(self.label, widgets=[dashboard.market], components=[dashboard.local_sales])
+
+        # Member invitations nobody answered in time end as expired.
+        register_periodic("merchants.expire_invitations", "merchants.tasks.expire_invitations", 60 * 60.0)

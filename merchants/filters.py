@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from linli.accounts.models import Membership
-from merchants.models import CabinetSession, Merchant, MerchantApplication, Order, Product, Review
+from merchants.models import CabinetSession, Merchant, MerchantApplication, MerchantInvitation, Order, Product, Review
 
 MAX_ID = 2**63 - 1
 
@@ -93,3 +93,11 @@ class MemberFilterSet(django_filters.FilterSet):
     class Meta:
         model = Membership
         fields = ["merchant", "position"]
+
+
+class InvitationFilterSet(django_filters.FilterSet):
+    merchant = id_filter("merchant_id", "Merchant id")
+
+    class Meta:
+        model = MerchantInvitation
+        fields = ["merchant", "status", "kind", "position"]

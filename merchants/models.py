@@ -1,13 +1,16 @@
 """线上市集: merchants and their onboarding, the catalogue, orders with exact stock, reviews,
 and the smart retail devices a merchant runs (rice mill, unmanned cabinet).
 
-A merchant's members are `accounts.Membership(role=MERCHANT_MEMBER, scope=<Merchant>, position=…)`.
+A merchant's members are `accounts.Membership(role=MERCHANT_MEMBER, scope=<Merchant>, position=…)`,
+with `position` one of `Position`. Nobody is enrolled without consent: a member joins by accepting a
+`MerchantInvitation`, and the shop's one owner hands over only by an explicit transfer.
 """
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Trim, Upper
 
 from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
@@ -26,6 +29,14 @@ class Category(models.TextChoices):
     DAILY = "daily", "日用百货"
     SERVICE = "service", "便民服务"
     OTHER = "other", "其他"
+
+
+class Position(models.TextChoices):
+    """A member's place in the shop (`Membership.position`): exactly one owner per shop."""
+
+    OWNER = "owner", "店主"
+    MANAGER = "manager", "店长"
+    STAFF = "staff", "店员"
 
 
 class MerchantApplication(TimestampedModel):
@@ -121,10 +132,115 @@ class Merchant(TimestampedModel):
         ordering = ["community_id", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="merchant_unique_name_in_community"),
+            # One licence, one shop in business: a second shop cannot be opened on someone else's licence.
+            models.UniqueConstraint(
+                Upper(Trim("licence_number")),
+                condition=Q(status="active"),
+                name="merchant_unique_active_licence",
+                violation_error_message="已有营业中的店铺使用该营业执照号",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+class MerchantInvitation(TimestampedModel):
+    """An invitation to join a shop, sent by its owner or manager to a phone number or as a code.
+
+    Only the invited person's acceptance creates the membership. The phone need not belong to anyone
+    yet: whoever registers it later finds the invitation waiting. A code is stored only as its
+    SHA-256 digest and is shown once, to the inviter."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "手机号邀请"
+        CODE = "code", "邀请码"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待接受"
+        ACCEPTED = "accepted", "已接受"
+        DECLINED = "declined", "已拒绝"
+        REVOKED = "revoked", "已撤回"
+        EXPIRED = "expired", "已过期"
+
+    class Action(models.TextChoices):
+        INVITE = "invite", "邀请"
+        ACCEPT = "accept", "接受"
+        DECLINE = "decline", "拒绝"
+        REVOKE = "revoke", "撤回"
+        EXPIRE = "expire", "过期"
+
+    workflow = Workflow(
+        actions=Action,
+        transitions={
+            Action.ACCEPT: ({Status.PENDING}, Status.ACCEPTED),
+            Action.DECLINE: ({Status.PENDING}, Status.DECLINED),
+            Action.REVOKE: ({Status.PENDING}, Status.REVOKED),
+            Action.EXPIRE: ({Status.PENDING}, Status.EXPIRED),
+        },
+        history="merchants.MerchantInvitationHistory",
+    )
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="invitations", verbose_name="店铺")
+    position = models.CharField(
+        "职务", max_length=10, choices=[(p.value, p.label) for p in Position if p != Position.OWNER]
+    )
+    kind = models.CharField("方式", max_length=10, choices=Kind.choices)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    code_digest = models.CharField("邀请码摘要", max_length=64, null=True, blank=True, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="邀请人"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    expires_at = models.DateTimeField("有效期至")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merchant_invitations",
+        verbose_name="回应人",
+        help_text="接受或拒绝邀请的用户",
+    )
+    responded_at = models.DateTimeField("回应时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "店铺成员邀请"
+        verbose_name_plural = "店铺成员邀请"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "status"], name="invitation_phone_status_idx")]
+        constraints = [
+            # Ownership changes hands only by a transfer, never by an invitation.
+            models.CheckConstraint(condition=Q(position__in=["manager", "staff"]), name="invitation_not_owner"),
+            models.CheckConstraint(
+                condition=Q(kind="phone", code_digest__isnull=True)
+                | Q(kind="code", code_digest__isnull=False, phone=""),
+                name="invitation_phone_or_code",
+            ),
+            models.UniqueConstraint(
+                fields=["merchant", "phone"],
+                condition=Q(status="pending", kind="phone") & ~Q(phone=""),
+                name="invitation_one_pending_per_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.merchant} · {self.get_position_display()}（{self.get_status_display()}）"
+
+
+class MerchantInvitationHistory(StatusChange):
+    """One step of an invitation: sent, accepted, declined, revoked or expired."""
+
+    Action, Status = MerchantInvitation.Action, MerchantInvitation.Status
+    subject_field = "invitation"
+
+    invitation = models.ForeignKey(
+        MerchantInvitation, on_delete=models.CASCADE, related_name="history", verbose_name="邀请"
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = "店铺成员邀请记录"
+        verbose_name_plural = "店铺成员邀请记录"
 
 
 class Product(TimestampedModel):

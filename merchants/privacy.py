@@ -1,9 +1,11 @@
 """A resident's market data: orders (kept for the merchants' books, address and note blanked), reviews
-(deleted), shop applications (contact blanked), cabinet visits (kept, pointing at the anonymised user)."""
+(deleted), shop applications (contact blanked), cabinet visits (kept, pointing at the anonymised user),
+member invitations to their phone number (the number blanked: nobody can claim them any more)."""
 
+from django.db.models import Q
 from django.utils import timezone
 
-from merchants.models import CabinetSession, MerchantApplication, Order, Review
+from merchants.models import CabinetSession, MerchantApplication, MerchantInvitation, Order, Review
 
 
 def _iso(moment):
@@ -43,10 +45,26 @@ def export(user) -> dict:
             {"device": visit.device.name, "status": visit.status, "at": _iso(visit.created_at)}
             for visit in CabinetSession.objects.filter(user=user).select_related("device").order_by("id")
         ],
+        "shop_invitations": [
+            {
+                "merchant": invitation.merchant.name,
+                "position": invitation.position,
+                "phone": invitation.phone,
+                "status": invitation.status,
+                "at": _iso(invitation.created_at),
+            }
+            for invitation in _invitations_of(user).select_related("merchant").order_by("id")
+        ],
     }
+
+
+def _invitations_of(user):
+    """Invitations to the user's phone number, and those they answered (code invitations too)."""
+    return MerchantInvitation.objects.filter(Q(user=user) | (Q(phone=user.phone) if user.phone else Q(pk__in=[])))
 
 
 def anonymise(user) -> None:
     Order.objects.filter(user=user).update(address="", note="")
     Review.objects.filter(user=user).delete()
     MerchantApplication.objects.filter(applicant=user).update(contact_name="", contact_phone="", description="")
+    _invitations_of(user).update(phone="")

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from linli.accounts.models import Membership, Role
 from linli.accounts.selectors import community_ids_for
@@ -12,6 +13,7 @@ from merchants.models import (
     CabinetSession,
     Merchant,
     MerchantApplication,
+    MerchantInvitation,
     Order,
     OrderHistory,
     OrderItem,
@@ -41,6 +43,42 @@ def merchant_ids_for(user, *, owner_only: bool = False) -> set[int]:
 def member_merchant_ids(user) -> QuerySet:
     """The same as merchant_ids_for, lazily: used as a subquery (no extra query)."""
     return member_memberships(user).values("scope_id")
+
+
+# Roles that open residents' data or official powers: their holders never join a shop.
+PRIVILEGED_ROLES = [role for role in Role if role not in (Role.RESIDENT, Role.MERCHANT_MEMBER)]
+
+
+def is_privileged(user) -> bool:
+    """Staff, a superuser, or holder of an official role anywhere (community staff, doctor, officer …)."""
+    return bool(
+        user.is_staff or user.is_superuser or Membership.objects.filter(user=user, role__in=PRIVILEGED_ROLES).exists()
+    )
+
+
+def managed_merchant_ids(user) -> QuerySet:
+    """The shops where the user is owner or manager (who sends invitations), lazily as a subquery."""
+    return member_memberships(user).filter(position__in=["owner", "manager"]).values("scope_id")
+
+
+def invitations_for_manager(user) -> QuerySet[MerchantInvitation]:
+    """Invitations sent by the shops the user owns or manages. Another shop's is simply not there."""
+    return MerchantInvitation.objects.filter(merchant_id__in=managed_merchant_ids(user)).select_related(
+        "merchant", "invited_by", "user"
+    )
+
+
+def invitations_to(user) -> QuerySet[MerchantInvitation]:
+    """Invitations to the user's phone number still waiting for an answer (code invitations are not
+    addressed to anyone: they are used with the code)."""
+    if not user.is_authenticated or not user.phone:
+        return MerchantInvitation.objects.none()
+    return MerchantInvitation.objects.filter(
+        kind=MerchantInvitation.Kind.PHONE,
+        phone=user.phone,
+        status=MerchantInvitation.Status.PENDING,
+        expires_at__gt=timezone.now(),
+    ).select_related("merchant__community", "invited_by")
 
 
 def members_of(merchant_ids) -> QuerySet[Membership]:

@@ -1,6 +1,9 @@
+import re
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from linli.api.fields import MaskedPhoneField
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -9,9 +12,11 @@ from merchants.models import (
     Category,
     Merchant,
     MerchantApplication,
+    MerchantInvitation,
     Order,
     OrderHistory,
     OrderItem,
+    Position,
     Product,
     Review,
 )
@@ -19,6 +24,7 @@ from merchants.models import (
 MAX_IMAGES = 9
 IMAGES_HELP = f"Ids of my uploads (purpose `product`), in display order, the first is the cover; at most {MAX_IMAGES}"
 MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, not an overflow
+LICENCE_RE = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
 class CommunityBriefSerializer(serializers.ModelSerializer):
@@ -346,10 +352,19 @@ class ApplicationCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all())
     category = serializers.ChoiceField(choices=Category.choices)
-    licence_number = serializers.RegexField(r"^[0-9A-Z]{15,18}$", help_text="统一社会信用代码 (18) or old licence no.")
+    licence_number = serializers.CharField(
+        max_length=40, help_text="统一社会信用代码 (18) or old licence no.; spaces dropped, letters upper-cased"
+    )
     contact_name = serializers.CharField(max_length=30)
     contact_phone = serializers.RegexField(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
     description = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+    def validate_licence_number(self, value):
+        # The same licence typed in lower case or with spaces is the same licence.
+        value = "".join(value.split()).upper()
+        if not LICENCE_RE.match(value):
+            raise serializers.ValidationError("请输入 15–18 位营业执照号（数字和大写字母）")
+        return value
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -365,22 +380,102 @@ class MemberSerializer(serializers.Serializer):
     merchant = serializers.IntegerField(source="scope_id", read_only=True)
     user = serializers.IntegerField(source="user_id", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
-    position = serializers.CharField(read_only=True)
+    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class MemberCreateSerializer(serializers.Serializer):
-    merchant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    user = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="User id (shown on their profile page)"
-    )
-    phone = serializers.RegexField(r"^1\d{10}$", required=False, help_text="Or their phone number")
-    position = serializers.ChoiceField(choices=[("staff", "店员"), ("owner", "店主")], default="staff")
+def not_owner(value):
+    # One choice set for `position` everywhere in the schema; the owner comes only from a transfer.
+    if value == Position.OWNER:
+        raise serializers.ValidationError("店主只能通过转让店铺产生")
+    return value
 
-    def validate(self, attrs):
-        if ("user" in attrs) == ("phone" in attrs):
-            raise serializers.ValidationError({"user": ["请提供用户 ID 或手机号之一"]})
-        return attrs
+
+class MemberUpdateSerializer(serializers.Serializer):
+    position = serializers.ChoiceField(
+        choices=Position.choices, validators=[not_owner], help_text="manager or staff; owner only by a transfer"
+    )
+
+
+class OwnershipTransferSerializer(serializers.Serializer):
+    member = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Membership id (from the members list) of a manager of this shop"
+    )
+
+
+class InvitedPhoneField(MaskedPhoneField):
+    def to_representation(self, pair):
+        return super().to_representation(pair) or None  # a code invitation has no phone: null, not ""
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the shop sees it: never who holds the phone until they answer."""
+
+    merchant = MerchantBriefSerializer(read_only=True)
+    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
+    phone = InvitedPhoneField(help_text="Phone invitations only, masked (138****5678); null for a code")
+    invited_by = serializers.CharField(source="invited_by.display_name", read_only=True, allow_null=True)
+    responded_by = serializers.CharField(
+        source="user.display_name", read_only=True, allow_null=True, help_text="Who accepted or declined"
+    )
+    code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MerchantInvitation
+        fields = [
+            "id",
+            "merchant",
+            "kind",
+            "position",
+            "phone",
+            "status",
+            "invited_by",
+            "expires_at",
+            "responded_by",
+            "responded_at",
+            "created_at",
+            "code",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="A code invitation's code, in the answer that creates it only; else null"
+        )
+    )
+    def get_code(self, invitation):
+        return getattr(invitation, "code", None)
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    position = serializers.ChoiceField(
+        choices=Position.choices,
+        default=Position.STAFF,
+        validators=[not_owner],
+        help_text="manager or staff (managers invite staff only); an owner is never invited",
+    )
+    phone = serializers.RegexField(
+        r"^1\d{10}$", required=False, help_text="Invite this phone number; leave out to create a code to share"
+    )
+
+
+class MyInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the invited person sees it."""
+
+    merchant = MerchantBriefSerializer(read_only=True)
+    community = CommunityBriefSerializer(source="merchant.community", read_only=True)
+    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
+    invited_by = serializers.CharField(source="invited_by.display_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MerchantInvitation
+        fields = ["id", "merchant", "community", "position", "invited_by", "expires_at", "created_at"]
+        read_only_fields = fields
+
+
+class InvitationCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="The invitation code the shop shared")
 
 
 class StatsQuerySerializer(serializers.Serializer):

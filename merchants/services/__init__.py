@@ -3,12 +3,23 @@ write `services.order_create(...)`. Views, admin actions, receivers and the devi
 (`merchants/devices.py`) use only these names, never a module's private helpers."""
 
 from merchants.services.catalogue import product_create, product_update
+from merchants.services.members import (
+    InvitationExpired,
+    merchant_invitation_accept,
+    merchant_invitation_accept_code,
+    merchant_invitation_create,
+    merchant_invitation_decline,
+    merchant_invitation_expire,
+    merchant_invitation_revoke,
+    merchant_invitations_expire_due,
+    merchant_member_remove,
+    merchant_member_set_position,
+    merchant_ownership_transfer,
+)
 from merchants.services.onboarding import (
     merchant_application_approve,
     merchant_application_create,
     merchant_application_reject,
-    merchant_member_add,
-    merchant_member_remove,
 )
 from merchants.services.orders import (
     ORDER_PURPOSE,
@@ -38,6 +49,7 @@ from merchants.services.reviews import review_create
 
 __all__ = [
     "ORDER_PURPOSE",
+    "InvitationExpired",
     "ProductUnavailable",
     "SoldOut",
     "WrongPickupCode",
@@ -45,8 +57,16 @@ __all__ = [
     "merchant_application_approve",
     "merchant_application_create",
     "merchant_application_reject",
-    "merchant_member_add",
+    "merchant_invitation_accept",
+    "merchant_invitation_accept_code",
+    "merchant_invitation_create",
+    "merchant_invitation_decline",
+    "merchant_invitation_expire",
+    "merchant_invitation_revoke",
+    "merchant_invitations_expire_due",
     "merchant_member_remove",
+    "merchant_member_set_position",
+    "merchant_ownership_transfer",
     "on_payment_ended",
     "on_payment_succeeded",
     "on_refund_succeeded",

@@ -1,22 +1,41 @@
-"""Opening a shop: applications that community staff decide (`MerchantApplication.workflow`), and the
-shop's members."""
+"""Opening a shop: applications that community staff decide (`MerchantApplication.workflow`).
+
+One licence number, one shop in business: applying with or approving a licence an active shop already
+has is refused, and the database's partial unique index on the normalised number decides a race."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts.models import Membership, Role, User
-from linli.api.errors import ConflictError, ForbiddenError
+from linli.api.errors import ConflictError, field_error
 from linli.notifications.services import notify
 from linli.workflow import check, record_step, transition
-from merchants import selectors
-from merchants.models import Merchant, MerchantApplication
+from merchants.models import Merchant, MerchantApplication, Position
+from merchants.services.members import require_joinable
 
 Action = MerchantApplication.Action
+LICENCE_CONSTRAINT = "merchant_unique_active_licence"
+
+
+def normalise_licence(number: str) -> str:
+    return "".join(number.split()).upper()
+
+
+def _licence_taken():
+    return field_error("licence_number", "该营业执照号已有营业中的店铺使用")
+
+
+def _check_licence_free(number: str) -> None:
+    if Merchant.objects.filter(status=Merchant.Status.ACTIVE, licence_number__iexact=number.strip()).exists():
+        raise _licence_taken()
 
 
 @transaction.atomic
 def merchant_application_create(*, applicant: User, community, **fields) -> MerchantApplication:
+    require_joinable(applicant)
+    fields["licence_number"] = normalise_licence(fields["licence_number"])
+    _check_licence_free(fields["licence_number"])
     if MerchantApplication.objects.filter(
         applicant=applicant, community=community, name=fields["name"], status=MerchantApplication.Status.PENDING
     ).exists():
@@ -49,22 +68,35 @@ def merchant_application_approve(
 ) -> MerchantApplication:
     """Open the shop and make the applicant its owner."""
     application = _locked(application, Action.APPROVE)
+    require_joinable(application.applicant)
+    licence = normalise_licence(application.licence_number)
+    _check_licence_free(licence)
     if Merchant.objects.filter(community_id=application.community_id, name=application.name).exists():
         raise ConflictError("本社区已有同名店铺", code="merchant_name_taken")
-    merchant = Merchant.objects.create(
-        name=application.name,
-        community_id=application.community_id,
-        category=application.category,
-        licence_number=application.licence_number,
-        contact_phone=application.contact_phone,
-        description=application.description,
-    )
+    try:
+        # A concurrent approval with the same licence waits on the unique index and fails here.
+        with transaction.atomic():
+            merchant = Merchant.objects.create(
+                name=application.name,
+                community_id=application.community_id,
+                category=application.category,
+                licence_number=licence,
+                contact_phone=application.contact_phone,
+                description=application.description,
+            )
+    except IntegrityError as error:
+        message = str(error)
+        if LICENCE_CONSTRAINT in message:
+            raise _licence_taken() from None
+        if "merchant_unique_name_in_community" in message or "merchants_merchant.name" in message:
+            raise ConflictError("本社区已有同名店铺", code="merchant_name_taken") from None
+        raise
     Membership.objects.create(
         user=application.applicant,
         role=Role.MERCHANT_MEMBER,
         scope_type=ContentType.objects.get_for_model(Merchant),
         scope_id=merchant.pk,
-        position="owner",
+        position=Position.OWNER,
     )
     transition(
         application,
@@ -110,32 +142,3 @@ def merchant_application_reject(*, application: MerchantApplication, reviewer: U
         dedupe_key=f"merchant-application:{application.pk}:decided",
     )
     return application
-
-
-@transaction.atomic
-def merchant_member_add(*, merchant: Merchant, by: User, user: User, position: str = "staff") -> Membership:
-    """The owner adds someone to the shop (position staff, or another owner)."""
-    if merchant.pk not in selectors.merchant_ids_for(by, owner_only=True):
-        raise ForbiddenError("只有店主可以添加成员")
-    scope = {"scope_type": ContentType.objects.get_for_model(Merchant), "scope_id": merchant.pk}
-    if Membership.objects.filter(user=user, role=Role.MERCHANT_MEMBER, **scope).exists():
-        raise ConflictError("该用户已是店铺成员", code="already_member")
-    membership = Membership.objects.create(user=user, role=Role.MERCHANT_MEMBER, position=position, **scope)
-    notify(
-        user,
-        "market.member_added",
-        "你已加入店铺",
-        f"你已成为「{merchant.name}」的成员。",
-        data={"merchant": merchant.pk},
-        dedupe_key=f"merchant:{merchant.pk}:member:{membership.pk}",
-    )
-    return membership
-
-
-@transaction.atomic
-def merchant_member_remove(*, membership: Membership, by: User) -> None:
-    if membership.scope_id not in selectors.merchant_ids_for(by, owner_only=True):
-        raise ForbiddenError("只有店主可以移除成员")
-    if membership.user_id == by.pk:
-        raise ConflictError("不能移除自己", code="cannot_remove_self")
-    membership.delete()

@@ -1,5 +1,7 @@
 """Quality-gate registrations for the market endpoints (see tests/quality/registry.py)."""
 
+import itertools
+
 from linli.payments.services import contract_sign_sandbox
 from linli.uploads.services import attachments_set
 from merchants.models import MerchantApplication, Review
@@ -9,6 +11,7 @@ from tests.merchants.factories import (
     make_cabinet,
     make_merchant,
     make_order,
+    make_owner,
     make_paid_order,
     make_product,
     make_rice_mill,
@@ -94,6 +97,29 @@ def make_my_applications(persona, n):
         )
 
 
+def _with_phone(user):
+    if not user.phone:
+        user.phone = f"136{user.pk:08d}"
+        user.save(update_fields=["phone"])
+    return user.phone
+
+
+def make_invitations_to_me(persona, n):
+    from merchants.services import merchant_invitation_create
+
+    phone = _with_phone(persona.user)
+    for _ in range(n):
+        merchant, owner = make_owner(persona.community)
+        merchant_invitation_create(merchant=merchant, by=owner, position="staff", phone=phone)
+
+
+def invitation_to_me(persona):
+    from merchants.models import MerchantInvitation
+
+    make_invitations_to_me(persona, 1)
+    return {"id": MerchantInvitation.objects.filter(phone=persona.user.phone).latest("id").pk}
+
+
 def a_shop(persona):
     merchant = make_merchant(persona.community)
     return {"id": merchant.pk}
@@ -152,6 +178,29 @@ def make_members(persona, n):
         add_member(merchant, factories.make_user())
 
 
+_phones = itertools.count(1)
+
+
+def _invite(merchant, by, n):
+    from merchants.services import merchant_invitation_create
+
+    for index in range(n):
+        phone = f"135{next(_phones):08d}" if index % 2 else None  # phone and code invitations
+        merchant_invitation_create(merchant=merchant, by=by, position="staff", phone=phone)
+
+
+def make_shop_invitations(persona, n):
+    _invite(_my_shop(persona), persona.user, n)
+
+
+def shop_invitation(persona):
+    from merchants.models import MerchantInvitation
+
+    merchant = _my_shop(persona)
+    _invite(merchant, persona.user, 1)
+    return {"id": MerchantInvitation.objects.filter(merchant=merchant).latest("id").pk}
+
+
 def my_shop(persona):
     return {"id": _my_shop(persona).pk}
 
@@ -202,10 +251,12 @@ LIST_DATA = {
     "/api/v1/market/orders/": ("resident", make_my_orders),
     "/api/v1/market/cabinet-sessions/": ("resident", make_my_sessions),
     "/api/v1/merchants/applications/": ("resident", make_my_applications),
+    "/api/v1/merchants/invitations/": ("resident", make_invitations_to_me),
     "/api/v1/merchant/merchants/": ("merchant", make_my_shops),
     "/api/v1/merchant/products/": ("merchant", make_my_products),
     "/api/v1/merchant/orders/": ("merchant", make_shop_orders),
     "/api/v1/merchant/members/": ("merchant", make_members),
+    "/api/v1/merchant/invitations/": ("merchant", make_shop_invitations),
     "/api/v1/staff/merchant-applications/": ("staff", make_applications_here),
 }
 
@@ -220,6 +271,10 @@ DETAIL_BUDGETS = {
     "/api/v1/market/cabinet-sessions/{id}/": ("resident", my_session, 2),
     # 1 token user, 1 the application with community and reviewer
     "/api/v1/merchants/applications/{id}/": ("resident", my_application, 2),
+    # 1 token user, 1 the invitation to my phone with its shop, community and inviter
+    "/api/v1/merchants/invitations/{id}/": ("resident", invitation_to_me, 2),
+    # 1 token user, 1 the invitation with shop, inviter and responder (my shops as a subquery)
+    "/api/v1/merchant/invitations/{id}/": ("merchant", shop_invitation, 2),
     # 1 token user, 1 the device with its merchant
     "/api/v1/market/devices/{code}/": ("resident", a_rice_mill, 2),
     # 1 token user, 1 the shop (my memberships as a subquery)
@@ -256,4 +311,5 @@ def give_market_data(user):
 
 
 PRIVACY_DATA = {"merchants": give_market_data}
-EXPORT_QUERIES = {"merchants": 5}  # orders with merchants, their items, reviews, applications, cabinet visits
+# orders with merchants, their items, reviews, applications, cabinet visits, shop invitations
+EXPORT_QUERIES = {"merchants": 6}

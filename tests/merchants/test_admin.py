@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from linli.accounts.models import Membership, Role
-from merchants.models import MerchantApplication
+from merchants.models import MerchantApplication, MerchantInvitation
+from merchants.services import merchant_invitation_create
 from tests import factories
 from tests.merchants.factories import make_cabinet, make_owner, make_paid_order, make_product
 
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def console(community):
-    merchant, _ = make_owner(community)
+    merchant, owner = make_owner(community)
+    merchant_invitation_create(merchant=merchant, by=owner, position="staff", phone="13700000003")
     product = make_product(merchant)
     make_paid_order(factories.make_resident(), product)
     make_cabinet(merchant, [("A1", product, 250, 40)])
@@ -28,6 +30,7 @@ def console(community):
     [
         "merchants/merchantapplication",
         "merchants/merchant",
+        "merchants/merchantinvitation",
         "merchants/product",
         "merchants/order",
         "merchants/review",
@@ -43,6 +46,12 @@ def console(community):
 )
 def test_each_admin_list_opens(console, model):
     assert console.get(f"/admin/{model}/").status_code == 200
+
+
+def test_an_invitation_opens_in_the_admin_with_its_phone_masked(console):
+    page = console.get(f"/admin/merchants/merchantinvitation/{MerchantInvitation.objects.get().pk}/change/")
+    assert page.status_code == 200
+    assert "137****0003" in page.content.decode() and "13700000003" not in page.content.decode()
 
 
 def test_an_order_opens_in_the_admin(console):

@@ -44,3 +44,19 @@ def test_it_seeds_the_market_once(api):
     assert [m["name"] for m in client.get("/api/v1/merchant/merchants/").json()["results"]] == ["回龙市集"]
     # dev-demo's two past orders and the month of neighbours' orders the console shows
     assert client.get("/api/v1/merchant/orders/").json()["count"] == Order.objects.filter(merchant=shop).count() > 2
+
+
+def test_the_demo_shops_keep_one_licence_each_and_owners_who_may_own_them():
+    from linli.accounts.models import Membership, Role
+    from merchants.selectors import is_privileged
+
+    call_command("seed_demo", stdout=StringIO())
+    licences = [
+        n.strip().upper() for n in Merchant.objects.filter(status="active").values_list("licence_number", flat=True)
+    ]
+    assert len(licences) == len(set(licences)) >= 3
+    members = Membership.objects.filter(role=Role.MERCHANT_MEMBER).select_related("user")
+    assert members and not any(is_privileged(m.user) for m in members)
+    assert sorted(members.filter(position="owner").values_list("scope_id", flat=True)) == sorted(
+        set(members.values_list("scope_id", flat=True))
+    )

@@ -1,10 +1,13 @@
-"""Merchant isolation: a member of one shop cannot read or act on another shop's products or orders (404)."""
+"""Merchant isolation: a member of one shop cannot read or act on another shop's products, orders,
+members or invitations (404)."""
 
 import pytest
 
-from merchants.models import Order, Product
+from linli.accounts.models import Membership, Role
+from merchants.models import MerchantInvitation, Order, Product
+from merchants.services import merchant_invitation_create
 from tests import factories
-from tests.merchants.factories import make_owner, make_paid_order, make_product
+from tests.merchants.factories import add_member, make_owner, make_paid_order, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +15,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(community):
     mine, me = make_owner(community)
-    theirs, _them = make_owner(community)
+    theirs, them = make_owner(community)
     buyer = factories.make_resident()
+    invitation, _code = merchant_invitation_create(merchant=theirs, by=them, position="staff", phone="13700000001")
     return {
+        "their_invitation": invitation,
+        "their_owner": Membership.objects.get(user=them, role=Role.MERCHANT_MEMBER),
+        "their_clerk": add_member(theirs, factories.make_resident(), "manager"),
         "me": me,
         "mine": mine,
         "theirs": theirs,
@@ -37,11 +44,21 @@ def requests_on_another_shop(w):
         ("post", f"/api/v1/merchant/orders/{order}/settle/", {"items": []}),
         ("get", f"/api/v1/merchant/merchants/{w['theirs'].pk}/", None),
         ("get", "/api/v1/merchant/stats/?merchant=" + str(w["theirs"].pk), None),
-        ("post", "/api/v1/merchant/members/", {"merchant": w["theirs"].pk, "user": w["me"].pk}),
+        ("post", "/api/v1/merchant/invitations/", {"merchant": w["theirs"].pk, "phone": "13700000002"}),
+        ("get", f"/api/v1/merchant/invitations/{w['their_invitation'].pk}/", None),
+        ("post", f"/api/v1/merchant/invitations/{w['their_invitation'].pk}/revoke/", None),
+        ("patch", f"/api/v1/merchant/members/{w['their_clerk'].pk}/", {"position": "staff"}),
+        ("delete", f"/api/v1/merchant/members/{w['their_clerk'].pk}/", None),
+        ("delete", f"/api/v1/merchant/members/{w['their_owner'].pk}/", None),
+        (
+            "post",
+            f"/api/v1/merchant/merchants/{w['theirs'].pk}/transfer-ownership/",
+            {"member": w["their_clerk"].pk},
+        ),
     ]
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(17))
 def test_another_shops_objects_are_404_to_a_member(as_user, world, index):
     method, url, body = requests_on_another_shop(world)[index]
     client = as_user(world["me"])
@@ -51,6 +68,10 @@ def test_another_shops_objects_are_404_to_a_member(as_user, world, index):
     product, order = world["their_product"], world["their_order"]
     assert Product.objects.get(pk=product.pk).stock == product.stock
     assert Order.objects.get(pk=order.pk).status == "paid"
+    assert MerchantInvitation.objects.get(merchant=world["theirs"]).status == "pending"
+    assert dict(
+        Membership.objects.filter(scope_id=world["theirs"].pk, role=Role.MERCHANT_MEMBER).values_list("pk", "position")
+    ) == {world["their_owner"].pk: "owner", world["their_clerk"].pk: "manager"}
 
 
 def test_lists_show_only_my_shops_rows(as_user, world):
@@ -59,6 +80,7 @@ def test_lists_show_only_my_shops_rows(as_user, world):
     products = {p["merchant"]["id"] for p in client.get("/api/v1/merchant/products/").json()["results"]}
     assert products == {world["mine"].pk}
     assert {m["merchant"] for m in client.get("/api/v1/merchant/members/").json()["results"]} == {world["mine"].pk}
+    assert client.get("/api/v1/merchant/invitations/").json()["count"] == 0
 
 
 def test_a_product_cannot_be_added_to_another_shop(as_user, world):
