@@ -379,6 +379,9 @@ if WECHATPAY_PAYSCORE_SERVICE_ID:
 # Device gateway (linli.devices; defaults and meaning in linli/devices/conf.py). DEVICE_SECRET_KEY encrypts
 # device secrets at rest (comma-separated while rotating); unset, it is derived from SECRET_KEY.
 DEVICE_SECRET_KEY = env_str("DEVICE_SECRET_KEY")
+
+# A shop's member invitation (merchants.conf) can be accepted this long.
+MERCHANT_INVITATION_TTL_HOURS = env_int("MERCHANT_INVITATION_TTL_HOURS", 72)
 DEVICE_MISSED_HEARTBEATS = env_int("DEVICE_MISSED_HEARTBEATS", 3)
 DEVICE_COMMAND_TTL_SECONDS = env_int("DEVICE_COMMAND_TTL_SECONDS", 3600)
 
