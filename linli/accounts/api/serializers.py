@@ -128,6 +128,11 @@ class PasswordTokenSerializer(TokenObtainPairSerializer):
     token_class = RefreshToken
 
     def validate(self, attrs):
+        # Well-formed: count the attempt before the password is checked (linli.accounts.lockout).
+        from linli.accounts import lockout
+
+        username = attrs.get(self.username_field)
+        self.context["lockout_attempt"] = lockout.reserve(username=username, ip=self.context.get("lockout_ip"))
         data = super().validate(attrs)
         data["user"] = UserSerializer(self.user).data
         return data

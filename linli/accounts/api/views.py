@@ -61,13 +61,13 @@ class PasswordTokenView(LoginView):
         username = request.data.get("username") if isinstance(request.data, dict) else None
         username = str(username) if isinstance(username, (str, int)) else None
         lockout.check(username=username, ip=ip)
-        serializer = PasswordTokenSerializer(data=request.data)
+        serializer = PasswordTokenSerializer(data=request.data, context={"lockout_ip": ip})
         try:
             serializer.is_valid(raise_exception=True)
         except exceptions.AuthenticationFailed:
-            lockout.record_failure(username=username, ip=ip)
+            serializer.context["lockout_attempt"].failed()
             raise InvalidCredentials() from None
-        lockout.record_success(username=serializer.user.get_username())
+        serializer.context["lockout_attempt"].succeeded(username=serializer.user.get_username())
         return Response(serializer.validated_data)
 
 
