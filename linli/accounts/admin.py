@@ -52,10 +52,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             "邻礼通资料",
-            {"fields": ("display_name", "phone", "birth_date", "avatar_url", "wechat_openid", "wechat_unionid")},
+            {"fields": ("display_name", "phone", "birth_date", "avatar", "wechat_openid", "wechat_unionid")},
         ),
     )
     readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
+    raw_id_fields = ("avatar",)
     inlines = [MembershipInline]
     actions = ["sign_out_everywhere"]
 
