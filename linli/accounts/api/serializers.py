@@ -122,9 +122,11 @@ class ProfileUpdateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Id of my upload (POST /api/v1/uploads/, purpose `avatar`) to show as my avatar; null: none",
     )
-    avatar_url = BlankableURLField(
+    # Not a URLField: whether it is ours decides, not its syntax (a dev host such as `testserver` is ours).
+    avatar_url = serializers.CharField(
         max_length=500,
         required=False,
+        allow_blank=True,
         help_text='Instead of `avatar`: the `url` of one of my uploads, or "" for none; other addresses are refused',
     )
     birth_date = serializers.DateField(required=False, allow_null=True)
