@@ -88,7 +88,7 @@ class UserSerializer(serializers.ModelSerializer):
     def get_avatar_url(self, user) -> str:
         if user.avatar_id is None:
             return ""
-        return UploadSerializer(user.avatar, context=self.context).data["url"]
+        return UploadSerializer(context=self.context).get_url(user.avatar)
 
     def get_age(self, user) -> int | None:
         return user.age_on(timezone.localdate())
