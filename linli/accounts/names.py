@@ -103,8 +103,13 @@ def display_name_clean(value: str) -> str:
         if char in BADGE_CHARS:
             raise ValidationError(BADGE.format(char=char), code="display_name")
     compact = _compact(name)
+    # Latin words only at the start or end of a run of letters: 「sysadmin」 and 「admin2」, not 「Badminton」.
+    runs = re.findall(r"[a-z0-9]+", compact)
     for word in RESERVED_WORDS:
-        if word in compact:
+        latin = word.isascii()
+        if (latin and any(run.startswith(word) or run.endswith(word) for run in runs)) or (
+            not latin and word in compact
+        ):
             raise ValidationError(RESERVED.format(word=word), code="display_name")
     full, short = _region_names()
     parts = {_compact(part) for part in _SEPARATORS.split(unicodedata.normalize("NFKC", name))}

@@ -13,7 +13,9 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.mark.parametrize("name", ["王芳", "阿依古丽·买买提", "白云", "Lily Wang", "老张 2号", "快乐的小鱼"])
+@pytest.mark.parametrize(
+    "name", ["王芳", "阿依古丽·买买提", "白云", "Lily Wang", "老张 2号", "快乐的小鱼", "Badminton爱好者"]
+)
 def test_ordinary_names_are_kept_as_typed(as_user, resident, community, other_community, name):
     response = as_user(resident).patch(URL, {"display_name": name}, format="json")
     assert response.status_code == 200, response.json()

@@ -25,6 +25,8 @@ URL = "/api/v1/me/"
         "系\u200b统",  # a zero-width space hiding the word
         "系 统 管 理 员",
         "Admin",
+        "sysadmin",
+        "a d m i n 2",
         "ＡＤＭＩＮ",
     ],
 )
