@@ -15,17 +15,20 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         ip = lockout.client_ip(self.request) if self.request is not None else None
+        if username is None or self.cleaned_data.get("password") is None:
+            return super().clean()  # incomplete: no password is checked, nothing to count
         try:
-            lockout.check(username=username, ip=ip)
+            # Counted before the password is checked, so parallel guesses cannot outrun the limit.
+            attempt = lockout.reserve(username=username, ip=ip)
         except lockout.LoginLocked as exc:
             raise ValidationError(exc.message, code="login_locked") from None
         try:
             cleaned = super().clean()
         except ValidationError:
-            lockout.record_failure(username=username, ip=ip)
+            attempt.failed()
             raise
         if self.user_cache is not None:
-            lockout.record_success(username=self.user_cache.get_username())
+            attempt.succeeded(username=self.user_cache.get_username())
         return cleaned
 
 
@@ -49,10 +52,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             "邻礼通资料",
-            {"fields": ("display_name", "phone", "birth_date", "avatar_url", "wechat_openid", "wechat_unionid")},
+            {"fields": ("display_name", "phone", "birth_date", "avatar", "wechat_openid", "wechat_unionid")},
         ),
     )
     readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
+    raw_id_fields = ("avatar",)
     inlines = [MembershipInline]
     actions = ["sign_out_everywhere"]
 

@@ -11,15 +11,21 @@ in Django's cache — Redis in production, so every gunicorn worker and host see
 While locked, every attempt answers 429 `login_locked` without checking the password, also for
 usernames that do not exist, so the answer never tells whether an account exists.
 
+An attempt is counted *before* its password is checked (`reserve`, then `failed()` or
+`succeeded()`): counting after the check let 60 parallel guesses get 8 passwords checked against a
+limit of 5. Now the counter decides atomically which attempts may check a password at all.
+
 Counts use two fixed windows (this one and the previous one), so any `limit` failures that fall
 within one window's length are caught wherever the window boundary lies. The lock stores its end
 time as the value (the cache timeout only collects the key), which keeps expiry testable with a
 moved clock on every cache backend.
 """
 
+import contextlib
 import hashlib
 import math
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,24 +97,72 @@ def check(*, username: str | None, ip: str | None) -> None:
             raise LoginLocked(retry_after=math.ceil(until - now))
 
 
-def record_failure(*, username: str | None, ip: str | None) -> None:
-    """Count a failed attempt; lock the username or the IP when it reaches its limit."""
+@dataclass
+class Attempt:
+    """One password check, counted before it runs. See `reserve`."""
+
+    username: str | None
+    # (kind, digest, counter key, this attempt's number within the window) per subject
+    slots: list[tuple[str, str, str, int]] = field(default_factory=list)
+
+    def failed(self) -> None:
+        """The password was wrong: the attempt that reached a limit locks its subject."""
+        config = _config()
+        now = time.time()
+        for kind, digest, _key, number in self.slots:
+            if number >= config[kind]:
+                _lock(digest, kind, now)
+
+    def succeeded(self, *, username: str) -> None:
+        """A correct password clears the account's failures; the IP's slot is handed back (only failures count)."""
+        for kind, _digest, key, _number in self.slots:
+            if kind == IP:
+                # ValueError: the window's counter is gone (expired, or a lock reset it).
+                with contextlib.suppress(ValueError):
+                    cache.decr(key)
+        record_success(username=username)
+
+
+def _lock(digest: str, kind: str, now: float) -> None:
+    window, lock = _config()["window"], _config()["lock"]
+    cache.set(_lock_key(digest), now + lock, timeout=lock + 60)
+    # A fresh start once the lock is over, not an instant relock on the next typo.
+    cache.delete_many(list(_counter_keys(kind, digest, window, now)))
+
+
+def reserve(*, username: str | None, ip: str | None) -> Attempt:
+    """Count an attempt *before* its password is checked, or raise `LoginLocked`.
+
+    The counter is bumped atomically (`add` + `incr`, atomic on Redis and locmem), so however many
+    attempts arrive at once, only the first `limit` of a window get a number within the limit and
+    reach the password check; the rest are refused without one. Call `failed()` or `succeeded()`
+    on the result once the password is checked.
+    """
+    check(username=username, ip=ip)
     config = _config()
-    window, lock = config["window"], config["lock"]
+    window = config["window"]
     now = time.time()
+    attempt = Attempt(username=username)
+    over = None
     for kind, digest in _subjects(username, ip):
         current, previous = _counter_keys(kind, digest, window, now)
         cache.add(current, 0, timeout=2 * window)
         try:
-            failures = cache.incr(current)
-        except ValueError:  # expired between add and incr
-            cache.set(current, 1, timeout=2 * window)
-            failures = 1
-        failures += cache.get(previous, 0)
-        if failures >= config[kind]:
-            cache.set(_lock_key(digest), now + lock, timeout=lock + 60)
-            # A fresh start once the lock is over, not an instant relock on the next typo.
-            cache.delete_many([current, previous])
+            number = cache.incr(current)
+        except ValueError:  # expired (or reset by a lock) between add and incr
+            cache.add(current, 0, timeout=2 * window)
+            number = cache.incr(current)
+        number += cache.get(previous, 0)
+        attempt.slots.append((kind, digest, current, number))
+        if number > config[kind]:
+            over = (kind, digest)
+    if over is not None:
+        # More attempts than the limit within one window: refused unchecked; lock, unless one is set.
+        kind, digest = over
+        cache.add(_lock_key(digest), now + config["lock"], timeout=config["lock"] + 60)
+        check(username=username, ip=ip)
+        raise LoginLocked(retry_after=config["lock"])
+    return attempt
 
 
 def record_success(*, username: str) -> None:

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from linli.lib.masking import mask_phone
 from linli.regions.models import Community, Street
 
 
@@ -22,7 +23,11 @@ class User(AbstractUser):
     wechat_openid = models.CharField("微信 openid", max_length=64, null=True, blank=True, unique=True)
     wechat_unionid = models.CharField("微信 unionid", max_length=64, blank=True, db_index=True)
     display_name = models.CharField("昵称", max_length=50, blank=True)
-    avatar_url = models.URLField("头像", max_length=500, blank=True)
+    # Only an image uploaded here (linli.uploads), never a URL from elsewhere: the server and every
+    # client that shows the avatar would otherwise fetch whatever address a user typed in.
+    avatar = models.ForeignKey(
+        "uploads.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="头像"
+    )
     birth_date = models.DateField("出生日期", null=True, blank=True)
     token_version = models.PositiveIntegerField(
         "登录凭证版本", default=0, editable=False, help_text="加一即让此前签发的所有登录凭证失效"
@@ -159,3 +164,27 @@ class RevokedTokenFamily(models.Model):
 
     def __str__(self):
         return self.family
+
+
+class PhoneCode(models.Model):
+    """The SMS code that proves a phone number before it becomes the user's (`services.phone_code_send`).
+
+    One per user: asking again replaces it. The code itself is never stored, only its keyed hash
+    (HMAC with SECRET_KEY over the user, the number and the code), so neither a database dump nor
+    the console shows it. Dead after `PHONE_CODE_MAX_ATTEMPTS` wrong tries or once used.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="phone_code", verbose_name="用户")
+    phone = models.CharField("手机号", max_length=20)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    sent_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    failed_attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "手机验证码"
+        verbose_name_plural = "手机验证码"
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {mask_phone(self.phone)}"

@@ -39,7 +39,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from linli.accounts.models import Membership, User
+from linli.accounts.models import Membership, PhoneCode, User
 
 Exporter = Callable[[User], dict]
 Anonymiser = Callable[[User], None]
@@ -90,7 +90,7 @@ def erase_user(*, user: User) -> User:
     user.phone = None
     user.wechat_openid = None
     user.wechat_unionid = ""
-    user.avatar_url = ""
+    user.avatar = None
     user.birth_date = None
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
@@ -116,17 +116,28 @@ def export_accounts(user: User) -> dict:
         "email": user.email,
         "phone": user.phone,
         "birth_date": user.birth_date.isoformat() if user.birth_date else None,
-        "avatar_url": user.avatar_url,
+        "avatar_upload": user.avatar_id,
         "wechat_openid": user.wechat_openid,
         "wechat_unionid": user.wechat_unionid,
         "date_joined": timezone.localtime(user.date_joined).isoformat(),
         "last_login": timezone.localtime(user.last_login).isoformat() if user.last_login else None,
         "roles": MembershipSerializer(memberships_of(user), many=True).data,
+        "phone_codes": [
+            {
+                "phone": code.phone,
+                "sent_at": timezone.localtime(code.sent_at).isoformat(),
+                "expires_at": timezone.localtime(code.expires_at).isoformat(),
+                "failed_attempts": code.failed_attempts,
+            }
+            for code in PhoneCode.objects.filter(user=user)
+        ],
     }
 
 
 def anonymise_accounts(user: User) -> None:
-    """Roles go, except one another app's rows still point at (PROTECT/RESTRICT): those stay for consistency."""
+    """Roles go, except one another app's rows still point at (PROTECT/RESTRICT): those stay for consistency.
+    A pending phone-change code goes too."""
+    PhoneCode.objects.filter(user=user).delete()
     for membership in Membership.objects.filter(user=user):
         try:
             with transaction.atomic():

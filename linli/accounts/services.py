@@ -1,10 +1,22 @@
 import logging
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from linli.accounts.models import User
-from linli.api.errors import DomainError, ServiceUnavailable, TooManyRequests, UpstreamError
+from linli.accounts import conf, names
+from linli.accounts.models import PhoneCode, User
+from linli.api.errors import DomainError, ServiceUnavailable, TooManyRequests, UpstreamError, field_error
 from linli.lib import wechat
+from linli.lib.masking import mask_phone
+from linli.notifications import sms
+from linli.uploads.selectors import NOT_YOURS
 
 logger = logging.getLogger(__name__)
 
@@ -52,21 +64,122 @@ def user_login_with_wechat(*, code: str) -> tuple[User, bool]:
 
 @transaction.atomic
 def user_update_profile(*, user: User, **changes) -> User:
-    allowed = {"display_name", "avatar_url", "phone", "birth_date"}
+    """Change what a user may change about themselves. The phone number is not among them:
+    it changes only with a code sent to it (`user_phone_change`)."""
+    allowed = {"display_name", "avatar", "birth_date"}
     fields = []
     for name, value in changes.items():
         if name not in allowed:
             raise ValueError(f"not a profile field: {name}")
+        if name == "display_name":
+            try:
+                value = names.display_name_clean(value)
+            except ValidationError as error:
+                raise field_error("display_name", error.messages[0]) from None
+        if name == "avatar" and value is not None and value.owner_id != user.pk:
+            raise field_error("avatar", NOT_YOURS)
         setattr(user, name, value)
         fields.append(name)
     if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+# --- Changing the phone number: a code sent by SMS proves the number -----------------------------
+
+PHONE_CODE_REFUSED = "验证码错误或已失效"
+
+
+@dataclass(frozen=True)
+class PhoneCodeSent:
+    expires_in: int
+    resend_in: int
+
+
+def _phone_code_hash(*, user_id: int, phone: str, code: str) -> str:
+    # Keyed with SECRET_KEY: a leaked table alone does not give away a million-guess code.
+    return salted_hmac("linli.accounts.PhoneCode", f"{user_id}:{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+def phone_code_send(*, user: User, phone: str) -> PhoneCodeSent:
+    """Send a fresh 6-digit code to `phone` for `user`, replacing any earlier one.
+
+    It answers the same whether or not another account holds the number: that is only found out,
+    and refused like a wrong code, when the code is used. One request per `PHONE_CODE_RESEND_SECONDS`
+    per user (429 with Retry-After); the API adds hourly limits per user and per number.
+    """
+    backend = sms.get_backend()
+    if backend is None:
+        raise ServiceUnavailable("短信服务未配置，暂不能更换手机号", code="sms_not_configured")
+    now = timezone.now()
+    ttl, resend = conf.phone_code_ttl_seconds(), conf.phone_code_resend_seconds()
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        # The user's row lock makes two simultaneous requests take turns at the resend interval.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+        pending = PhoneCode.objects.filter(user=user).first()
+        if pending is not None:
+            wait = math.ceil((pending.sent_at + timedelta(seconds=resend) - now).total_seconds())
+            if wait > 0:
+                error = TooManyRequests(f"验证码已发送，请 {wait} 秒后再试")
+                error.headers = {"Retry-After": str(wait)}
+                raise error
+        PhoneCode.objects.update_or_create(
+            user=user,
+            defaults={
+                "phone": phone,
+                "code_hash": _phone_code_hash(user_id=user.pk, phone=phone, code=code),
+                "sent_at": now,
+                "expires_at": now + timedelta(seconds=ttl),
+                "failed_attempts": 0,
+            },
+        )
+        try:
+            backend.send(phone=phone, template=conf.phone_code_sms_template(), params={"code": code})
+        except sms.SmsError as exc:
+            # Nothing was sent: the code goes again, so the user may ask at once.
+            logger.warning("phone code SMS to %s failed: %s", mask_phone(phone), exc)
+            raise UpstreamError("短信发送失败，请稍后重试") from None
+    if settings.LINLI_SANDBOX and isinstance(backend, sms.ConsoleSmsBackend):
+        # The sandbox sends nothing; testers read the code here (docs/demo.md). Never with a real provider.
+        logger.info("sandbox phone code for user %s, %s: %s", user.pk, mask_phone(phone), code)
+    return PhoneCodeSent(expires_in=ttl, resend_in=resend)
+
+
+def _phone_code_use(*, user: User, phone: str, code: str) -> bool:
+    """Check the code under its row lock; a wrong one counts (and is committed) before the answer."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = PhoneCode.objects.select_for_update().filter(user=user).first()
+        if pending is None or pending.expires_at <= now or pending.failed_attempts >= conf.phone_code_max_attempts():
+            return False
+        expected = _phone_code_hash(user_id=user.pk, phone=phone, code=code)
+        if pending.phone != phone or not constant_time_compare(pending.code_hash, expected):
+            pending.failed_attempts += 1
+            pending.save(update_fields=["failed_attempts"])
+            return False
+        pending.delete()  # used: it never works twice, whatever happens next
+        if User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+            return False
+        user.phone = phone
         try:
             with transaction.atomic():
-                user.save(update_fields=fields)
-        except IntegrityError:
-            raise DomainError(
-                "该手机号已被其他账号使用", code="validation_error", fields={"phone": ["该手机号已被其他账号使用"]}
-            ) from None
+                user.save(update_fields=["phone"])
+        except IntegrityError:  # someone else took the number a moment ago
+            user.refresh_from_db(fields=["phone"])
+            return False
+    return True
+
+
+def user_phone_change(*, user: User, phone: str, code: str) -> User:
+    """Make `phone` the user's number, given the code `phone_code_send` sent to it.
+
+    Every refusal is the same 400, on `code`: a wrong, expired, used-up or missing code, a code for
+    another number, and a number another account holds — so nobody learns who has a number. Not
+    wrapped in the caller's transaction on purpose: a wrong try must stay counted when it is refused.
+    """
+    if not _phone_code_use(user=user, phone=phone, code=code):
+        raise field_error("code", PHONE_CODE_REFUSED)
     return user
 
 

@@ -39,3 +39,15 @@ def own_uploads(owner: User, uploads: Iterable[int | Upload], *, field: str) -> 
 def attachments(lookup: str, through: type[Attachment]) -> Prefetch:
     """Prefetch an ordered photo field's links with their uploads: one query for a whole page."""
     return Prefetch(lookup, queryset=through.objects.select_related("upload").order_by("position", "id"))
+
+
+def own_upload_for_url(owner: User, url: str) -> Upload | None:
+    """The upload of `owner` whose URL `url` is (as the API gave it out, signed or not), else None."""
+    from linli.uploads.legacy import uploads_for_urls
+
+    if not owner.is_authenticated:
+        return None
+    upload_id = uploads_for_urls(Upload, [url]).get(url)
+    if upload_id is None:
+        return None
+    return Upload.objects.filter(owner=owner, pk=upload_id).first()

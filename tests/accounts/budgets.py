@@ -36,8 +36,19 @@ FUZZ_THROWAWAY_USER = {("POST", "/api/v1/me/delete/")}
 
 
 def give_roles(user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linli.accounts.models import PhoneCode
+
     factories.grant(user, Role.RESIDENT, community=factories.make_community(), position="户主")
-    return []  # the roles go; the community names are not personal data
+    now = timezone.now()
+    PhoneCode.objects.create(
+        user=user, phone="13755550123", code_hash="0" * 64, sent_at=now, expires_at=now + timedelta(minutes=10)
+    )
+    # The roles go (the community names are not personal data), and the number a code went to.
+    return ["13755550123"]
 
 
 def give_stored_responses(user):
@@ -78,7 +89,7 @@ PRIVACY_DATA = {
     "admin": give_admin_actions,
 }
 EXPORT_QUERIES = {
-    "accounts": 1,  # memberships with communities, streets and content types joined
+    "accounts": 2,  # memberships with communities, streets and content types joined; a pending phone code
     "api": 1,  # stored idempotent responses
     "admin": 1,  # the admin's change log with content types joined
     "token_blacklist": 1,  # refresh tokens issued, with whether each was used

@@ -32,7 +32,6 @@ def person(community):
         display_name="李秀英",
         phone="13912345678",
         birth_date=date(1958, 6, 1),
-        avatar_url="https://cdn.example.cn/avatar/li.png",
         email="li@example.cn",
         wechat_unionid="union-li",
     )
@@ -129,6 +128,8 @@ def test_deleting_needs_an_explicit_confirmation(as_user, person, payload):
 
 def test_deleting_removes_the_identity_roles_and_files(as_user, person, django_capture_on_commit_callbacks):
     upload = factories.make_upload(person, image=image_bytes())
+    person.avatar = upload
+    person.save(update_fields=["avatar"])
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(person).post(DELETE, {"confirm": True}, format="json")
     assert response.status_code == 204
@@ -136,7 +137,7 @@ def test_deleting_removes_the_identity_roles_and_files(as_user, person, django_c
     person.refresh_from_db()
     assert person.username == f"deleted-{person.pk}"
     assert (person.display_name, person.phone, person.wechat_openid, person.wechat_unionid) == ("", None, None, "")
-    assert (person.avatar_url, person.birth_date, person.email) == ("", None, "")
+    assert (person.avatar_id, person.birth_date, person.email) == (None, None, "")
     assert not person.is_active and not person.has_usable_password()
     assert not Membership.objects.filter(user=person).exists()
     assert not Upload.objects.filter(owner=person).exists()

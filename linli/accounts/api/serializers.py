@@ -1,15 +1,22 @@
 import re
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from linli.accounts import names
 from linli.accounts.models import Membership, User
 from linli.accounts.tokens import RefreshToken
+from linli.api.errors import DomainError
 from linli.api.fields import BlankableURLField
+from linli.uploads import selectors as upload_selectors
+from linli.uploads.api.serializers import MAX_ID, UploadSerializer
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+AVATAR_NOT_OURS = "头像只能使用在本平台上传的图片（先上传，再提交图片的 id）"
 
 
 class CommunityRefSerializer(serializers.Serializer):
@@ -43,7 +50,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
-    avatar_url = BlankableURLField(read_only=True)
+    avatar = serializers.IntegerField(
+        source="avatar_id", read_only=True, allow_null=True, help_text="Id of my upload shown as my avatar"
+    )
+    avatar_url = serializers.SerializerMethodField()
     age = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     communities = serializers.SerializerMethodField()
@@ -54,6 +64,7 @@ class UserSerializer(serializers.ModelSerializer):
             "id",
             "username",
             "display_name",
+            "avatar",
             "avatar_url",
             "phone",
             "birth_date",
@@ -73,6 +84,12 @@ class UserSerializer(serializers.ModelSerializer):
             self.context["memberships"] = memberships
         return memberships
 
+    @extend_schema_field(BlankableURLField())
+    def get_avatar_url(self, user) -> str:
+        if user.avatar_id is None:
+            return ""
+        return UploadSerializer(context=self.context).get_url(user.avatar)
+
     def get_age(self, user) -> int | None:
         return user.age_on(timezone.localdate())
 
@@ -88,22 +105,88 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    avatar_url = BlankableURLField(max_length=500, required=False)
-    phone = serializers.CharField(max_length=20, required=False, allow_null=True)
+    """What a user may change about themselves. The phone number changes only with an SMS code
+    (POST /api/v1/me/phone/code/, then POST /api/v1/me/phone/)."""
+
+    display_name = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        help_text="Not a title or body the platform speaks for (系统, 管理员, 物业, 医生, …), nor a community or "
+        "street name; invisible characters are removed",
+    )
+    avatar = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="Id of my upload (POST /api/v1/uploads/, purpose `avatar`) to show as my avatar; null: none",
+    )
+    # Not a URLField: whether it is ours decides, not its syntax (a dev host such as `testserver` is ours).
+    avatar_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text='Instead of `avatar`: the `url` of one of my uploads, or "" for none; other addresses are refused',
+    )
     birth_date = serializers.DateField(required=False, allow_null=True)
 
-    def validate_phone(self, value):
-        if value in (None, ""):
+    def validate_display_name(self, value):
+        try:
+            return names.display_name_clean(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages[0]) from None
+
+    def validate_avatar(self, value):
+        if value is None:
             return None
-        if not PHONE_RE.match(value):
-            raise serializers.ValidationError("请输入 11 位中国大陆手机号")
-        return value
+        try:
+            return upload_selectors.own_uploads(self.context["request"].user, [value], field="avatar")[0]
+        except DomainError as error:
+            raise serializers.ValidationError(error.message) from None
+
+    def validate_avatar_url(self, value):
+        if value == "":
+            return None
+        upload = upload_selectors.own_upload_for_url(self.context["request"].user, value)
+        if upload is None:
+            raise serializers.ValidationError(AVATAR_NOT_OURS)
+        return upload
+
+    def validate(self, attrs):
+        if "avatar_url" in attrs:
+            upload = attrs.pop("avatar_url")
+            if "avatar" in attrs and attrs["avatar"] != upload:
+                raise serializers.ValidationError({"avatar_url": ["avatar 与 avatar_url 只需提供一个"]})
+            attrs["avatar"] = upload
+        return attrs
 
     def validate_birth_date(self, value):
         if value is not None and not (date(1900, 1, 1) <= value <= timezone.localdate()):
             raise serializers.ValidationError("出生日期不合理")
         return value
+
+
+def _phone(value: str) -> str:
+    if not PHONE_RE.match(value):
+        raise serializers.ValidationError("请输入 11 位中国大陆手机号")
+    return value
+
+
+class PhoneCodeRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20, validators=[_phone], help_text="The new number, 11 digits")
+
+
+class PhoneCodeSentSerializer(serializers.Serializer):
+    expires_in = serializers.IntegerField(help_text="Seconds the code stays valid")
+    resend_in = serializers.IntegerField(help_text="Seconds before another code may be asked for")
+
+
+class PhoneChangeSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20, validators=[_phone], help_text="The number the code was sent to")
+    code = serializers.RegexField(
+        r"^\d{6}$", max_length=6, error_messages={"invalid": "请输入 6 位数字验证码"}, help_text="The 6-digit SMS code"
+    )
 
 
 class WeChatLoginSerializer(serializers.Serializer):
@@ -128,8 +211,13 @@ class PasswordTokenSerializer(TokenObtainPairSerializer):
     token_class = RefreshToken
 
     def validate(self, attrs):
+        # Well-formed: count the attempt before the password is checked (linli.accounts.lockout).
+        from linli.accounts import lockout
+
+        username = attrs.get(self.username_field)
+        self.context["lockout_attempt"] = lockout.reserve(username=username, ip=self.context.get("lockout_ip"))
         data = super().validate(attrs)
-        data["user"] = UserSerializer(self.user).data
+        data["user"] = UserSerializer(self.user, context=self.context).data
         return data
 
 

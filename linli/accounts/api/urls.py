@@ -8,6 +8,8 @@ urlpatterns = [
     path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/phone/code/", views.MyPhoneCodeView.as_view(), name="me-phone-code"),
+    path("me/phone/", views.MyPhoneView.as_view(), name="me-phone"),
     path("me/export/", views.MyDataExportView.as_view(), name="me-export"),
     path("me/delete/", views.MyAccountDeleteView.as_view(), name="me-delete"),
 ]

@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -9,6 +9,9 @@ from linli.accounts.api.serializers import (
     AccountDeleteSerializer,
     LogoutSerializer,
     PasswordTokenSerializer,
+    PhoneChangeSerializer,
+    PhoneCodeRequestSerializer,
+    PhoneCodeSentSerializer,
     ProfileUpdateSerializer,
     TokenPairSerializer,
     TokenRefreshResponseSerializer,
@@ -17,7 +20,9 @@ from linli.accounts.api.serializers import (
     WeChatLoginResponseSerializer,
     WeChatLoginSerializer,
 )
+from linli.accounts.api.throttles import PhoneCodePhoneThrottle, PhoneCodeUserThrottle
 from linli.api.errors import DomainError
+from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView
 
 
@@ -47,7 +52,8 @@ class WeChatLoginView(LoginView):
     def post(self, request):
         code = self.validated(WeChatLoginSerializer)["code"]
         user, created = services.user_login_with_wechat(code=code)
-        return Response({**tokens.tokens_for(user), "user": UserSerializer(user).data, "created": created})
+        user_data = UserSerializer(user, context={"request": request}).data
+        return Response({**tokens.tokens_for(user), "user": user_data, "created": created})
 
 
 class PasswordTokenView(LoginView):
@@ -61,13 +67,13 @@ class PasswordTokenView(LoginView):
         username = request.data.get("username") if isinstance(request.data, dict) else None
         username = str(username) if isinstance(username, (str, int)) else None
         lockout.check(username=username, ip=ip)
-        serializer = PasswordTokenSerializer(data=request.data)
+        serializer = PasswordTokenSerializer(data=request.data, context={"lockout_ip": ip, "request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except exceptions.AuthenticationFailed:
-            lockout.record_failure(username=username, ip=ip)
+            serializer.context["lockout_attempt"].failed()
             raise InvalidCredentials() from None
-        lockout.record_success(username=serializer.user.get_username())
+        serializer.context["lockout_attempt"].succeeded(username=serializer.user.get_username())
         return Response(serializer.validated_data)
 
 
@@ -111,16 +117,67 @@ class MeView(ApiView):
     def get(self, request):
         return Response(self._render(request.user))
 
-    @extend_schema(summary="Update my profile", request=ProfileUpdateSerializer, responses=UserSerializer)
+    @extend_schema(
+        summary="Update my profile (name, avatar, birth date)",
+        description=(
+            "The phone number is read-only here: it changes with an SMS code (`POST /api/v1/me/phone/code/`, "
+            "then `POST /api/v1/me/phone/`). The avatar is one of my uploads (`avatar`: its id, or `avatar_url`: "
+            "its url); any other address is 400. A display name that poses as staff, the system or a community "
+            "is 400 on `display_name`."
+        ),
+        request=ProfileUpdateSerializer,
+        responses=UserSerializer,
+    )
     def patch(self, request):
-        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        data = self.validated(ProfileUpdateSerializer, partial=True)
+        user = services.user_update_profile(user=request.user, **data)
         return Response(self._render(user))
 
     def _render(self, user):
         memberships = list(selectors.memberships_of(user))
-        return UserSerializer(user, context={"memberships": memberships}).data
+        return UserSerializer(user, context={"memberships": memberships, "request": self.request}).data
+
+
+class MyPhoneCodeView(ApiView):
+    throttle_classes = [*ApiView.throttle_classes, PhoneCodeUserThrottle, PhoneCodePhoneThrottle]
+
+    @extend_schema(
+        summary="Send an SMS code to the phone number I want to use",
+        description=(
+            "Sends a 6-digit code to `phone`, valid for 10 minutes; it replaces any code sent before. The answer "
+            "is the same whether or not another account uses the number. One code per 60 seconds (429 "
+            "`throttled` with `Retry-After`), and at most a few per hour for me and for the number. In sandbox "
+            "mode nothing is sent: the code appears in the server log (docs/demo.md)."
+        ),
+        request=PhoneCodeRequestSerializer,
+        responses={
+            200: PhoneCodeSentSerializer,
+            502: OpenApiResponse(ErrorSerializer, description="The SMS provider failed (upstream_error)"),
+            503: OpenApiResponse(ErrorSerializer, description="No SMS backend is configured (sms_not_configured)"),
+        },
+    )
+    def post(self, request):
+        data = self.validated(PhoneCodeRequestSerializer)
+        sent = services.phone_code_send(user=request.user, phone=data["phone"])
+        return self.respond(PhoneCodeSentSerializer, sent)
+
+
+class MyPhoneView(ApiView):
+    @extend_schema(
+        summary="Change my phone number with the SMS code sent to it",
+        description=(
+            "Sets `phone` when `code` is the code sent to that number for me. Every refusal is the same 400 "
+            "on `code` (「验证码错误或已失效」): a wrong, expired or used code, a code for another number, and a "
+            "number another account uses. Five wrong codes end the code: ask for a new one."
+        ),
+        request=PhoneChangeSerializer,
+        responses=UserSerializer,
+    )
+    def post(self, request):
+        data = self.validated(PhoneChangeSerializer)
+        user = services.user_phone_change(user=request.user, phone=data["phone"], code=data["code"])
+        memberships = list(selectors.memberships_of(user))
+        return self.respond(UserSerializer, user, memberships=memberships)
 
 
 class MyDataExportView(ApiView):
