@@ -23,6 +23,7 @@ from enforcement.services import reports as report_services
 from enforcement.services.open311 import open311_client_for
 from linli.api.errors import ForbiddenError, NotFoundError
 from linli.api.errors import exception_handler as envelope_handler
+from linli.api.parsers import JSONParser
 from linli.api.views import ApiView
 from linli.uploads.selectors import attachments
 
@@ -34,6 +35,7 @@ _DESCRIPTIONS = {
     "401": "Not used (kept for completeness)",
     "403": "Missing or invalid api_key",
     "404": "No such service request",
+    "413": "Body too large",
     "415": "Body not form-encoded, multipart or JSON",
     "429": "Too many requests",
 }
@@ -48,7 +50,7 @@ class Open311Schema(openapi.AutoSchema):
         if "{" in self.path:
             codes.append("404")
         if self.method == "POST":
-            codes += ["403", "415"]
+            codes += ["403", "413", "415"]
         errors = build_array_type(self.resolve_serializer(s.ErrorSerializer, direction).ref)
         for code in codes:
             if code not in responses:
@@ -61,7 +63,7 @@ class Open311View(ApiView):
     schema_topic = "Open311"
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser]
+    parser_classes = [parsers.FormParser, parsers.MultiPartParser, JSONParser]
     schema = Open311Schema()
     fmt = "json"
     xml_root, xml_item = "response", "item"

@@ -8,11 +8,11 @@ the same envelope.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,12 @@ class TooManyRequests(DomainError):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     code = "throttled"
     default_message = "请求过于频繁，请稍后再试"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "payload_too_large"
+    default_message = "请求体过大"
 
 
 class UpstreamError(DomainError):
@@ -128,6 +134,11 @@ def _flatten_fields(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    # Imported here: rest_framework.views loads the parser classes, and linli.api.parsers needs this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE; Django would answer 400
+        exc = PayloadTooLarge()
     if isinstance(exc, DomainError):
         return Response(
             envelope(exc.status_code, exc.code, exc.message, exc.fields, **exc.extra),

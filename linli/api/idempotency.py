@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from linli.api.errors import ConflictError, DomainError
 from linli.api.models import IdempotencyRecord
+from linli.api.parsers import loads
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
@@ -31,8 +32,8 @@ class IdempotencyConflict(ConflictError):
 def request_fingerprint(request) -> str:
     raw = request.body or b""
     try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
+        canonical = json.dumps(loads(raw), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:  # not JSON, or too deep (the parser refuses it with a 400 when the view reads it)
         canonical = raw
     return hashlib.sha256(canonical).hexdigest()
 

@@ -39,6 +39,7 @@ _DESCRIPTIONS = {
     "403": "Authenticated but not allowed (permission_denied)",
     "404": "Not found, or not yours to see (not_found)",
     "409": "Conflicts with the current state (invalid_transition, conflict, idempotency_conflict, …)",
+    "413": "The body is too large (payload_too_large)",
     "415": "The body is not in a documented content type (unsupported_media_type)",
     "429": "Too many requests (throttled)",
 }
@@ -97,6 +98,6 @@ class AutoSchema(openapi.AutoSchema):
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("415")
+            codes += ["413", "415"]
         codes.append("429")
         return codes

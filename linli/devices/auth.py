@@ -26,7 +26,7 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
-from linli.api.errors import DomainError
+from linli.api.errors import DomainError, PayloadTooLarge
 from linli.devices import conf, signing
 from linli.devices.crypto import SecretUnreadable, decrypt_secret
 from linli.devices.models import Device
@@ -53,12 +53,6 @@ class DeviceAuthError(DomainError, exceptions.AuthenticationFailed):
     def headers(self):
         auth_header = getattr(self, "auth_header", None)
         return {"WWW-Authenticate": auth_header} if auth_header else None
-
-
-class PayloadTooLarge(DomainError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    code = "payload_too_large"
-    default_message = "请求体过大"
 
 
 def nonce_cache_key(device: Device, nonce: str) -> str:

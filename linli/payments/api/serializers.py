@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from linli.api.serializers import ModelSerializer
 from linli.payments.models import PaymentContract, PaymentIntent, Refund
 
 
-class RefundSerializer(serializers.ModelSerializer):
+class RefundSerializer(ModelSerializer):
     class Meta:
         model = Refund
         fields = [
@@ -21,7 +22,7 @@ class RefundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentIntentSerializer(serializers.ModelSerializer):
+class PaymentIntentSerializer(ModelSerializer):
     cash_fen = serializers.IntegerField(
         read_only=True, help_text="Paid in cash through the provider (amount less points and the insurance part)"
     )
@@ -72,7 +73,7 @@ class SandboxCompleteSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=["success", "fail"], default="success")
 
 
-class PaymentContractSerializer(serializers.ModelSerializer):
+class PaymentContractSerializer(ModelSerializer):
     class Meta:
         model = PaymentContract
         fields = ["id", "provider", "status", "contract_id", "created_at", "terminated_at"]

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils import timezone
 
+from linli.api.parsers import loads
 from linli.payments.models import Provider
 from linli.payments.providers.base import ProviderError, RefundState, TransactionState
 
@@ -122,7 +123,7 @@ class WeChatPayClient:
             ciphertext = base64.b64decode(str(resource["ciphertext"]), validate=True)
             associated = str(resource.get("associated_data") or "").encode()
             plaintext = AESGCM(self.apiv3_key).decrypt(nonce, ciphertext, associated or None)
-            data = json.loads(plaintext)
+            data = loads(plaintext)
         except (KeyError, InvalidTag, ValueError) as exc:
             raise ValueError(f"undecryptable resource: {type(exc).__name__}") from None
         if not isinstance(data, dict):

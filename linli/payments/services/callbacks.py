@@ -3,7 +3,6 @@ queries and the sandbox all come through `payment_notification_handle` (refunds 
 `refunds.refund_notification_handle`). Every notification is recorded as a `PaymentNotification`;
 a repeated one changes nothing."""
 
-import json
 import logging
 import secrets
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from linli.api.errors import ConflictError, NotFoundError
+from linli.api.parsers import loads
 from linli.payments.models import PaymentIntent, PaymentNotification, Provider, Refund
 from linli.payments.providers import get_provider
 from linli.payments.providers.base import TransactionState
@@ -112,7 +112,7 @@ def wechat_notification_receive(*, kind: str, headers, body: bytes) -> PaymentNo
         logger.warning("wechatpay %s notification with an invalid signature rejected", kind)
         raise InvalidNotificationSignature()
     try:
-        envelope = json.loads(body)
+        envelope = loads(body)  # bounded depth: a PayloadTooDeep is a ValueError here
         resource = client.decrypt(envelope.get("resource"))
     except (ValueError, AttributeError):
         logger.warning("wechatpay %s notification: resource could not be decrypted", kind)

@@ -19,7 +19,6 @@ A lost USER_PAID is caught up by `service_orders_catch_up` (beat job `payments.p
 completed orders whose charge is still unpaid after a while are queried and applied the same way.
 """
 
-import json
 import logging
 import secrets
 from datetime import timedelta
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.api.errors import DomainError, NotFoundError
+from linli.api.parsers import loads
 from linli.payments.models import PaymentContract, PaymentIntent, PaymentNotification, Provider, ServiceOrder
 from linli.payments.providers import default_provider_name, get_provider
 from linli.payments.providers.base import ProviderError, TransactionState
@@ -233,7 +233,7 @@ def payscore_notification_receive(*, headers, body: bytes) -> PaymentNotificatio
         logger.warning("payscore notification with an invalid signature rejected")
         raise InvalidNotificationSignature()
     try:
-        envelope = json.loads(body)
+        envelope = loads(body)  # bounded depth: a PayloadTooDeep is a ValueError here
         resource = client.decrypt(envelope.get("resource"))
     except (ValueError, AttributeError):
         logger.warning("payscore notification: resource could not be decrypted")
