@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from enforcement.services import sensing
+from linli.api.fields import DateTimeField
 from linli.devices.registry import on_event
 
 
@@ -18,7 +19,7 @@ class CameraDetectionSchema(serializers.Serializer):
     )
     confidence = serializers.FloatField(min_value=0, max_value=1)
     snapshot_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    detected_at = serializers.DateTimeField(required=False)
+    detected_at = DateTimeField(required=False)
 
 
 class SensorReadingSchema(serializers.Serializer):
@@ -27,7 +28,7 @@ class SensorReadingSchema(serializers.Serializer):
     metric = serializers.SlugField(max_length=40, help_text="e.g. cod_mg_l, ammonia_mg_l, pm25_ug_m3")
     value = serializers.FloatField(min_value=-1e9, max_value=1e9)
     unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    measured_at = serializers.DateTimeField(required=False)
+    measured_at = DateTimeField(required=False)
 
 
 def _when(data: dict, key: str, event):

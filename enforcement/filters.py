@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enforcement.models import Case, Finding, Inspection, ProblemReport, ReportRequest, Target, Team
+from linli.api.filters import DateFilter
 
 
 class ResidentReportFilterSet(django_filters.FilterSet):
@@ -72,8 +73,8 @@ class TargetFilterSet(django_filters.FilterSet):
 class InspectionFilterSet(django_filters.FilterSet):
     team = django_filters.NumberFilter(field_name="teams", help_text="A participating team's id")
     target = django_filters.NumberFilter(field_name="target_id", help_text="Target id")
-    planned_from = django_filters.DateFilter(field_name="planned_at", lookup_expr="date__gte")
-    planned_to = django_filters.DateFilter(field_name="planned_at", lookup_expr="date__lte")
+    planned_from = DateFilter(field_name="planned_at", lookup_expr="date__gte")
+    planned_to = DateFilter(field_name="planned_at", lookup_expr="date__lte")
 
     class Meta:
         model = Inspection

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from health import ranges
 from health.services.dispensing import dispense_acknowledged
 from health.services.vitals import vitals_record
+from linli.api.fields import DateTimeField
 from linli.devices.registry import on_command_ack, on_event
 
 ECG_RHYTHMS = [
@@ -44,7 +45,7 @@ class KioskMeasurementSchema(serializers.Serializer):
     """Payload of a `kiosk.measurement` event. Values outside physiological limits reject the whole event."""
 
     session_token = serializers.CharField(max_length=64)
-    measured_at = serializers.DateTimeField(required=False)
+    measured_at = DateTimeField(required=False)
     temperature_c = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, **_limits("temperature_c"))
     systolic_mmhg = serializers.IntegerField(required=False, **_int_limits("systolic_mmhg"))
     diastolic_mmhg = serializers.IntegerField(required=False, **_int_limits("diastolic_mmhg"))

@@ -15,7 +15,7 @@ from health.models import (
     VitalReading,
     VitalType,
 )
-from linli.api.filters import MomentFilter
+from linli.api.filters import DateFilter, MomentFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -73,7 +73,7 @@ class PrescriptionFilterSet(django_filters.FilterSet):
 
 class SlotFilterSet(django_filters.FilterSet):
     department = IdFilter(field_name="department_id", help_text="Department id")
-    date = django_filters.DateFilter(help_text="YYYY-MM-DD")
+    date = DateFilter(help_text="YYYY-MM-DD")
     available = django_filters.BooleanFilter(method="filter_available", help_text="Only slots with places left")
 
     class Meta:

@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from enforcement.models import Category, ProblemReport
 from enforcement.public import place_name, public_description, public_text, rough
+from linli.api.fields import DateTimeField
+from linli.api.serializers import ModelSerializer
 from linli.uploads.api.serializers import PhotoSerializer
 
 CLOSED = (ProblemReport.Status.FEEDBACK, ProblemReport.Status.CLOSED, ProblemReport.Status.MERGED)
@@ -18,7 +20,7 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Open311Error"
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(ModelSerializer):
     service_code = serializers.CharField(source="code")
     service_name = serializers.CharField(source="name")
     metadata = serializers.SerializerMethodField()
@@ -167,7 +169,7 @@ class RequestQuerySerializer(serializers.Serializer):
         r"^\d{1,12}(,\d{1,12}){0,99}$", required=False, help_text="Comma-separated ids; other filters are ignored"
     )
     service_code = serializers.CharField(max_length=40, required=False)
-    start_date = serializers.DateTimeField(required=False, help_text="ISO 8601; requested at or after")
-    end_date = serializers.DateTimeField(required=False, help_text="ISO 8601; requested before")
+    start_date = DateTimeField(required=False, help_text="ISO 8601; requested at or after")
+    end_date = DateTimeField(required=False, help_text="ISO 8601; requested before")
     status = serializers.RegexField(r"^(open|closed)(,(open|closed))?$", required=False, help_text="open, closed")
     jurisdiction_id = serializers.CharField(max_length=100, required=False)

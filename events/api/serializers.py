@@ -2,8 +2,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from linli.api.fields import MaskedPhoneField
-from linli.api.serializers import ClockTimeField
+from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.serializers import ClockTimeField, ModelSerializer
 from linli.regions.models import Community
 
 from .. import selectors, services
@@ -18,34 +18,24 @@ WAITLIST_OUTCOMES = [
 ]
 
 
-class MomentField(serializers.DateTimeField):
-    """A moment between 1900 and 2100: far-off dates are a 400, not an overflow further down."""
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not 1900 <= moment.year <= 2100:
-            raise serializers.ValidationError("时间超出范围（1900–2100 年）")
-        return moment
-
-
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-class EventCommunitySerializer(serializers.ModelSerializer):
+class EventCommunitySerializer(ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class EventVenueSerializer(serializers.ModelSerializer):
+class EventVenueSerializer(ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "location"]
         read_only_fields = fields
 
 
-class EventSessionSerializer(serializers.ModelSerializer):
+class EventSessionSerializer(ModelSerializer):
     class Meta:
         model = EventSession
         fields = ["index", "starts_at", "ends_at"]
@@ -97,14 +87,14 @@ EVENT_FIELDS = [
 ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     """An event as a resident sees it (from `selectors.events_for_resident`, which annotates the counters)."""
 
     community = EventCommunitySerializer(read_only=True)
     communities = EventCommunitySerializer(many=True, read_only=True)
     venue = EventVenueSerializer(read_only=True, allow_null=True)
-    registration_closes_at = serializers.DateTimeField(source="effective_registration_closes_at", read_only=True)
-    cancellation_deadline = serializers.DateTimeField(source="effective_cancellation_deadline", read_only=True)
+    registration_closes_at = DateTimeField(source="effective_registration_closes_at", read_only=True)
+    cancellation_deadline = DateTimeField(source="effective_cancellation_deadline", read_only=True)
     remaining = serializers.SerializerMethodField(help_text="Seats still free (0 when full)")
     waitlisted = serializers.IntegerField(read_only=True, help_text="Registrations on the waitlist")
     my_registration = serializers.SerializerMethodField(help_text="My active registration, or null")
@@ -153,10 +143,10 @@ class EventRegisterSerializer(serializers.Serializer):
 # --- resident: registrations ----------------------------------------------------------------------
 
 
-class EventBriefSerializer(serializers.ModelSerializer):
+class EventBriefSerializer(ModelSerializer):
     community = EventCommunitySerializer(read_only=True)
     venue = EventVenueSerializer(read_only=True, allow_null=True)
-    cancellation_deadline = serializers.DateTimeField(source="effective_cancellation_deadline", read_only=True)
+    cancellation_deadline = DateTimeField(source="effective_cancellation_deadline", read_only=True)
 
     class Meta:
         model = Event
@@ -178,7 +168,7 @@ class EventBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventRegistrationSerializer(serializers.ModelSerializer):
+class EventRegistrationSerializer(ModelSerializer):
     event = EventBriefSerializer(read_only=True)
     ticket = serializers.SerializerMethodField(
         help_text="Signed check-in code to show as a QR code; null unless confirmed or attended"
@@ -209,7 +199,7 @@ class RegistrationStatusChangeSerializer(serializers.Serializer):
     from_status = serializers.CharField(help_text="Empty for the first entry")
     to_status = serializers.CharField()
     note = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class WaitlistPromotedPartySerializer(serializers.Serializer):
@@ -218,7 +208,7 @@ class WaitlistPromotedPartySerializer(serializers.Serializer):
 
 
 class WaitlistRoundSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(source="release.created_at")
+    at = DateTimeField(source="release.created_at")
     cause = serializers.CharField(source="release.cause", help_text="cancellation or capacity_increased")
     seats_freed = serializers.IntegerField(source="release.seats_freed")
     seats_available = serializers.IntegerField(source="release.seats_available")
@@ -262,7 +252,7 @@ class EventFeedbackInputSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
 
 
-class EventFeedbackSerializer(serializers.ModelSerializer):
+class EventFeedbackSerializer(ModelSerializer):
     class Meta:
         model = Feedback
         fields = ["id", "rating", "comment", "created_at"]
@@ -275,9 +265,9 @@ class EventFeedbackSerializer(serializers.ModelSerializer):
 class EventForStaffSerializer(EventSerializer):
     """An event as its community staff see it, with counters."""
 
-    registration_opens_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    registration_closes_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    cancellation_deadline = serializers.DateTimeField(read_only=True, allow_null=True)
+    registration_opens_at = DateTimeField(read_only=True, allow_null=True)
+    registration_closes_at = DateTimeField(read_only=True, allow_null=True)
+    cancellation_deadline = DateTimeField(read_only=True, allow_null=True)
     seats_taken = serializers.IntegerField(read_only=True)
     attended = serializers.IntegerField(read_only=True)
     feedback_count = serializers.IntegerField(read_only=True)
@@ -323,12 +313,12 @@ class EventWriteSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Event.Category.choices, required=False)
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
     location = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    starts_at = MomentField()
-    ends_at = MomentField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     sessions_count = serializers.IntegerField(min_value=1, max_value=services.MAX_SESSIONS, required=False)
-    registration_opens_at = MomentField(allow_null=True, required=False)
-    registration_closes_at = MomentField(allow_null=True, required=False)
-    cancellation_deadline = MomentField(allow_null=True, required=False)
+    registration_opens_at = DateTimeField(allow_null=True, required=False)
+    registration_closes_at = DateTimeField(allow_null=True, required=False)
+    cancellation_deadline = DateTimeField(allow_null=True, required=False)
     capacity = serializers.IntegerField(min_value=1, max_value=100_000)
     waitlist_enabled = serializers.BooleanField(required=False)
     max_attendees_per_registration = serializers.IntegerField(min_value=1, max_value=20, required=False)
@@ -353,7 +343,7 @@ class EventCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class EventRosterRowSerializer(serializers.ModelSerializer):
+class EventRosterRowSerializer(ModelSerializer):
     """A roster row. The phone is masked unless the serializer context reveals it (the CSV roster does)."""
 
     name = serializers.CharField(source="user.display_name", read_only=True)
@@ -375,7 +365,7 @@ class EventCheckInInputSerializer(serializers.Serializer):
     )
 
 
-class EventCheckedInRegistrationSerializer(serializers.ModelSerializer):
+class EventCheckedInRegistrationSerializer(ModelSerializer):
     name = serializers.CharField(source="user.display_name", read_only=True)
 
     class Meta:
@@ -384,11 +374,11 @@ class EventCheckedInRegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventCheckInResultSerializer(serializers.ModelSerializer):
+class EventCheckInResultSerializer(ModelSerializer):
     result = serializers.ChoiceField(source="outcome", choices=CHECK_IN_RESULTS)
     already_checked_in = serializers.SerializerMethodField()
     registration = EventCheckedInRegistrationSerializer(read_only=True)
-    scanned_at = serializers.DateTimeField(source="created_at", read_only=True)
+    scanned_at = DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = CheckInScan
@@ -399,7 +389,7 @@ class EventCheckInResultSerializer(serializers.ModelSerializer):
         return scan.outcome == CheckInScan.Outcome.ALREADY_CHECKED_IN
 
 
-class EventFeedbackForStaffSerializer(serializers.ModelSerializer):
+class EventFeedbackForStaffSerializer(ModelSerializer):
     name = serializers.CharField(source="registration.user.display_name", read_only=True)
 
     class Meta:
@@ -411,7 +401,7 @@ class EventFeedbackForStaffSerializer(serializers.ModelSerializer):
 # --- venues ---------------------------------------------------------------------------------------
 
 
-class VenueOpeningHoursSerializer(serializers.ModelSerializer):
+class VenueOpeningHoursSerializer(ModelSerializer):
     opens_at = ClockTimeField(read_only=True)
     closes_at = ClockTimeField(read_only=True)
 
@@ -421,7 +411,7 @@ class VenueOpeningHoursSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VenueSerializer(serializers.ModelSerializer):
+class VenueSerializer(ModelSerializer):
     community = EventCommunitySerializer(read_only=True)
     opening_hours = VenueOpeningHoursSerializer(many=True, read_only=True, help_text="weekday 0 = Monday")
 
@@ -442,9 +432,7 @@ class VenueSerializer(serializers.ModelSerializer):
 
 
 class VenueAvailabilityQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(
-        required=False, help_text="Local date (Asia/Shanghai) within a year of today; today when left out"
-    )
+    date = DateField(required=False, help_text="Local date (Asia/Shanghai) within a year of today; today when left out")
 
     def validate_date(self, value):
         today = timezone.localdate()
@@ -454,8 +442,8 @@ class VenueAvailabilityQuerySerializer(serializers.Serializer):
 
 
 class VenueSlotSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
 
 
 class VenueBusySlotSerializer(VenueSlotSerializer):
@@ -465,19 +453,19 @@ class VenueBusySlotSerializer(VenueSlotSerializer):
 
 class VenueAvailabilitySerializer(serializers.Serializer):
     venue = EventVenueSerializer()
-    date = serializers.DateField()
+    date = DateField()
     opening_hours = VenueSlotSerializer(many=True)
     busy = VenueBusySlotSerializer(many=True)
     free = VenueSlotSerializer(many=True, help_text="Bookable gaps from now on")
 
 
 class VenueBookingInputSerializer(serializers.Serializer):
-    starts_at = MomentField()
-    ends_at = MomentField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     purpose = serializers.CharField(max_length=100)
 
 
-class VenueBookingSerializer(serializers.ModelSerializer):
+class VenueBookingSerializer(ModelSerializer):
     venue = EventVenueSerializer(read_only=True)
     community = EventCommunitySerializer(source="venue.community", read_only=True)
 

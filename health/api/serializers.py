@@ -22,7 +22,8 @@ from health.models import (
 )
 from linli.accounts.api.serializers import CommunityRefSerializer
 from linli.accounts.models import User
-from linli.api.serializers import ClockTimeField
+from linli.api.fields import DateTimeField
+from linli.api.serializers import ClockTimeField, ModelSerializer
 from linli.payments.api.serializers import PaymentIntentSerializer
 from linli.uploads.api.serializers import PhotoSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -32,7 +33,7 @@ from linli.uploads.models import Upload
 MAX_ID = 2**63 - 1  # ids beyond what the database holds are a validation error, not a crash
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """A doctor or a reviewer as residents see them: a name, nothing else."""
 
     class Meta:
@@ -40,7 +41,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "display_name"]
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(ModelSerializer):
     """The resident as their doctor sees them."""
 
     age = serializers.SerializerMethodField()
@@ -56,13 +57,13 @@ class PatientSerializer(serializers.ModelSerializer):
 # --- catalogue ------------------------------------------------------------------------------
 
 
-class ClinicSerializer(serializers.ModelSerializer):
+class ClinicSerializer(ModelSerializer):
     class Meta:
         model = Clinic
         fields = ["id", "name", "kind", "address", "phone"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     clinic = ClinicSerializer(read_only=True)
 
     class Meta:
@@ -70,7 +71,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "clinic"]
 
 
-class DrugSerializer(serializers.ModelSerializer):
+class DrugSerializer(ModelSerializer):
     coverage_display = serializers.CharField(source="get_coverage_display", read_only=True)
     is_covered = serializers.BooleanField(read_only=True, help_text="甲/乙类：可由医保个账支付")
 
@@ -100,7 +101,7 @@ class ConsultationInputSerializer(serializers.Serializer):
     share_vitals = serializers.BooleanField(default=False, help_text="Let the doctor read my vitals while open")
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(ModelSerializer):
     department = DepartmentSerializer(read_only=True)
     doctor = PersonSerializer(read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
@@ -147,7 +148,7 @@ class MessageInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ModelSerializer):
     sender = PersonSerializer(read_only=True)
 
     class Meta:
@@ -175,7 +176,7 @@ class PrescribeInputSerializer(serializers.Serializer):
     items = PrescriptionItemInputSerializer(many=True, allow_empty=False, max_length=10)
 
 
-class PrescriptionItemSerializer(serializers.ModelSerializer):
+class PrescriptionItemSerializer(ModelSerializer):
     drug = DrugSerializer(read_only=True)
     amount_fen = serializers.IntegerField(read_only=True)
     is_covered = serializers.BooleanField(read_only=True)
@@ -185,7 +186,7 @@ class PrescriptionItemSerializer(serializers.ModelSerializer):
         fields = ["id", "drug", "quantity", "dosage", "unit_price_fen", "coverage", "is_covered", "amount_fen"]
 
 
-class PrescriptionSerializer(serializers.ModelSerializer):
+class PrescriptionSerializer(ModelSerializer):
     doctor = PersonSerializer(read_only=True)
     consultation = serializers.IntegerField(source="consultation_id", read_only=True)
     items = PrescriptionItemSerializer(many=True, read_only=True)
@@ -233,7 +234,7 @@ class DispenseDeviceSerializer(serializers.Serializer):
     location = serializers.CharField()
 
 
-class DispenseSerializer(serializers.ModelSerializer):
+class DispenseSerializer(ModelSerializer):
     prescription = serializers.IntegerField(source="prescription_id", read_only=True)
     device = DispenseDeviceSerializer(read_only=True)
     payment = PaymentIntentSerializer(source="payment_intent", read_only=True)
@@ -273,7 +274,7 @@ class DispenseSerializer(serializers.ModelSerializer):
 # --- appointments ---------------------------------------------------------------------------
 
 
-class SlotSerializer(serializers.ModelSerializer):
+class SlotSerializer(ModelSerializer):
     department = DepartmentSerializer(read_only=True)
     doctor = PersonSerializer(read_only=True, allow_null=True)
     start_time = ClockTimeField(read_only=True)
@@ -289,7 +290,7 @@ class AppointmentInputSerializer(serializers.Serializer):
     slot = serializers.PrimaryKeyRelatedField(queryset=Slot.objects.select_related("department"))
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ModelSerializer):
     slot = SlotSerializer(read_only=True)
 
     class Meta:
@@ -309,10 +310,10 @@ class KioskSessionSerializer(serializers.Serializer):
     device = serializers.CharField(source="device.code")
     device_name = serializers.CharField(source="device.name")
     status = serializers.CharField()
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()
 
 
-class VitalReadingSerializer(serializers.ModelSerializer):
+class VitalReadingSerializer(ModelSerializer):
     unit = serializers.SerializerMethodField()
     device = serializers.CharField(source="device.name", allow_null=True, default=None)
 
@@ -351,8 +352,8 @@ class TrendSerializer(serializers.Serializer):
     unit = serializers.CharField()
     count = serializers.IntegerField()
     abnormal_count = serializers.IntegerField(help_text="Readings interpreted H or L")
-    first_at = serializers.DateTimeField()
-    last_at = serializers.DateTimeField()
+    first_at = DateTimeField()
+    last_at = DateTimeField()
     average = serializers.FloatField(allow_null=True, help_text="Mean value (not for blood pressure)")
     minimum = serializers.FloatField(allow_null=True)
     maximum = serializers.FloatField(allow_null=True)
@@ -363,7 +364,7 @@ class TrendSerializer(serializers.Serializer):
     latest = VitalReadingSerializer()
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
+class AccessLogSerializer(ModelSerializer):
     viewer = PersonSerializer(read_only=True)
     consultation = serializers.IntegerField(source="consultation_id", allow_null=True, read_only=True)
 
@@ -398,7 +399,7 @@ class InsuranceReviewInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
-class ApplicationEventSerializer(serializers.ModelSerializer):
+class ApplicationEventSerializer(ModelSerializer):
     # Declared as before the history moved to the platform's StatusChange (plain strings, `at`), so
     # the answer and the schema stay as they were.
     action = serializers.CharField(label="操作", max_length=20)
@@ -406,14 +407,14 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
     to_status = serializers.CharField(label="新状态", max_length=12)
     note = serializers.CharField(label="意见", max_length=500, required=False, allow_blank=True)
     actor = PersonSerializer(read_only=True, allow_null=True)
-    at = serializers.DateTimeField(label="时间", source="created_at", required=False)
+    at = DateTimeField(label="时间", source="created_at", required=False)
 
     class Meta:
         model = InsuranceApplicationHistory
         fields = ["action", "from_status", "to_status", "note", "actor", "at"]
 
 
-class InsuranceApplicationSerializer(serializers.ModelSerializer):
+class InsuranceApplicationSerializer(ModelSerializer):
     community = CommunityRefSerializer(read_only=True)
     attachments = PhotoSerializer(many=True, read_only=True)
     history = ApplicationEventSerializer(many=True, read_only=True)
@@ -443,7 +444,7 @@ class StaffInsuranceApplicationSerializer(InsuranceApplicationSerializer):
 # --- policies -------------------------------------------------------------------------------
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ModelSerializer):
     community = CommunityRefSerializer(read_only=True, allow_null=True)
     is_read = serializers.BooleanField(read_only=True)
 
@@ -469,7 +470,7 @@ class PolicyInputSerializer(serializers.Serializer):
     )
 
 
-class StaffPolicySerializer(serializers.ModelSerializer):
+class StaffPolicySerializer(ModelSerializer):
     community = CommunityRefSerializer(read_only=True, allow_null=True)
     read_count = serializers.IntegerField(read_only=True)
 

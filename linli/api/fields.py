@@ -1,5 +1,10 @@
 """Serializer fields shared by every app.
 
+`DateTimeField` and `DateField` are DRF's, bounded to 1900-01-01 … 2100-12-31: every serializer uses them
+(the base `linli.api.serializers.ModelSerializer` maps model fields to them; tests/quality/test_date_bounds.py
+fails for any other). Python parses 0001-01-01 and 9999-12-31, but time zone arithmetic, `+ 1 day` and
+PostgreSQL do not take them: outside the range the answer is a 400 on the field instead of a 500.
+
 `MaskedPhoneField` / `MaskedIdNumberField` show a personal identifier masked (138****5678) unless
 the viewer needs it. Staff lists use them for residents' phone numbers:
 
@@ -16,6 +21,7 @@ The value is shown in full when
 """
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,6 +29,42 @@ from rest_framework import serializers
 from linli.lib.masking import mask_id_number, mask_phone
 
 RevealRule = Callable[[object, object], bool]
+
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+OUT_OF_RANGE = f"日期须在 {EARLIEST_DATE.year} 至 {LATEST_DATE.year} 年之间"
+
+
+def in_date_range(value: date | datetime) -> bool:
+    """Whether a date, or a date-time's own calendar date, lies in 1900-01-01 … 2100-12-31."""
+    day = value.date() if isinstance(value, datetime) else value
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, refusing moments outside 1900–2100 (see the module doc)."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE, "overflow": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)  # in the current time zone
+        except OverflowError:  # DRF's own time zone check, on year 1 or 9999
+            self.fail("out_of_range")
+        if not in_date_range(moment):
+            self.fail("out_of_range")
+        return moment
+
+
+class DateField(serializers.DateField):
+    """DRF's DateField, refusing dates outside 1900–2100 (see the module doc)."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not in_date_range(day):
+            self.fail("out_of_range")
+        return day
 
 
 def viewer_is_subject(request, instance) -> bool:

@@ -1,13 +1,26 @@
-"""Serializer pieces every app shares: references to related objects, coordinates, phone numbers and
-wall-clock times. Import them from here; an app keeps only what is its own. Photos are
+"""Serializer pieces every app shares: the base ModelSerializer, references to related objects, coordinates,
+phone numbers and wall-clock times. Import them from here; an app keeps only what is its own. Photos are
 linli.uploads' (`UploadIdsField` in, `PhotoSerializer` / `AttachedPhotosSerializer` out)."""
 
 import re
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from linli.api.fields import DateField, DateTimeField
+
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every model serializer: model dates and date-times become the bounded fields of linli.api.fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+        models.DateField: DateField,
+    }
 
 
 def validate_phone(value: str) -> str:

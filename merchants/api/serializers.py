@@ -3,7 +3,8 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from linli.api.fields import MaskedPhoneField
+from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -27,21 +28,21 @@ MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, 
 LICENCE_RE = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
-class CommunityBriefSerializer(serializers.ModelSerializer):
+class CommunityBriefSerializer(ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class MerchantBriefSerializer(serializers.ModelSerializer):
+class MerchantBriefSerializer(ModelSerializer):
     class Meta:
         model = Merchant
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class MarketMerchantSerializer(serializers.ModelSerializer):
+class MarketMerchantSerializer(ModelSerializer):
     community = CommunityBriefSerializer(read_only=True)
     rating = serializers.FloatField(read_only=True, allow_null=True, help_text="Average rating, 1–5")
     review_count = serializers.IntegerField(read_only=True)
@@ -63,7 +64,7 @@ class MarketMerchantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MyMerchantSerializer(serializers.ModelSerializer):
+class MyMerchantSerializer(ModelSerializer):
     community = CommunityBriefSerializer(read_only=True)
 
     class Meta:
@@ -83,7 +84,7 @@ class MyMerchantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
     images = AttachedPhotosSerializer(source="image_links", help_text="In display order; the first is the cover")
 
@@ -164,14 +165,14 @@ class ProductCreateSerializer(ProductUpdateSerializer):
         return attrs
 
 
-class OrderItemSerializer(serializers.ModelSerializer):
+class OrderItemSerializer(ModelSerializer):
     class Meta:
         model = OrderItem
         fields = ["product", "name", "unit", "unit_price_fen", "quantity", "subtotal_fen", "weight_g"]
         read_only_fields = fields
 
 
-class OrderHistorySerializer(serializers.ModelSerializer):
+class OrderHistorySerializer(ModelSerializer):
     from_status = serializers.ChoiceField(
         choices=Order.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the order's creation"
     )
@@ -182,14 +183,14 @@ class OrderHistorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewBriefSerializer(serializers.ModelSerializer):
+class ReviewBriefSerializer(ModelSerializer):
     class Meta:
         model = Review
         fields = ["rating", "content", "created_at"]
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     """A resident's order: with the pickup code, which only they see."""
 
     merchant = MerchantBriefSerializer(read_only=True)
@@ -243,12 +244,12 @@ class OrderSerializer(serializers.ModelSerializer):
         intent = order.payment_intent
         return {"id": intent.pk, "status": intent.status} if intent else None
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True, help_text="Unpaid orders close at this time"))
+    @extend_schema_field(DateTimeField(allow_null=True, help_text="Unpaid orders close at this time"))
     def get_expires_at(self, order):
         if order.status != Order.Status.PENDING_PAYMENT or order.payment_intent is None:
             return None
         moment = order.payment_intent.expires_at
-        return serializers.DateTimeField().to_representation(moment) if moment else None
+        return DateTimeField().to_representation(moment) if moment else None
 
     @extend_schema_field(ReviewBriefSerializer(allow_null=True))
     def get_review(self, order):
@@ -313,7 +314,7 @@ class ReviewInputSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=500, allow_blank=True, default="")
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
     reviewer = serializers.CharField(source="user.display_name", read_only=True)
 
@@ -323,7 +324,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ModelSerializer):
     community = CommunityBriefSerializer(read_only=True)
     applicant = serializers.CharField(source="applicant.display_name", read_only=True)
 
@@ -381,7 +382,7 @@ class MemberSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="user_id", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
     position = serializers.ChoiceField(choices=Position.choices, read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = DateTimeField(read_only=True)
 
 
 def not_owner(value):
@@ -480,12 +481,12 @@ class InvitationCodeSerializer(serializers.Serializer):
 
 class StatsQuerySerializer(serializers.Serializer):
     merchant = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = DateField(required=False)
+    date_to = DateField(required=False)
 
 
 class DayStatsSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     orders = serializers.IntegerField()
     gross_fen = serializers.IntegerField()
 
@@ -499,8 +500,8 @@ class TopProductSerializer(serializers.Serializer):
 
 class MerchantStatsSerializer(serializers.Serializer):
     merchant = serializers.IntegerField()
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    date_from = DateField()
+    date_to = DateField()
     orders = serializers.IntegerField(help_text="Paid orders in the period")
     gross_fen = serializers.IntegerField()
     points_fen = serializers.IntegerField()
@@ -514,7 +515,7 @@ class MerchantStatsSerializer(serializers.Serializer):
     top_products = TopProductSerializer(many=True)
 
 
-class CabinetSessionSerializer(serializers.ModelSerializer):
+class CabinetSessionSerializer(ModelSerializer):
     device = serializers.SlugRelatedField(slug_field="code", read_only=True)
     merchant = MerchantBriefSerializer(read_only=True)
     order = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)

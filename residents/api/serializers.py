@@ -3,8 +3,8 @@ from datetime import date, datetime
 from rest_framework import serializers
 
 from linli.accounts.models import User
-from linli.api.fields import MaskedPhoneField
-from linli.api.serializers import RefSerializer, UserRefSerializer, validate_phone
+from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer, validate_phone
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -35,13 +35,13 @@ def validate_plausible_time(value):
 # --- places --------------------------------------------------------------------------------------
 
 
-class EstateRoomSerializer(serializers.ModelSerializer):
+class EstateRoomSerializer(ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "number", "floor"]
 
 
-class EstateBuildingSerializer(serializers.ModelSerializer):
+class EstateBuildingSerializer(ModelSerializer):
     rooms = EstateRoomSerializer(many=True, read_only=True)
 
     class Meta:
@@ -49,7 +49,7 @@ class EstateBuildingSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "unit", "rooms"]
 
 
-class EstateSerializer(serializers.ModelSerializer):
+class EstateSerializer(ModelSerializer):
     community = RefSerializer(read_only=True)
     buildings = EstateBuildingSerializer(many=True, read_only=True)
 
@@ -58,7 +58,7 @@ class EstateSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "address", "community", "buildings"]
 
 
-class ResidentsRoomSerializer(serializers.ModelSerializer):
+class ResidentsRoomSerializer(ModelSerializer):
     """A room with its full name, e.g. "春江月小区 3幢2单元 502室"."""
 
     name = serializers.CharField(source="__str__", read_only=True)
@@ -82,7 +82,7 @@ class ResidentsRoomRefSerializer(serializers.Serializer):
 class HouseholdSerializer(ResidentsRoomSerializer):
     community = RefSerializer(source="building.estate.community", read_only=True)
     relation = serializers.ChoiceField(choices=Relation.choices, read_only=True)
-    since = serializers.DateTimeField(read_only=True)
+    since = DateTimeField(read_only=True)
 
     class Meta(ResidentsRoomSerializer.Meta):
         fields = [*ResidentsRoomSerializer.Meta.fields, "community", "relation", "since"]
@@ -91,7 +91,7 @@ class HouseholdSerializer(ResidentsRoomSerializer):
 class HouseholdMemberSerializer(serializers.Serializer):
     user = UserRefSerializer()
     relation = serializers.ChoiceField(choices=Relation.choices, source="position")
-    since = serializers.DateTimeField(source="created_at")
+    since = DateTimeField(source="created_at")
 
 
 # --- verifications -------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ class VerificationInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, validators=[validate_phone])
 
 
-class VerificationSerializer(serializers.ModelSerializer):
+class VerificationSerializer(ModelSerializer):
     room = ResidentsRoomRefSerializer(read_only=True)
     community = RefSerializer(read_only=True)
     phone = MaskedPhoneField()
@@ -145,7 +145,7 @@ class VerificationRejectInputSerializer(serializers.Serializer):
 # --- work orders ---------------------------------------------------------------------------------
 
 
-class WorkOrderCategorySerializer(serializers.ModelSerializer):
+class WorkOrderCategorySerializer(ModelSerializer):
     class Meta:
         model = WorkOrderCategory
         fields = ["id", "name", "response_hours", "resolution_hours"]
@@ -166,7 +166,7 @@ class WorkOrderInputSerializer(serializers.Serializer):
     )
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     photos = UploadIdsField(purpose=Upload.Purpose.WORK_ORDER, max_length=MAX_PHOTOS)
-    preferred_time = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
+    preferred_time = DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
     contact_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default="", validators=[validate_phone]
     )
@@ -181,7 +181,7 @@ class StaffWorkOrderInputSerializer(WorkOrderInputSerializer):
     )
 
 
-class WorkOrderEventSerializer(serializers.ModelSerializer):
+class WorkOrderEventSerializer(ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
     from_status = serializers.ChoiceField(
         choices=WorkOrder.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
@@ -193,7 +193,7 @@ class WorkOrderEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WorkOrderSerializer(serializers.ModelSerializer):
+class WorkOrderSerializer(ModelSerializer):
     """A work order as its resident sees it in a list."""
 
     category = RefSerializer(read_only=True)
@@ -335,10 +335,10 @@ class WorkOrderCancelInputSerializer(serializers.Serializer):
 
 
 class WorkOrderStatsQuerySerializer(serializers.Serializer):
-    from_ = serializers.DateField(
+    from_ = DateField(
         required=False, validators=[validate_plausible_time], help_text="First day (default: 30 days before `to`)"
     )
-    to = serializers.DateField(
+    to = DateField(
         required=False, validators=[validate_plausible_time], help_text="Last day, inclusive (default: today)"
     )
 
@@ -367,8 +367,8 @@ class WorkOrderCommunityStatsSerializer(serializers.Serializer):
 
 
 class WorkOrderStatsSerializer(serializers.Serializer):
-    from_ = serializers.DateField()
-    to = serializers.DateField()
+    from_ = DateField()
+    to = DateField()
     communities = WorkOrderCommunityStatsSerializer(many=True)
 
     def get_fields(self):
@@ -380,7 +380,7 @@ class WorkOrderStatsSerializer(serializers.Serializer):
 # --- announcements -------------------------------------------------------------------------------
 
 
-class AnnouncementSerializer(serializers.ModelSerializer):
+class AnnouncementSerializer(ModelSerializer):
     community = RefSerializer(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
@@ -390,7 +390,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StaffAnnouncementSerializer(serializers.ModelSerializer):
+class StaffAnnouncementSerializer(ModelSerializer):
     community = RefSerializer(read_only=True)
     created_by = UserRefSerializer(read_only=True, allow_null=True)
     read_count = serializers.IntegerField(read_only=True)
@@ -418,15 +418,15 @@ class AnnouncementInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     body = serializers.CharField(max_length=10000)
     pinned = serializers.BooleanField(required=False, default=False)
-    publish_at = serializers.DateTimeField(
+    publish_at = DateTimeField(
         required=False, allow_null=True, validators=[validate_plausible_time], help_text="Default: now"
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
+    expires_at = DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
 
 
 class AnnouncementUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100, required=False)
     body = serializers.CharField(max_length=10000, required=False)
     pinned = serializers.BooleanField(required=False)
-    publish_at = serializers.DateTimeField(required=False, validators=[validate_plausible_time])
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])
+    publish_at = DateTimeField(required=False, validators=[validate_plausible_time])
+    expires_at = DateTimeField(required=False, allow_null=True, validators=[validate_plausible_time])

@@ -20,13 +20,14 @@ from enforcement.models import (
     Team,
 )
 from enforcement.services._common import MAX_PHOTOS
-from linli.api.serializers import RefSerializer, UserRefSerializer
+from linli.api.fields import DateField, DateTimeField
+from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer
 from linli.uploads.api.serializers import AttachedPhotosSerializer
 
 # --- joint inspections -------------------------------------------------------------------------
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ModelSerializer):
     street = RefSerializer(read_only=True)
 
     class Meta:
@@ -59,7 +60,7 @@ class InspectionInputSerializer(serializers.Serializer):
         default=list,
         help_text="Empty: the teams responsible for the matters at the target's place",
     )
-    planned_at = serializers.DateTimeField()
+    planned_at = DateTimeField()
     kind = serializers.ChoiceField(choices=Inspection.Kind.choices, default=Inspection.Kind.ROUTINE)
     scenario = serializers.PrimaryKeyRelatedField(
         queryset=Scenario.objects.all(), required=False, allow_null=True, default=None, help_text="监管一件事"
@@ -76,7 +77,7 @@ class FindingInputSerializer(serializers.Serializer):
     photos = PhotosField(max_length=MAX_PHOTOS)
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     matter = MatterRefSerializer(read_only=True)
     team = RefSerializer(read_only=True)
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -101,7 +102,7 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     target = TargetSerializer(read_only=True)
     lead_team = RefSerializer(read_only=True)
     team_count = serializers.IntegerField(read_only=True)
@@ -163,7 +164,7 @@ class CaseInputSerializer(CaseDraftSerializer):
     )
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     from_status = optional_choice(Case.Status.choices, "Empty for the filing")
 
@@ -173,7 +174,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     matter = MatterRefSerializer(read_only=True)
     team = RefSerializer(read_only=True)
 
@@ -228,8 +229,8 @@ class CaseDecideInputSerializer(serializers.Serializer):
 
 
 class StatsQuerySerializer(serializers.Serializer):
-    from_ = serializers.DateField(required=False, help_text="First day (default: 364 days before `to`)")
-    to = serializers.DateField(required=False, help_text="Last day, inclusive (default: today)")
+    from_ = DateField(required=False, help_text="First day (default: 364 days before `to`)")
+    to = DateField(required=False, help_text="Last day, inclusive (default: today)")
     team = serializers.IntegerField(required=False, min_value=1, help_text="Only this team")
 
     def get_fields(self):
@@ -262,8 +263,8 @@ class TeamStatsSerializer(serializers.Serializer):
 
 
 class StatsSerializer(serializers.Serializer):
-    period_from = serializers.DateField(source="start")
-    period_to = serializers.DateField(source="end")
+    period_from = DateField(source="start")
+    period_to = DateField(source="end")
     joint_inspections = serializers.IntegerField()
     replaced_inspections = serializers.IntegerField(help_text="Separate inspections the joint ones replaced")
     problems_found = serializers.IntegerField()

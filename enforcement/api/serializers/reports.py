@@ -16,8 +16,8 @@ from enforcement.models import (
 )
 from enforcement.public import place_name, public_description, public_text, rough
 from enforcement.services._common import MAX_PHOTOS
-from linli.api.fields import MaskedPhoneField
-from linli.api.serializers import LatField, LngField, RefSerializer, UserRefSerializer
+from linli.api.fields import DateTimeField, MaskedPhoneField
+from linli.api.serializers import LatField, LngField, ModelSerializer, RefSerializer, UserRefSerializer
 from linli.regions.models import Street
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -34,7 +34,7 @@ class PhotosField(UploadIdsField):
 # --- catalogue ---------------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     domain = serializers.CharField(source="matter.domain.name", read_only=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MatterSerializer(serializers.ModelSerializer):
+class MatterSerializer(ModelSerializer):
     domain = RefSerializer(read_only=True)
 
     class Meta:
@@ -52,7 +52,7 @@ class MatterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ModelSerializer):
     street = RefSerializer(read_only=True, allow_null=True)
     open_reports = serializers.IntegerField(read_only=True, help_text="Reports it is working on now")
 
@@ -102,7 +102,7 @@ class ReportVisibilityInputSerializer(serializers.Serializer):
     is_public = serializers.BooleanField(help_text="Make the description and photos public, or private again")
 
 
-class PublicEventSerializer(serializers.ModelSerializer):
+class PublicEventSerializer(ModelSerializer):
     """A step of the loop as a resident sees it: what happened and when — no notes, no names."""
 
     class Meta:
@@ -121,7 +121,7 @@ def optional_choice(choices, help_text=""):
     return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, help_text=help_text)
 
 
-class ResidentReportSerializer(serializers.ModelSerializer):
+class ResidentReportSerializer(ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     outcome = optional_choice(ProblemReport.Outcome.choices, "Empty until handled")
     photos = AttachedPhotosSerializer(source="photo_links")
@@ -259,7 +259,7 @@ class DuplicateSerializer(serializers.Serializer):
     )
     status = serializers.CharField()
     distance_m = serializers.FloatField()
-    reported_at = serializers.DateTimeField()
+    reported_at = DateTimeField()
 
 
 class ReportRateInputSerializer(serializers.Serializer):
@@ -293,7 +293,7 @@ class StaffReportInputSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class StaffEventSerializer(serializers.ModelSerializer):
+class StaffEventSerializer(ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
     from_status = optional_choice(ProblemReport.Status.choices, "Empty for the first step")
     team = RefSerializer(read_only=True, allow_null=True)
@@ -304,7 +304,7 @@ class StaffEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportRequestSerializer(serializers.ModelSerializer):
+class ReportRequestSerializer(ModelSerializer):
     team = RefSerializer(read_only=True)
     requested_by = UserRefSerializer(read_only=True, allow_null=True)
     decided_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -328,14 +328,14 @@ class ReportRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "status"]
         read_only_fields = fields
 
 
-class StaffReportSerializer(serializers.ModelSerializer):
+class StaffReportSerializer(ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     outcome = optional_choice(ProblemReport.Outcome.choices, "Empty until handled")
     matter = MatterRefSerializer(read_only=True)

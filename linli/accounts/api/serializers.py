@@ -11,7 +11,8 @@ from linli.accounts import names
 from linli.accounts.models import Membership, User
 from linli.accounts.tokens import RefreshToken
 from linli.api.errors import DomainError
-from linli.api.fields import BlankableURLField
+from linli.api.fields import BlankableURLField, DateField
+from linli.api.serializers import ModelSerializer
 from linli.uploads import selectors as upload_selectors
 from linli.uploads.api.serializers import MAX_ID, UploadSerializer
 
@@ -30,7 +31,7 @@ class ScopeRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     role_display = serializers.CharField(source="get_role_display")
     community = CommunityRefSerializer(allow_null=True)
     street = CommunityRefSerializer(allow_null=True)
@@ -47,7 +48,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return {"type": f"{ct.app_label}.{ct.model}", "id": membership.scope_id, "name": str(membership.scope)}
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
     avatar = serializers.IntegerField(
@@ -129,7 +130,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text='Instead of `avatar`: the `url` of one of my uploads, or "" for none; other addresses are refused',
     )
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = DateField(required=False, allow_null=True)
 
     def validate_display_name(self, value):
         try:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from linli.api.fields import DateField
 from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView
 from linli.console.selectors import build_dashboard, console_communities
@@ -29,7 +30,7 @@ DashboardSerializer = inline_serializer(
         "communities": serializers.ListField(child=_ref),
         "period": inline_serializer(
             "DashboardPeriod",
-            {"start": serializers.DateField(), "end": serializers.DateField(), "days": serializers.IntegerField()},
+            {"start": DateField(), "end": DateField(), "days": serializers.IntegerField()},
         ),
         "widgets": serializers.ListField(
             child=inline_serializer(
@@ -41,7 +42,7 @@ DashboardSerializer = inline_serializer(
                     "trend": inline_serializer(
                         "DashboardTrend",
                         {
-                            "dates": serializers.ListField(child=serializers.DateField()),
+                            "dates": serializers.ListField(child=DateField()),
                             "series": serializers.ListField(
                                 child=inline_serializer(
                                     "DashboardSeries",

@@ -3,6 +3,8 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from linli.api.fields import DateTimeField
+from linli.api.serializers import ModelSerializer
 from linli.devices.models import Device, DeviceCommand, DeviceEvent
 
 MAX_TELEMETRY_BYTES = 4096
@@ -23,13 +25,13 @@ class HeartbeatInputSerializer(serializers.Serializer):
 class HeartbeatSerializer(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.ChoiceField(choices=Device.Status.choices)
-    last_heartbeat_at = serializers.DateTimeField()
-    server_time = serializers.DateTimeField(help_text="服务器时间，设备可据此校准时钟")
+    last_heartbeat_at = DateTimeField()
+    server_time = DateTimeField(help_text="服务器时间，设备可据此校准时钟")
     heartbeat_interval_seconds = serializers.IntegerField(help_text="请按此间隔发送心跳")
     pending_commands = serializers.IntegerField(help_text="待执行指令数，大于 0 时请拉取指令")
 
 
-class CommandSerializer(serializers.ModelSerializer):
+class CommandSerializer(ModelSerializer):
     class Meta:
         model = DeviceCommand
         fields = ["id", "kind", "payload", "status", "created_at", "expires_at"]
@@ -40,7 +42,7 @@ class CommandAckInputSerializer(serializers.Serializer):
     result = serializers.DictField(required=False, default=dict, help_text="执行结果，如出米克数、失败原因")
 
 
-class CommandAckSerializer(serializers.ModelSerializer):
+class CommandAckSerializer(ModelSerializer):
     class Meta:
         model = DeviceCommand
         fields = ["id", "kind", "payload", "status", "result", "created_at", "expires_at", "acked_at"]
@@ -53,11 +55,11 @@ class EventInputSerializer(serializers.Serializer):
         help_text="设备生成的唯一编号（字母、数字、_ . : -），重发同一事件请用同一编号",
     )
     type = serializers.CharField(max_length=50, help_text="事件类型，如 kiosk.measurement")
-    occurred_at = serializers.DateTimeField(help_text="事件发生时间（ISO 8601，带时区）")
+    occurred_at = DateTimeField(help_text="事件发生时间（ISO 8601，带时区）")
     payload = serializers.DictField(required=False, default=dict, help_text="按事件类型的内容")
 
 
-class EventReceiptSerializer(serializers.ModelSerializer):
+class EventReceiptSerializer(ModelSerializer):
     status = serializers.SerializerMethodField(help_text="accepted：首次接收；duplicate：重复上报，已忽略")
 
     class Meta:
@@ -77,10 +79,10 @@ class CommunityRefSerializer(serializers.Serializer):
         ref_name = "DeviceCommunityRef"
 
 
-class StaffDeviceSerializer(serializers.ModelSerializer):
+class StaffDeviceSerializer(ModelSerializer):
     community = CommunityRefSerializer(allow_null=True)
     pending_commands = serializers.IntegerField(help_text="待执行指令数")
-    offline_since = serializers.DateTimeField(allow_null=True, help_text="本次离线被发现的时间；在线时为空")
+    offline_since = DateTimeField(allow_null=True, help_text="本次离线被发现的时间；在线时为空")
 
     class Meta:
         model = Device

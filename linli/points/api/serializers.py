@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from linli.api.serializers import ModelSerializer
 from linli.points.models import PointsEntry
 
 
-class PointsEntrySerializer(serializers.ModelSerializer):
+class PointsEntrySerializer(ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "amount", "balance_after", "reason", "created_at"]

@@ -1,15 +1,14 @@
-from rest_framework import serializers
-
+from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community, Street
 
 
-class StreetSerializer(serializers.ModelSerializer):
+class StreetSerializer(ModelSerializer):
     class Meta:
         model = Street
         fields = ["id", "name", "kind", "city", "district", "code"]
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(ModelSerializer):
     street = StreetSerializer(read_only=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from linli.api.errors import DomainError
+from linli.api.serializers import ModelSerializer
 from linli.uploads import selectors
 from linli.uploads.models import Upload
 
@@ -14,7 +15,7 @@ class UploadInputSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Upload.Purpose.choices, default=Upload.Purpose.OTHER)
 
 
-class UploadSerializer(serializers.ModelSerializer):
+class UploadSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
