@@ -1,11 +1,15 @@
 """The gates themselves: each one fails on the fault it exists for (a gate that cannot fail is no gate)."""
 
+import django_filters
 import pytest
 import schemathesis
 from _pytest.outcomes import Failed
 from django.db import connection
+from django.urls import path
+from rest_framework import generics, parsers, serializers
 from schemathesis.core.failures import FailureGroup
 
+from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community
 from tests import factories
 from tests.quality.budgets import community_of, make_communities
@@ -15,6 +19,7 @@ from tests.quality.query_budget import (
     assert_num_queries,
     count_queries,
 )
+from tests.quality.test_input_bounds import collect, unbounded_fields, unbounded_filters, unbounded_parsers
 from tests.quality.test_schema_fuzz import CHECKS, InProcessWSGI
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +91,53 @@ def test_the_detail_gate_fails_above_and_below_the_budget():
     for wrong in (0, 2):
         with pytest.raises(Failed, match=f"budget {wrong} queries, ran 1"):
             assert_get_within_budget("/api/v1/communities/{id}/", "anonymous", community_of, wrong)
+
+
+class DRFCommunity(serializers.ModelSerializer):  # DRF's own: model date-times unbounded
+    class Meta:
+        model = Community
+        fields = ["id", "created_at"]
+
+
+class BoundedCommunity(ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "created_at"]
+
+
+class Since(serializers.Serializer):
+    since = serializers.DateField()
+    community = BoundedCommunity()
+    communities = DRFCommunity(many=True)
+
+
+class SinceFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    period = django_filters.DateFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = Community
+        fields = ["since", "period"]
+
+
+class Unbounded(generics.ListCreateAPIView):
+    schema_topic = "测试"
+    queryset = Community.objects.all()
+    serializer_class = Since
+    filterset_class = SinceFilterSet
+    parser_classes = [parsers.JSONParser]
+
+
+def test_the_input_gate_names_each_unbounded_date_filter_and_parser():
+    inputs = collect([path("api/v1/test/unbounded/", Unbounded.as_view())])
+
+    where = "GET /api/v1/test/unbounded/"
+    assert unbounded_fields(inputs) == [
+        f"{where}: Since.communities.*.created_at is rest_framework.fields.DateTimeField",
+        f"{where}: Since.since is rest_framework.fields.DateField",
+    ]
+    assert unbounded_filters(inputs) == [
+        f"{where}: SinceFilterSet.period reads DateField",
+        f"{where}: SinceFilterSet.since reads DateField",
+    ]
+    assert unbounded_parsers(inputs) == [f"{where}: rest_framework.parsers.JSONParser"]
