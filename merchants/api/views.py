@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -554,8 +555,8 @@ class MerchantStatsView(ApiView):
         summary="Sales of my shop in a period (default: the last 30 days)",
         parameters=[
             OpenApiParameter("merchant", int, description="Shop id (needed when I belong to several)"),
-            OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-            OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="YYYY-MM-DD"),
         ],
         responses={
             200: s.MerchantStatsSerializer,

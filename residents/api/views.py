@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -329,10 +329,7 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
 
     @extend_schema(
         summary="Statistics per community: counts, median response/resolution time, on-time rate, rating",
-        parameters=[
-            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 30 days before `to`)"),
-            OpenApiParameter("to", str, description="Last day, inclusive, YYYY-MM-DD (default: today)"),
-        ],
+        parameters=[s.WorkOrderStatsQuerySerializer],
         responses={200: s.WorkOrderStatsSerializer, 400: OpenApiResponse(description="Invalid dates")},
     )
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -11,6 +11,11 @@ resident and as a member of the community staff, on top of the demo data (`seed_
 A failure prints the reproducing request as a curl command. The run is bounded
 (FUZZ_EXAMPLES examples per operation and persona, derandomized) and throttles are lifted so that
 they do not hide anything.
+
+Hostile values ride along: a `date` / `date-time` string, in bodies and query parameters alike, is
+sometimes one that Python parses but nothing downstream takes (year 1, 9999, just outside 1900–2100,
+offsets of almost a day). And every operation that takes JSON gets one body nested 1,000 deep and one
+over the size limit (`test_it_refuses_a_hostile_body…`): one request each, no examples.
 """
 
 import io
@@ -23,17 +28,20 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import Client
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.specs.openapi.formats import get_default_format_strategies
 
 from linli.accounts.models import Role
 from linli.regions.models import Community
-from tests.quality.openapi import SCHEMA_URL
+from tests.quality.openapi import SCHEMA_URL, live_schema
 from tests.quality.registry import registry
 from tests.support.personas import make_persona
 from tests.support.throttles import lift_throttles
@@ -42,6 +50,30 @@ from tests.support.throttles import lift_throttles
 # (.ci/run), LINLI_FUZZ_EXAMPLES=500 for a deeper run by hand.
 FUZZ_EXAMPLES = int(os.environ.get("LINLI_FUZZ_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+HOSTILE_DATES = ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"]
+HOSTILE_MOMENTS = [
+    "0001-01-01T00:00:00",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59",
+    "9999-12-31T23:59:59-01:00",
+    "1899-12-31T23:59:59",
+    "2101-01-01T00:00:00Z",
+    "2100-12-31T23:59:59-15:59",
+    "2026-06-01T12:00:00+23:59",
+    "2026-06-01T12:00:00-23:59",
+]
+
+
+def _sometimes(hostile: list[str], usual: st.SearchStrategy) -> st.SearchStrategy:
+    # Either branch: Hypothesis picks the hostile values early and often, and still tries ordinary dates.
+    return usual | st.sampled_from(hostile)
+
+
+_FORMATS = get_default_format_strategies()
+schemathesis.openapi.format("date", _sometimes(HOSTILE_DATES, _FORMATS["date"]))
+schemathesis.openapi.format("date-time", _sometimes(HOSTILE_MOMENTS, _FORMATS["date-time"]))
 
 
 class InProcessWSGI:
@@ -87,15 +119,15 @@ class Fuzzing:
             return make_persona(self.persona_name, self.persona.community).headers
         return self.persona.headers
 
-    def real_path_params(self, case) -> dict:
+    def real_path_params(self, path: str) -> dict:
         """Path parameters of objects that exist, made once per operation by a budget maker.
 
         The maker registered for this path, else for the longest registered path it extends
         (POST /events/{id}/registrations/ → GET /events/{id}/), in DETAIL_BUDGETS.
         """
-        if case.path not in self._path_params:
+        if path not in self._path_params:
             budgets = registry().detail_budgets
-            candidates = [p for p in budgets if "{" in p and case.path.startswith(p.rstrip("/"))]
+            candidates = [p for p in budgets if "{" in p and path.startswith(p.rstrip("/"))]
             made = {}
             if candidates:
                 persona_name, maker, _ = budgets[max(candidates, key=len)]
@@ -105,13 +137,13 @@ class Fuzzing:
                     else make_persona(persona_name, self.persona.community)
                 )
                 made = maker(persona) or {}
-            self._path_params[case.path] = made
-        return self._path_params[case.path]
+            self._path_params[path] = made
+        return self._path_params[path]
 
     def run(self, case):
         if case.path_parameters:
             # About half of the examples aim at a real object, the others at whatever was generated.
-            real = self.real_path_params(case)
+            real = self.real_path_params(case.path)
             for name, value in real.items():
                 if name in case.path_parameters and _aim_at_real(case.path_parameters[name]):
                     case.path_parameters[name] = value
@@ -190,3 +222,47 @@ def test_it_survives_fuzzing_as_a_resident(case, as_resident):
 @_HYPOTHESIS
 def test_it_survives_fuzzing_as_staff(case, as_staff):
     as_staff.run(case)
+
+
+# --- hostile bodies -------------------------------------------------------------------------------
+
+
+def _json_operations() -> list[tuple[str, str]]:
+    return [
+        (method.upper(), path)
+        for path, operations in sorted(live_schema()["paths"].items())
+        for method, operation in operations.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+
+
+def _hostile_bodies(limit: int) -> dict[str, str]:
+    return {
+        "nested 1,000 deep": '{"a":' * 1000 + "1" + "}" * 1000,
+        "over the size limit": '{"a": "' + "x" * limit + '"}',
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), _json_operations())
+def test_it_refuses_a_hostile_body_with_a_documented_4xx_in_the_envelope(as_resident, settings, method, path):
+    documented = live_schema()["paths"][path][method.lower()]["responses"]
+    real = as_resident.real_path_params(path)
+    url = path.format_map(_AnyId(real))
+    headers = {f"HTTP_{k.upper()}": v for k, v in as_resident.persona.headers.items()}
+    for name, body in _hostile_bodies(settings.API_JSON_MAX_BYTES).items():
+        response = Client().generic(method, url, body, content_type="application/json", **headers)
+
+        assert 400 <= response.status_code < 500, f"{name}: {response.status_code} {response.content[:300]!r}"
+        assert str(response.status_code) in documented, f"{name}: undocumented {response.status_code}"
+        answer = response.json()
+        if path.startswith("/open311/"):  # the spec's error list
+            assert {"code", "description"} <= set(answer[0]), f"{name}: {answer}"
+        else:
+            assert {"code", "message"} <= set(answer), f"{name}: {answer}"
+
+
+class _AnyId(dict):
+    """Path parameters: a real object's where the budgets can make one, else 1."""
+
+    def __missing__(self, key):
+        return 1

@@ -1,5 +1,6 @@
 """到家查: kiosk sessions, my vitals and their trends, my FHIR record, who read my vitals."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, views
 from rest_framework.decorators import action
@@ -104,8 +105,8 @@ class FhirRecordView(views.APIView):
         summary="My vitals as a FHIR R4 Bundle of Observations (LOINC codes, UCUM units)",
         parameters=[
             OpenApiParameter("type", str, enum=VitalType.values),
-            OpenApiParameter("from", str, description="Measured at or after (ISO 8601)"),
-            OpenApiParameter("to", str, description="Measured at or before (ISO 8601)"),
+            OpenApiParameter("from", OpenApiTypes.DATETIME, description="Measured at or after (ISO 8601)"),
+            OpenApiParameter("to", OpenApiTypes.DATETIME, description="Measured at or before (ISO 8601)"),
             OpenApiParameter("format", exclude=True),  # ask with Accept: application/fhir+json
         ],
         responses={(200, fhir.CONTENT_TYPE): FhirBundleSerializer},
