@@ -8,7 +8,7 @@ PostgreSQL do not take them: outside the range the answer is a 400 on the field 
 `MaskedPhoneField` / `MaskedIdNumberField` show a personal identifier masked (138****5678) unless
 the viewer needs it. Staff lists use them for residents' phone numbers:
 
-    class WorkOrderStaffSerializer(serializers.ModelSerializer):
+    class WorkOrderStaffSerializer(ModelSerializer):
         reporter_phone = MaskedPhoneField(source="reporter.phone")
 
 The value is shown in full when
