@@ -60,14 +60,10 @@ class JSONParser(parsers.JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
-        request = parser_context.get("request")
         limit = max_bytes()
-        declared = _content_length(request)
-        if declared is not None and declared > limit:
-            raise _too_large(limit)  # refused before a byte is read
-        raw = stream.read(limit + 1)
+        raw = stream.read(limit + 1)  # DRF has read the body already, within DATA_UPLOAD_MAX_MEMORY_SIZE
         if len(raw) > limit:
-            raise _too_large(limit)
+            raise PayloadTooLarge(f"请求体不能超过 {limit // 1024} KB")
         encoding = parsers.get_encoding(parser_context)
         try:
             text = codecs.decode(raw, encoding)
@@ -79,15 +75,3 @@ class JSONParser(parsers.JSONParser):
             raise
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
-
-
-def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"请求体不能超过 {limit // 1024} KB")
-
-
-def _content_length(request) -> int | None:
-    meta = getattr(request, "META", None) or {}
-    try:
-        return int(meta.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return None
