@@ -409,7 +409,7 @@ class InvitedPhoneField(MaskedPhoneField):
         return super().to_representation(pair) or None  # a code invitation has no phone: null, not ""
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     """An invitation as the shop sees it: never who holds the phone until they answer."""
 
     merchant = MerchantBriefSerializer(read_only=True)
@@ -461,7 +461,7 @@ class InvitationCreateSerializer(serializers.Serializer):
     )
 
 
-class MyInvitationSerializer(serializers.ModelSerializer):
+class MyInvitationSerializer(ModelSerializer):
     """An invitation as the invited person sees it."""
 
     merchant = MerchantBriefSerializer(read_only=True)

@@ -183,7 +183,7 @@ class PublicPhotosSerializer(AttachedPhotosSerializer):
         return super().get_attribute(report) if report.is_public else []
 
 
-class PublicReportSerializer(serializers.ModelSerializer):
+class PublicReportSerializer(ModelSerializer):
     """A report as someone who is not its reporter sees it (a follower): no reporter, no exact place,
     the description and photos only when the reporter made them public (identifiers masked)."""
 
