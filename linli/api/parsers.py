@@ -19,9 +19,9 @@ from rest_framework.utils import json as strict_json
 
 from linli.api.errors import DomainError, PayloadTooLarge
 
-# A JSON string (escapes included); what is left once they are gone holds every bracket that nests.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+# A JSON string (escapes included; its closing quote optional, so that a match never fails and backtracks
+# to the end of the body for each quote: an unclosed string in `"\"\"…` made the scan quadratic), or a bracket.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 _OPENS = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -42,7 +42,7 @@ def max_depth() -> int:
 
 def nesting_depth(text: str) -> int:
     """How deep the arrays and objects of a JSON text nest, counted without recursion (strings skipped)."""
-    steps = (_OPENS[bracket] for bracket in _BRACKET.findall(_STRING.sub("", text)))
+    steps = (_OPENS[token] for token in _TOKEN.findall(text) if token in _OPENS)
     return max(accumulate(steps), default=0)
 
 
