@@ -98,7 +98,8 @@ EVENT_FIELDS = [
 
 
 class EventSerializer(serializers.ModelSerializer):
-    """An event as a resident sees it (from `selectors.events_for_resident`, which annotates the counters)."""
+    """An event as a resident sees it (from `selectors.events_for_resident`: counters annotated, my registration
+    and the communities prefetched)."""
 
     community = EventCommunitySerializer(read_only=True)
     communities = EventCommunitySerializer(many=True, read_only=True)
@@ -120,14 +121,16 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MyRegistrationBriefSerializer(allow_null=True))
     def get_my_registration(self, event):
-        if event.my_registration_id is None:
+        mine = selectors.my_registration(event)
+        if mine is None:
             return None
-        return {"id": event.my_registration_id, "status": event.my_registration_status, "attendees": event.my_attendees}
+        return {"id": mine.pk, "status": mine.status, "attendees": mine.attendees}
 
     @extend_schema_field(EventEligibilitySerializer)
     def get_eligibility(self, event):
+        user = self.context["request"].user
         problem = services.eligibility_problem(
-            event=event, user=self.context["request"].user, verified_resident=event.verified_resident
+            event=event, user=user, verified_resident=selectors.verified_resident(event, user)
         )
         return {
             "eligible": problem is None,

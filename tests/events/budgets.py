@@ -121,9 +121,9 @@ LIST_DATA = {
 }
 
 DETAIL_BUDGETS = {
-    # 1 token user, 1 the event with seats / my registration / eligibility annotated,
-    # 1 its communities, 1 its sessions
-    "/api/v1/events/{id}/": ("resident", an_event, 4),
+    # 1 token user, 1 my roles (residents-only events I see, my eligibility), 1 the event with seats
+    # annotated, 1 its communities, 1 my registration, 1 its sessions
+    "/api/v1/events/{id}/": ("resident", an_event, 6),
     # 1 token user, 1 the registration with its event, venue and community, 1 its status history,
     # 1 the event's sessions, 1 promotion rounds while it waited, 1 their decisions
     # (+1 for the waitlist position while still waiting; this one has been promoted)
