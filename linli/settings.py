@@ -185,9 +185,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "linli.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "linli.api.errors.exception_handler",
+    # DRF's anon/user rates counted in one Redis round trip (linli/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "linli.api.throttling.AnonThrottle",
+        "linli.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),
