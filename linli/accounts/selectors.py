@@ -1,3 +1,4 @@
+import contextvars
 import itertools
 from typing import NamedTuple
 
@@ -29,9 +30,11 @@ class HeldRole(NamedTuple):
 
 # The roles of a user are loaded once per request and kept on the user object, so the permission
 # check, the view's scoping and the serializer all reuse one query. Any membership write in this
-# process, and the start of every request, moves the generation on and makes the next read reload.
+# process moves the generation on, and every request starts a new context (per thread: another
+# thread's request does not invalidate this one's); either makes the next read reload.
 _generations = itertools.count(1)
 _generation = next(_generations)
+_request: contextvars.ContextVar[object | None] = contextvars.ContextVar("roles_of_request", default=None)
 
 
 def _invalidate(**kwargs) -> None:
@@ -39,26 +42,30 @@ def _invalidate(**kwargs) -> None:
     _generation = next(_generations)
 
 
+def _new_request(**kwargs) -> None:
+    _request.set(object())
+
+
 post_save.connect(_invalidate, sender=Membership, dispatch_uid="accounts.roles_of.save")
 post_delete.connect(_invalidate, sender=Membership, dispatch_uid="accounts.roles_of.delete")
-request_started.connect(_invalidate, dispatch_uid="accounts.roles_of.request")
+request_started.connect(_new_request, dispatch_uid="accounts.roles_of.request")
 
 
 def roles_of(user: User) -> list[HeldRole]:
     """Every membership of `user` (role, community, street, scope), from one query per request."""
     if not user.is_authenticated:
         return []
+    stamp = (_generation, _request.get())  # taken before the query: a write during it makes the next read reload
     cached = user.__dict__.get("_roles_of")
-    if cached is not None and cached[0] == _generation:
+    if cached is not None and cached[0] == stamp:
         return cached[1]
-    generation = _generation  # read before the query: a write during it makes the next read reload
     roles = [
         HeldRole(*row)
         for row in Membership.objects.filter(user=user)
         .order_by()
         .values_list("role", "community_id", "street_id", "scope_type_id", "scope_id")
     ]
-    user.__dict__["_roles_of"] = (generation, roles)
+    user.__dict__["_roles_of"] = (stamp, roles)
     return roles
 
 

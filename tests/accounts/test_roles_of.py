@@ -1,6 +1,8 @@
 """One membership load per request (linli.accounts.selectors.roles_of), reused by the permission
 checks and the views' scoping, and never stale after a membership changes."""
 
+import threading
+
 from django.core.signals import request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,3 +52,14 @@ def test_a_staff_list_checks_the_role_and_scopes_with_the_same_query(staff, comm
 
     assert response.status_code == 200
     assert sum('FROM "accounts_membership"' in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_a_request_in_another_thread_keeps_this_ones_roles(staff, community):
+    community_ids_for(staff)
+    other = threading.Thread(target=lambda: request_started.send(sender=None))  # a gthread worker's other thread
+    other.start()
+    other.join()
+
+    with CaptureQueriesContext(connection) as captured:
+        assert community_ids_for(staff) == {community.pk}
+    assert len(captured) == 0
