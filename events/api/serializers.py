@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import MaskedPhoneField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ClockTimeField
 from linli.regions.models import Community
 
@@ -31,14 +32,14 @@ class MomentField(serializers.DateTimeField):
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-class EventCommunitySerializer(serializers.ModelSerializer):
+class EventCommunitySerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class EventVenueSerializer(serializers.ModelSerializer):
+class EventVenueSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "location"]
@@ -97,7 +98,7 @@ EVENT_FIELDS = [
 ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """An event as a resident sees it (from `selectors.events_for_resident`: counters annotated, my registration
     and the communities prefetched)."""
 

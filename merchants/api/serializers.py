@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -21,14 +22,14 @@ IMAGES_HELP = f"Ids of my uploads (purpose `product`), in display order, the fir
 MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, not an overflow
 
 
-class CommunityBriefSerializer(serializers.ModelSerializer):
+class CommunityBriefSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class MerchantBriefSerializer(serializers.ModelSerializer):
+class MerchantBriefSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Merchant
         fields = ["id", "name"]
@@ -77,7 +78,7 @@ class MyMerchantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
     images = AttachedPhotosSerializer(source="image_links", help_text="In display order; the first is the cover")
 

@@ -8,6 +8,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from linli.accounts.models import Membership, User
 from linli.accounts.tokens import RefreshToken
 from linli.api.fields import BlankableURLField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -23,7 +24,7 @@ class ScopeRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display")
     community = CommunityRefSerializer(allow_null=True)
     street = CommunityRefSerializer(allow_null=True)
@@ -40,7 +41,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return {"type": f"{ct.app_label}.{ct.model}", "id": membership.scope_id, "name": str(membership.scope)}
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
     avatar_url = BlankableURLField(read_only=True)

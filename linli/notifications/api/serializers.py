@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.notifications import conf
 from linli.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     is_read = serializers.SerializerMethodField(help_text="Whether I have read it")
 
     class Meta:

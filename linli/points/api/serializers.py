@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.points.models import PointsEntry
 
 
-class PointsEntrySerializer(serializers.ModelSerializer):
+class PointsEntrySerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "amount", "balance_after", "reason", "created_at"]

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.regions.models import Community, Street
 
 
@@ -9,7 +10,7 @@ class StreetSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "city", "district", "code"]
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     street = StreetSerializer(read_only=True)
 
     class Meta:
