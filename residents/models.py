@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from linli.accounts.querysets import UserRefsQuerySet
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Community
 from linli.uploads.models import Attachment
@@ -303,6 +304,8 @@ class WorkOrder(TimestampedModel):
         related_name="+",
         verbose_name="回访人",
     )
+
+    objects = UserRefsQuerySet.as_manager()
 
     class Meta:
         verbose_name = "工单"

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ClockTimeField, ModelSerializer
 from linli.regions.models import Community
 
@@ -21,14 +22,14 @@ WAITLIST_OUTCOMES = [
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-class EventCommunitySerializer(ModelSerializer):
+class EventCommunitySerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class EventVenueSerializer(ModelSerializer):
+class EventVenueSerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "location"]
@@ -87,8 +88,9 @@ EVENT_FIELDS = [
 ]
 
 
-class EventSerializer(ModelSerializer):
-    """An event as a resident sees it (from `selectors.events_for_resident`, which annotates the counters)."""
+class EventSerializer(PrebuiltFieldsMixin, ModelSerializer):
+    """An event as a resident sees it (from `selectors.events_for_resident`: counters annotated, my registration
+    and the communities prefetched)."""
 
     community = EventCommunitySerializer(read_only=True)
     communities = EventCommunitySerializer(many=True, read_only=True)
@@ -110,14 +112,16 @@ class EventSerializer(ModelSerializer):
 
     @extend_schema_field(MyRegistrationBriefSerializer(allow_null=True))
     def get_my_registration(self, event):
-        if event.my_registration_id is None:
+        mine = selectors.my_registration(event)
+        if mine is None:
             return None
-        return {"id": event.my_registration_id, "status": event.my_registration_status, "attendees": event.my_attendees}
+        return {"id": mine.pk, "status": mine.status, "attendees": mine.attendees}
 
     @extend_schema_field(EventEligibilitySerializer)
     def get_eligibility(self, event):
+        user = self.context["request"].user
         problem = services.eligibility_problem(
-            event=event, user=self.context["request"].user, verified_resident=event.verified_resident
+            event=event, user=user, verified_resident=selectors.verified_resident(event, user)
         )
         return {
             "eligible": problem is None,

@@ -73,6 +73,8 @@ def registered_labels() -> set[str]:
 
 def export_user_data(user: User) -> dict:
     """{"user": {...}, "<app label>": {...}, ...}: the profile first, then the apps in INSTALLED_APPS order."""
+    if deferred := user.get_deferred_fields():  # a request's user is loaded narrow (linli/accounts/tokens.py)
+        user.refresh_from_db(fields=deferred)
     ordered = sorted(handlers(), key=lambda handler: handler.label != "accounts")
     return {handler.key: handler.export(user) for handler in ordered}
 

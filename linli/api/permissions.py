@@ -12,7 +12,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from rest_framework import permissions
 
-from linli.accounts.models import Membership, Role
+from linli.accounts.models import Role
+from linli.accounts.selectors import roles_of
 
 
 def role_message(*roles: Role) -> str:
@@ -36,11 +37,11 @@ def has_role(*roles: Role, scope: str | None = None, superuser: bool = False, me
                 return False
             if superuser and user.is_superuser:
                 return True
-            memberships = Membership.objects.filter(user=user, role__in=roles)
+            held = [r for r in roles_of(user) if r.role in roles]  # the request's one membership load
             if scope is not None:
-                model = apps.get_model(scope)
-                memberships = memberships.filter(scope_type=ContentType.objects.get_for_model(model))
-            return memberships.exists()
+                scope_type_id = ContentType.objects.get_for_model(apps.get_model(scope)).pk
+                held = [r for r in held if r.scope_type_id == scope_type_id]
+            return bool(held)
 
     HasRole.message = message or role_message(*roles)
     HasRole.roles = roles

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
@@ -28,14 +29,14 @@ MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, 
 LICENCE_RE = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
-class CommunityBriefSerializer(ModelSerializer):
+class CommunityBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class MerchantBriefSerializer(ModelSerializer):
+class MerchantBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = Merchant
         fields = ["id", "name"]
@@ -84,7 +85,7 @@ class MyMerchantSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProductSerializer(ModelSerializer):
+class ProductSerializer(PrebuiltFieldsMixin, ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
     images = AttachedPhotosSerializer(source="image_links", help_text="In display order; the first is the cover")
 

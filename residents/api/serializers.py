@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from linli.accounts.models import User
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer, validate_phone
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
@@ -193,7 +194,7 @@ class WorkOrderEventSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class WorkOrderSerializer(ModelSerializer):
+class WorkOrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
     """A work order as its resident sees it in a list."""
 
     category = RefSerializer(read_only=True)
@@ -380,7 +381,7 @@ class WorkOrderStatsSerializer(serializers.Serializer):
 # --- announcements -------------------------------------------------------------------------------
 
 
-class AnnouncementSerializer(ModelSerializer):
+class AnnouncementSerializer(PrebuiltFieldsMixin, ModelSerializer):
     community = RefSerializer(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 

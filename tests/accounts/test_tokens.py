@@ -5,9 +5,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from linli.accounts.models import User
+from linli.accounts.tokens import RefreshToken
 
 LOGIN, REFRESH, LOGOUT, ME = "/api/v1/auth/token/", "/api/v1/auth/token/refresh/", "/api/v1/auth/logout/", "/api/v1/me/"
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,15 @@ def test_two_refreshes_of_one_token_at_once_let_exactly_one_through(staff):
         thread.join()
 
     assert sorted(statuses) == [200] + [401] * 7
+
+
+def test_a_request_loads_its_user_in_one_narrow_query_that_also_checks_the_version(staff):
+    access = str(RefreshToken.for_user(staff).access_token)
+    with CaptureQueriesContext(connection) as captured:
+        assert me_with(access) == 200
+
+    user_queries = [q["sql"] for q in captured.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(user_queries) == 1
+    assert '"token_version"' in user_queries[0] and '"password"' not in user_queries[0]
+    staff.revoke_tokens()
+    assert me_with(access) == 401

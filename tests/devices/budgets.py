@@ -49,6 +49,6 @@ def one_staff_device(persona):
 
 
 LIST_DATA["/api/v1/staff/devices/"] = ("staff", make_staff_devices)
-# 1 token user, 1 staff role check, 1 the staff's communities, 1 the device with its community,
+# 1 token user, 1 my roles (the staff role check and my communities), 1 the device with its community,
 # pending commands and open outage annotated
-DETAIL_BUDGETS = {"/api/v1/staff/devices/{id}/": ("staff", one_staff_device, 4)}
+DETAIL_BUDGETS = {"/api/v1/staff/devices/{id}/": ("staff", one_staff_device, 3)}

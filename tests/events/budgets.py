@@ -121,16 +121,16 @@ LIST_DATA = {
 }
 
 DETAIL_BUDGETS = {
-    # 1 token user, 1 the event with seats / my registration / eligibility annotated,
-    # 1 its communities, 1 its sessions
-    "/api/v1/events/{id}/": ("resident", an_event, 4),
+    # 1 token user, 1 my roles (residents-only events I see, my eligibility), 1 the event with seats
+    # annotated, 1 its communities, 1 my registration, 1 its sessions
+    "/api/v1/events/{id}/": ("resident", an_event, 6),
     # 1 token user, 1 the registration with its event, venue and community, 1 its status history,
     # 1 the event's sessions, 1 promotion rounds while it waited, 1 their decisions
     # (+1 for the waitlist position while still waiting; this one has been promoted)
     "/api/v1/events/registrations/{id}/": ("resident", a_registration_that_waited, 6),
-    # 1 token user, 1 staff check (has_role), 1 staff's communities, 1 the event with its counters,
+    # 1 token user, 1 my roles (the has_role check and my communities), 1 the event with its counters,
     # 1 its communities, 1 its sessions
-    "/api/v1/staff/events/{id}/": ("staff", a_staff_event, 6),
+    "/api/v1/staff/events/{id}/": ("staff", a_staff_event, 5),
     # 1 token user, 1 the venue with its community, 1 its opening hours
     "/api/v1/venues/{id}/": ("resident", a_venue, 3),
     # … and 1 the day's bookings with their events

@@ -167,19 +167,19 @@ DETAIL_BUDGETS = {
     "/api/v1/residents/households/{id}/members/": ("resident", my_household_with_family, 4),
     # 1 token user, 1 the application with room, community and reviewer joined
     "/api/v1/residents/verifications/{id}/": ("resident", my_verification, 2),
-    # 1 token user, 1 the order (all joined), 1 its timeline with actors, 1 its photos, 1 its resolution photos
-    "/api/v1/residents/work-orders/{id}/": ("resident", my_work_order, 5),
+    # 1 token user, 1 the order (places joined), 1 its people (narrow, not joined), 1 its timeline with actors,
+    # 1 its photos, 1 its resolution photos
+    "/api/v1/residents/work-orders/{id}/": ("resident", my_work_order, 6),
     # 1 token user, 1 my communities, 1 the announcement with its read state
     "/api/v1/residents/announcements/{id}/": ("resident", my_announcement, 3),
-    # 1 token user, 1 staff-role check, 1 my communities, 1 the application
-    "/api/v1/staff/verifications/{id}/": ("staff", a_verification_to_review, 4),
-    # 1 token user, 1 staff-role check, 1 my communities, 1 the order, 1 its timeline, 1 its photos,
-    # 1 its resolution photos
+    # 1 token user, 1 my roles (the staff-role check and my communities), 1 the application
+    "/api/v1/staff/verifications/{id}/": ("staff", a_verification_to_review, 3),
+    # 1 token user, 1 my roles, 1 the order, 1 its people, 1 its timeline, 1 its photos, 1 its resolution photos
     "/api/v1/staff/work-orders/{id}/": ("staff", an_order_in_the_queue, 7),
-    # 1 token user, 1 staff-role check, 1 my community ids, 1 the communities, 1 the orders' columns
-    "/api/v1/staff/work-orders/stats/": ("staff", some_stats, 5),
-    # 1 token user, 1 staff-role check, 1 my communities, 1 the announcement with its read count
-    "/api/v1/staff/announcements/{id}/": ("staff", an_announcement_of_mine, 4),
+    # 1 token user, 1 my roles, 1 the communities, 1 the orders' columns
+    "/api/v1/staff/work-orders/stats/": ("staff", some_stats, 4),
+    # 1 token user, 1 my roles, 1 the announcement with its read count
+    "/api/v1/staff/announcements/{id}/": ("staff", an_announcement_of_mine, 3),
 }
 
 

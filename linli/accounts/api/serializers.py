@@ -12,6 +12,7 @@ from linli.accounts.models import Membership, User
 from linli.accounts.tokens import RefreshToken
 from linli.api.errors import DomainError
 from linli.api.fields import BlankableURLField, DateField
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.uploads import selectors as upload_selectors
 from linli.uploads.api.serializers import MAX_ID, UploadSerializer
@@ -31,7 +32,7 @@ class ScopeRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MembershipSerializer(ModelSerializer):
+class MembershipSerializer(PrebuiltFieldsMixin, ModelSerializer):
     role_display = serializers.CharField(source="get_role_display")
     community = CommunityRefSerializer(allow_null=True)
     street = CommunityRefSerializer(allow_null=True)
@@ -48,7 +49,7 @@ class MembershipSerializer(ModelSerializer):
         return {"type": f"{ct.app_label}.{ct.model}", "id": membership.scope_id, "name": str(membership.scope)}
 
 
-class UserSerializer(ModelSerializer):
+class UserSerializer(PrebuiltFieldsMixin, ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
     avatar = serializers.IntegerField(

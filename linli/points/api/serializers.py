@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.points.models import PointsEntry
 
 
-class PointsEntrySerializer(ModelSerializer):
+class PointsEntrySerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "amount", "balance_after", "reason", "created_at"]

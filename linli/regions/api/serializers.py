@@ -1,3 +1,4 @@
+from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community, Street
 
@@ -8,7 +9,7 @@ class StreetSerializer(ModelSerializer):
         fields = ["id", "name", "kind", "city", "district", "code"]
 
 
-class CommunitySerializer(ModelSerializer):
+class CommunitySerializer(PrebuiltFieldsMixin, ModelSerializer):
     street = StreetSerializer(read_only=True)
 
     class Meta:
