@@ -146,6 +146,9 @@ def app_env(args, secret_key: str) -> dict:
         NUM_PROXIES="1",  # the load generator plays the load balancer: X-Forwarded-For is the client
         LINLI_VAR_DIR=str(RESULTS / "var"),
         LOG_LEVEL="ERROR",  # not a line per expected 409 of the registration burst; 5xx still show
+        # gunicorn.conf.py: no access-log line per request (it would cost the server CPU and flood the output).
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_LOG_LEVEL="warning",
     )
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
