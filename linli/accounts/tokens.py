@@ -51,7 +51,7 @@ REQUEST_USER_COLUMNS = (
     "id",
     "username",
     "display_name",
-    "avatar_url",
+    "avatar",
     "phone",
     "birth_date",
     "wechat_openid",
