@@ -162,6 +162,10 @@ def reserve(*, username: str | None, ip: str | None) -> Attempt:
         cache.add(_lock_key(digest), now + config["lock"], timeout=config["lock"] + 60)
         check(username=username, ip=ip)
         raise LoginLocked(retry_after=config["lock"])
+    # Again after counting: the attempt that reached the limit sets the lock and then deletes the
+    # counters, so an attempt that passed the first check before the lock and counted after the
+    # delete got a fresh number within the limit. The lock is set before the delete, so it is seen here.
+    check(username=username, ip=ip)
     return attempt
 
 
