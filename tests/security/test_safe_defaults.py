@@ -52,3 +52,15 @@ def test_a_developer_turns_debug_on_and_gets_the_embedded_default(tmp_path):
     assert result.returncode == 0, result.stderr
     read = json.loads(result.stdout.splitlines()[-1])
     assert (read["debug"], read["sandbox"]) == (True, True)
+
+
+def test_code_only_commands_need_no_production_secret(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "SANDBOX", "LINLI_SANDBOX")}
+    clean.update(DJANGO_SETTINGS_MODULE="linli.settings", LINLI_VAR_DIR=str(tmp_path))
+    run = [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"]
+    result = subprocess.run(run, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    served = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert "SECRET_KEY must be set" in served.stderr
