@@ -7,4 +7,7 @@ class ObservabilityConfig(AppConfig):
     verbose_name = "运行监控"
 
     def ready(self):
-        from linli.observability import collectors, receivers  # noqa: F401  (scrape-time gauges, signal counters)
+        from linli.observability import celery_signals, collectors, receivers  # noqa: F401  (connect at import)
+        from linli.observability.sentry import init_sentry
+
+        init_sentry()
