@@ -454,6 +454,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # urllib3 logs full request URLs at DEBUG, and WeChat puts the app secret in the query.
         "urllib3": {"level": "WARNING"},
+        # A line per request from the app (view, status, duration_ms, queries, request_id) instead of
+        # gunicorn's plain access log (then set GUNICORN_ACCESS_LOG="").
+        "linli.request": {"level": "INFO" if env_bool("LOG_REQUESTS", False) else "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

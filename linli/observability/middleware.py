@@ -6,16 +6,22 @@ the tasks they enqueue — logs under the request's id, and so that the id is on
 """
 
 import ipaddress
+import logging
 import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connection
+from django.dispatch import receiver
 
 from linli.observability.context import new_request_id, request_id, valid_request_id
 from linli.observability.metrics import DB_QUERIES, HTTP_LATENCY, HTTP_RESPONSES
 
 HEADER = "X-Request-ID"
+# One JSON line per request (view, status, duration, queries) when LOG_REQUESTS=1; off by default
+# because gunicorn's access log has the same facts (settings.LOGGING sets this logger's level).
+request_logger = logging.getLogger("linli.request")
 # Any other method (a client may send "FOO") is counted as "other": labels stay a fixed set.
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -55,13 +61,18 @@ class RequestIdMiddleware:
         else:
             rid = new_request_id()
         request.request_id = rid
-        token = request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Not reset on the way out: Django logs a 4xx/5xx ("Not Found: …") after the middleware
+        # returns. `clear_request_id` below does it when the response is closed.
+        request_id.set(rid)
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
+
+
+@receiver(request_finished, dispatch_uid="observability.clear_request_id")
+def clear_request_id(**kwargs):
+    # The WSGI server closed the response: this thread's next request, or nothing, follows.
+    request_id.set("")
 
 
 class _QueryCounter:
@@ -106,4 +117,18 @@ class RequestMetricsMiddleware:
         HTTP_RESPONSES.labels(view, str(response.status_code)).inc()
         if counter.count:
             DB_QUERIES.labels(view).inc(counter.count)
+        if request_logger.isEnabledFor(logging.INFO):
+            request_logger.info(
+                "%s %s %s",
+                method,
+                view,
+                response.status_code,
+                extra={
+                    "view": view,
+                    "method": method,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "queries": counter.count,
+                },
+            )
         return response
