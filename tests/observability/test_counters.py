@@ -22,7 +22,9 @@ def pay(payer, result: str):
 
 
 @pytest.mark.parametrize("result, outcome", [("success", "succeeded"), ("fail", "failed")])
-def test_payments_are_counted_by_outcome_when_they_commit(resident, result, outcome, django_capture_on_commit_callbacks):
+def test_payments_are_counted_by_outcome_when_they_commit(
+    resident, result, outcome, django_capture_on_commit_callbacks
+):
     name, labels = "linli_payments_total", {"outcome": outcome, "method": "wechat_pay"}
     before = value(name, **labels)
     with django_capture_on_commit_callbacks(execute=True):
@@ -35,10 +37,9 @@ def test_a_payment_whose_transaction_rolls_back_is_not_counted(resident, django_
 
     name, labels = "linli_payments_total", {"outcome": "succeeded", "method": "wechat_pay"}
     before = value(name, **labels)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            pay(resident, "success")
-            raise RuntimeError("the owner's reaction failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        pay(resident, "success")
+        raise RuntimeError("the owner's reaction failed")
     assert value(name, **labels) == before
 
 
