@@ -26,7 +26,8 @@ def main() -> None:
     parser.add_argument("--multiprocess", action="store_true", help="PROMETHEUS_MULTIPROC_DIR set, as gunicorn does")
     args = parser.parse_args()
     if args.multiprocess:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="linli-prometheus-bench-")
+        scratch = tempfile.TemporaryDirectory(prefix="linli-prometheus-bench-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = scratch.name  # removed when the script ends
     os.environ.setdefault("DEBUG", "1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "linli.settings"
 
