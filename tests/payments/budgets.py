@@ -37,9 +37,9 @@ LIST_DATA = {
 }
 
 DETAIL_BUDGETS = {
-    # 1 token user, 1 the intent, 1 its refunds
-    "/api/v1/payments/{id}/": ("resident", my_intent, 3),
+    # 1 token user, 1 the intent, 1 its parts, 1 its refunds
+    "/api/v1/payments/{id}/": ("resident", my_intent, 4),
 }
 
 PRIVACY_DATA = {"payments": give_payments}
-EXPORT_QUERIES = {"payments": 4}  # intents, their refunds, contracts, the sandbox insurance account
+EXPORT_QUERIES = {"payments": 5}  # intents, their parts, their refunds, contracts, the sandbox insurance account
