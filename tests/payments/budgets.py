@@ -1,11 +1,24 @@
 """Quality-gate registrations for the payments endpoints (see tests/quality/registry.py)."""
 
 from linli.payments import services
-from linli.payments.models import PaymentContract
+from linli.payments.models import PaymentContract, PaymentPart
 
 
 def make_intents(persona, n):
-    for _ in range(n):
+    """Every other one has parts (a subsidy and the rest), refunded per part."""
+    for index in range(n):
+        if index % 2:
+            intent = services.payment_intent_create_with_parts(
+                payer=persona.user,
+                purpose="tests.budget",
+                parts=[
+                    services.PartSpec("subsidy", "补贴", 300, PaymentPart.Settlement.SETTLED_BY_APP),
+                    services.PartSpec("rest", "自付", 900),
+                ],
+            )
+            services.payment_sandbox_complete(intent=intent)
+            services.refund_create(intent=intent, part=intent.parts.get(reference="rest"), amount_fen=100, reason="退")
+            continue
         intent = services.payment_intent_create(
             payer=persona.user, amount_fen=1200, purpose="tests.budget", reference="1", description="预算测试"
         )
