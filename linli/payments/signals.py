@@ -21,7 +21,8 @@ Receivers filter on `intent.purpose`. How an app plugs in: its receivers live in
 * refund_failed(refund, intent, reason, part)  — the provider could not refund; the amount is refundable again.
 
 `parts` is the intent's list of `PaymentPart`s ([] for a single-purpose intent); `part` is the part a
-refund gave back (None for a single-purpose intent). An app-settled part (`settled_by_app`, e.g. a
+refund gave back (None for a single-purpose intent, and for the automatic refund of money that arrived
+after the intent had closed). An app-settled part (`settled_by_app`, e.g. a
 subsidy) is the owner's to give back: on payment_failed / payment_closed for the parts, on
 refund_succeeded for `refund.amount_fen` of the part (`refund.settled_by_app_fen`). Each is sent once
 per outcome: a repeated provider notification sends nothing.

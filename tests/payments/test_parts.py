@@ -190,6 +190,15 @@ def test_closing_it_unpaid_tells_the_app_which_parts_it_settled(resident, app):
     assert app == [("payment_closed", [("subsidy", BY_APP), ("self", "provider")])]
 
 
+def test_money_arriving_after_the_close_goes_back_without_a_part(as_user, resident, app):
+    intent = subsidised(resident)
+    services.payment_intent_close(intent=intent, reason="expired")
+    complete(as_user(resident), intent)
+    refund = Refund.objects.get()
+    assert (refund.part_id, refund.cash_fen, refund.settled_by_app_fen) == (None, 5000, 0)
+    assert app[1:] == [("refund_succeeded", (None, 5000))]
+
+
 def test_the_same_idempotency_key_and_request_returns_the_first_intent(resident):
     first = subsidised(resident, idempotency_key="care-order:7")
     again = subsidised(resident, idempotency_key="care-order:7")
