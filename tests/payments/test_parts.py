@@ -2,12 +2,14 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from linli.api.errors import DomainError
 from linli.api.idempotency import IdempotencyConflict
 from linli.payments import services, signals
 from linli.payments.models import PaymentIntent, PaymentNotification, PaymentPart, Refund
 from linli.payments.services import PartSpec
+from tests import factories
 from tests.support.stub_server import StubServer
 from tests.support.wechat_pay import MCH_ID, paid_resource
 
@@ -251,6 +253,19 @@ def test_my_payment_shows_its_parts_and_which_part_each_refund_gave_back(as_user
         ("self", "provider", 0),
     ]
     assert [(r["part"], r["settled_by_app_fen"]) for r in body["refunds"]] == [(subsidy.pk, 1000)]
+
+
+def test_the_console_shows_the_parts_of_a_payment_and_the_part_of_each_refund(as_user, resident):
+    intent = paid(as_user, subsidised(resident))
+    services.refund_create(intent=intent, part=part(intent, "subsidy"), amount_fen=1000, reason="取消一次")
+    client = Client()
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+
+    detail = client.get(f"/admin/payments/paymentintent/{intent.pk}/change/").content.decode()
+    refunds = client.get("/admin/payments/refund/").content.decode()
+
+    assert "支付明细" in detail and "养老服务补贴" in detail and "应用内结算（如补贴）" in detail
+    assert "支付明细" in refunds and "养老服务补贴 30.00 元" in refunds
 
 
 def test_an_intent_without_parts_is_refunded_as_before(as_user, resident, app):
