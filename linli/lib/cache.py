@@ -73,9 +73,11 @@ def bump(kind: str, scopes: Iterable) -> None:
             except ValueError:  # not there (never read, or lost): any new value invalidates
                 cache.set(entry, time.time_ns(), timeout=None)
 
-    apply()
+    apply()  # a cache that does not answer fails the write here, before anything is committed
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(apply)
+        # After the commit a failure cannot undo the write: it is logged, and only readers of the
+        # moments between the two bumps may keep the old page, for at most the entry's timeout.
+        transaction.on_commit(apply, robust=True)
 
 
 def key(kind: str, scopes: Iterable, *parts) -> str:
