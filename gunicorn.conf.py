@@ -22,6 +22,24 @@ connections alive where a sync worker closes each one. Two workers per CPU with 
 the steadiest on both endpoints; more threads raise the GIL contention and the tail (p99). Each thread
 keeps its own PostgreSQL connection (CONN_MAX_AGE): size `max_connections` for
 workers x threads x hosts, plus Celery.
+
+The tail the 2026-12-06 bench showed (bare view p99 8.6 ms with sync workers, 377 ms with gthread) was
+the worker recycling, not the threads: at 4,000 requests/s, `max_requests = 2000` restarted a worker
+every two seconds, and a gthread worker going down drops the kept-alive connections it holds (the
+client reconnects and waits behind a fresh process). Medians of wrk -t2 -c16, 8 s after 2 s of
+warm-up, 2-3 runs each (load average 13-14: other test runs on the 2 CPUs, so the list endpoints'
+p99 is the machine's and does not tell the variants apart; the bare view's does):
+
+    variant                           bare view req/s  p99 ms   /me CPU ms (Python)  events CPU ms
+    sync 4, max_requests 2000                     202     137                  8.1            8.4
+    gthread 4 x 2, max_requests 2000              358     393                  9.5           10.9
+    gthread 4 x 2, max_requests 0                 860     168                  8.1
+    gthread 4 x 2, max_requests 50000             629      67                                11.5
+    sync 4, max_requests 50000                    181     361                                 9.9
+    gthread 2 x 4, max_requests 2000              456    2064                  6.9            7.0
+
+So: gthread, 2 workers per CPU x 2 threads, recycled every ~50,000 requests (minutes, not seconds,
+at full load; still a bound on what a slow leak in a dependency can take).
 """
 
 import gc
@@ -42,8 +60,9 @@ graceful_timeout = 30
 keepalive = 5  # seconds; the load balancer reuses its connections to the workers
 
 # Recycle each worker after about this many requests (jittered so they do not restart together):
-# bounds the memory a slow leak in a dependency can take.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+# bounds the memory a slow leak in a dependency can take. Not every few thousand: each restart costs
+# a fresh process its warm-up and drops its kept-alive connections (the p99 above).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
 max_requests_jitter = max_requests // 10
 
 # Prometheus metrics (linli/observability/metrics.py): every worker process writes its counters to files
