@@ -87,6 +87,7 @@ class Role(models.TextChoices):
     DOCTOR = "doctor", "医生"
     OFFICER = "officer", "执法人员"
     GRID_WORKER = "grid_worker", "网格员"
+    OPS = "ops", "运维"  # sees the operations alerts in the console and /healthz/detail (linli.ops)
 
 
 class Membership(models.Model):
