@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from linli.api.views import healthz
+from linli.ops.views import healthz_detail
 
 api_v1 = [
     path("", include("linli.accounts.api.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/detail", healthz_detail, name="healthz-detail"),
     path("open311/v2/", include("enforcement.open311.urls")),
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
