@@ -48,7 +48,7 @@ def operations_urls(site) -> list:
         def wrapped(request, *args, **kwargs):
             if not request.user.is_superuser:
                 raise PermissionDenied
-            return view(site, request, *args, **kwargs)
+            return view(request, *args, site=site, **kwargs)
 
         return site.admin_view(wrapped)
 
@@ -58,7 +58,7 @@ def operations_urls(site) -> list:
     ]
 
 
-def operations_page(site, request):
+def operations_page(request, *, site):
     status = ops_status()
     context = {
         **site.each_context(request),
@@ -75,7 +75,7 @@ def operations_page(site, request):
 
 
 @require_POST
-def retry_deliveries(site, request):
+def retry_deliveries(request, *, site):
     done = deliveries_retry_failed(limit=RETRY_BATCH)
     messages.success(request, f"已重新排队 {done} 条发送失败的推送")
     return HttpResponseRedirect(reverse("admin:operations"))
