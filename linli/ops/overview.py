@@ -1,6 +1,7 @@
 """The reads behind the superuser's operations page (运维概览): versions, migrations, failures, outages."""
 
 import platform
+import shutil
 import sqlite3
 import subprocess
 from functools import lru_cache
@@ -21,9 +22,12 @@ OUTAGES_SHOWN = 50
 @lru_cache(maxsize=1)
 def _git_commit() -> str:
     # Cached per process: the code a process runs does not change under it.
+    git = shutil.which("git")
+    if git is None:
+        return ""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
+            [git, "rev-parse", "--short=12", "HEAD"],
             cwd=settings.BASE_DIR,
             capture_output=True,
             text=True,

@@ -55,7 +55,7 @@ def _beat_problem(status: OpsStatus) -> str | None:
     return None
 
 
-def _queue_problem(status: OpsStatus) -> str | None | bool:
+def _queue_problem(status: OpsStatus) -> str | bool | None:
     """A message when a queue is too long; None when all are fine; False when unknown (keep as is)."""
     limit = conf.queue_alert_length()
     if any(length is None for length in status.queues.values()):
