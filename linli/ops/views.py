@@ -51,7 +51,5 @@ def healthz_detail(request):
         status = ops_status()
         alerts = alerts_evaluate(status=status)
         body |= status.as_dict()
-        body["alerts"] = [
-            {"kind": a.kind, "message": a.message, "opened_at": a.opened_at.isoformat()} for a in alerts
-        ]
+        body["alerts"] = [{"kind": a.kind, "message": a.message, "opened_at": a.opened_at.isoformat()} for a in alerts]
     return JsonResponse(body, status=200 if healthy else 503)
