@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
+from django.db.utils import load_backend
 
 from linli.ops import drill
 
@@ -77,14 +78,15 @@ class Command(BaseCommand):
                     ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", scratch, str(dump)]
                 )
                 self.stdout.write(f"restored into scratch database {scratch}")
-                connections.databases[SCRATCH_ALIAS] = {**settings_dict, "NAME": scratch}
+                # A second alias for the ORM, set on this thread only (not in settings.DATABASES).
+                backend = load_backend(settings_dict["ENGINE"])
+                connections[SCRATCH_ALIAS] = backend.DatabaseWrapper({**settings_dict, "NAME": scratch}, SCRATCH_ALIAS)
                 try:
                     self.after_restore(SCRATCH_ALIAS)
                     problems = self._compare(expected, options["login_username"], password)
                 finally:
                     connections[SCRATCH_ALIAS].close()
                     del connections[SCRATCH_ALIAS]
-                    del connections.databases[SCRATCH_ALIAS]
             finally:
                 self._drop(scratch)
                 self.stdout.write(f"dropped scratch database {scratch}")
