@@ -9,8 +9,12 @@ class OpsConfig(AppConfig):
     def ready(self):
         from celery.signals import after_task_publish
 
+        from linli.api import demo
         from linli.celery import register_periodic
+        from linli.ops import demo as demo_data
         from linli.ops import receivers
+
+        demo.register(self.label, demo_data.seed)
 
         after_task_publish.connect(receivers.beat_tick_published, sender=receivers.TICK_TASK, weak=False)
         register_periodic("ops.beat_tick", "linli.ops.tasks.beat_tick", 60.0)

@@ -1,5 +1,7 @@
 """Beat and queue watch: a stalled beat or a long queue opens one alert row, healthy again resolves it."""
 
+from io import StringIO
+
 import pytest
 from celery.signals import after_task_publish
 from django.utils import timezone
@@ -130,3 +132,15 @@ def test_checks_running_at_once_open_one_alert():
     assert errors(results) == []
     assert OpsAlert.objects.filter(kind=Kind.QUEUE_BACKLOG).count() == 1
     assert len({alert.pk for alert in results}) == 1
+
+
+def test_the_cron_command_exits_non_zero_while_an_alert_is_open(services_mode):
+    from django.core.management import CommandError, call_command
+
+    beat_ticked(minutes_ago=90)
+    with pytest.raises(CommandError, match="beat"):
+        call_command("ops_check", stdout=StringIO())
+    beat_ticked(minutes_ago=0)
+    out = StringIO()
+    call_command("ops_check", stdout=out)
+    assert "no open alert" in out.getvalue()
