@@ -17,7 +17,8 @@ from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, N
 from linli.api.errors import field_error as _field_error
 from linli.limits import services as limits
 from linli.notifications.services import notify
-from linli.regions.models import Community
+from linli.regions import households
+from linli.regions.models import Community, Room
 from linli.uploads.models import Upload
 from linli.uploads.selectors import own_uploads
 from linli.uploads.services import attachments_set
@@ -27,7 +28,6 @@ from residents.models import (
     Announcement,
     AnnouncementRead,
     Relation,
-    Room,
     Verification,
     WorkOrder,
     WorkOrderCategory,
@@ -60,7 +60,7 @@ def _resident_link(kind: str, pk: int) -> str:
 
 @transaction.atomic
 def verification_submit(*, user: User, room: Room, relation: str, real_name: str, phone: str) -> Verification:
-    if selectors.residency(user, room) is not None:
+    if households.residency(user, room) is not None:
         raise AlreadyVerified()
     # Fair use: the user's row is locked so their concurrent applications are counted one at a time.
     limits.lock_person(user)
@@ -70,7 +70,7 @@ def verification_submit(*, user: User, room: Room, relation: str, real_name: str
     if room.pk in pending_rooms:
         raise VerificationPending()
     limits.check(limits.Key.PENDING_VERIFICATIONS, count=len(pending_rooms))
-    community_id = selectors.room_community_id(room)
+    community_id = households.room_community_id(room)
     try:
         with transaction.atomic():
             verification = Verification.objects.create(
@@ -167,7 +167,7 @@ def verification_reject(*, verification: Verification, reviewer: User, reason: s
 @transaction.atomic
 def household_leave(*, user: User, room: Room) -> None:
     """Remove oneself from a household: the residency membership goes, the application is marked left."""
-    membership = selectors.residency(user, room)
+    membership = households.residency(user, room)
     if membership is None:
         raise NotFoundError()
     membership.delete()
@@ -180,12 +180,12 @@ def household_leave(*, user: User, room: Room) -> None:
 
 def household_members(*, user: User, room: Room):
     """The members of a household, for its owner only."""
-    membership = selectors.residency(user, room)
+    membership = households.residency(user, room)
     if membership is None:
         raise NotFoundError()
     if membership.position != Relation.OWNER:
         raise ForbiddenError("只有业主可以查看家庭成员", code="not_household_owner")
-    return selectors.household_members(room)
+    return households.household_members(room)
 
 
 # --- work orders: the timeline --------------------------------------------------------------------
@@ -252,7 +252,7 @@ def _require_reporter(actor: User, work_order: WorkOrder) -> None:
 
 
 def _only_home(reporter: User, community: Community | None) -> Room | None:
-    homes = list(selectors.households_of(reporter)[:2])
+    homes = list(households.households_of(reporter)[:2])
     if len(homes) != 1:
         return None
     home = homes[0]
@@ -291,9 +291,9 @@ def work_order_submit(
     if room is None:
         room = _only_home(reporter, community)
     if room is not None:
-        if selectors.residency(reporter, room) is None:
+        if households.residency(reporter, room) is None:
             raise _field_error("room", "只能为自己认证的房屋报修")
-        room_community = selectors.room_community_id(room)
+        room_community = households.room_community_id(room)
         if community is not None and community.pk != room_community:
             raise _field_error("community", "房屋不属于该社区")
         community_id = room_community

@@ -12,6 +12,7 @@ from linli.accounts.models import Role
 from linli.api.errors import NotFoundError, field_error
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
+from linli.regions import households
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import (
@@ -63,7 +64,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     serializer_class = s.HouseholdSerializer
 
     def get_queryset(self):
-        return selectors.households_of(self.request.user)
+        return households.households_of(self.request.user)
 
     @extend_schema(
         summary="Members of my household (owner only)",
