@@ -1,8 +1,8 @@
 """`manage.py check_migrations`: passes on the project as it is; refuses a new migration that would
 break the old code while it still serves, unless it is a reviewed exception.
 
-Each test gives the regions app a migrations package of its own in a temporary directory (its real
-0001_initial, which is in the baseline, plus the new migration under test)."""
+Each test gives the regions app a migrations package of its own in a temporary directory (copies of
+its real migrations, which are in the baseline, plus the new migration under test)."""
 
 import itertools
 import shutil
@@ -24,22 +24,25 @@ import linli.ops.migration_ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regions", "0001_initial")]
+    dependencies = [("regions", "{latest}")]
 """
 
 
 @pytest.fixture
 def regions_migration(tmp_path, settings, monkeypatch):
-    """`regions_migration(body)` → regions' migrations are 0001_initial and `0002_new` with `body`."""
+    """`regions_migration(body)` → regions' migrations are its real ones and `9999_new` with `body`."""
 
     def write(body: str) -> None:
         package = f"ops_check_{next(_seq)}"
         migrations_dir = tmp_path / package / "migrations"
         migrations_dir.mkdir(parents=True)
         (tmp_path / package / "__init__.py").write_text("")
-        shutil.copy(Path(linli.regions.__file__).parent / "migrations" / "__init__.py", migrations_dir)
-        shutil.copy(Path(linli.regions.__file__).parent / "migrations" / "0001_initial.py", migrations_dir)
-        (migrations_dir / "0002_new.py").write_text(HEADER + textwrap.indent(textwrap.dedent(body), "    "))
+        real = sorted((Path(linli.regions.__file__).parent / "migrations").glob("*.py"))
+        for path in real:
+            shutil.copy(path, migrations_dir)
+        latest = [p.stem for p in real if p.stem[:4].isdigit()][-1]
+        header = HEADER.replace("{latest}", latest)
+        (migrations_dir / "9999_new.py").write_text(header + textwrap.indent(textwrap.dedent(body), "    "))
         monkeypatch.syspath_prepend(str(tmp_path))
         settings.MIGRATION_MODULES = {"regions": f"{package}.migrations"}
 
@@ -85,7 +88,7 @@ def test_the_project_passes_as_it_is():
 def test_it_refuses_an_operation_unsafe_under_the_old_code(regions_migration, operation, problem):
     regions_migration(f"operations = [{operation}]\n")
     findings, _checked = check()
-    assert [(f.migration, problem in f.problem) for f in findings] == [("regions.0002_new", True)]
+    assert [(f.migration, problem in f.problem) for f in findings] == [("regions.9999_new", True)]
     with pytest.raises(CommandError, match="1 unsafe operation"):
         _check()
 
