@@ -27,6 +27,8 @@ workers x threads x hosts, plus Celery.
 import gc
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
@@ -44,6 +46,16 @@ keepalive = 5  # seconds; the load balancer reuses its connections to the worker
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10
 
+# Prometheus metrics (linli/observability/metrics.py): every worker process writes its counters to files
+# in this directory and /metrics adds them up. It must be set before the app is imported (below, by
+# preload_app) and emptied of a previous run's files, or their counts would be added again.
+prometheus_dir = Path(
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "linli-prometheus"))
+)
+prometheus_dir.mkdir(parents=True, exist_ok=True)
+for stale in prometheus_dir.glob("*.db"):
+    stale.unlink()
+
 # Import the app once in the master and fork it: workers share its memory pages and start at once.
 preload_app = True
 
@@ -59,11 +71,19 @@ def when_ready(server):
     gc.freeze()
 
 
+def child_exit(server, worker):
+    """A worker died or was recycled: its counters stay (totals never go back), its live gauges go."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 # Access log to stdout (the process manager keeps it; set GUNICORN_ACCESS_LOG="" to turn it off, e.g.
-# when the load balancer logs requests already): client, request line, status, bytes, time in µs,
-# and the request id the load balancer passes along.
+# when the load balancer logs requests already): client, method, path *without the query string*
+# (searches and filters may hold phone numbers or names), status, bytes, time in µs, and the request
+# id the app answered with (the load balancer's when it is a trusted proxy, else the app's own).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s" rid=%({x-request-id}i)s'
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sus "%(a)s" rid=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The forwarded client address is read by the app (NUM_PROXIES); gunicorn trusts only the local proxy.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from linli.api.views import healthz
+from linli.observability.views import metrics
 from linli.ops.views import healthz_detail
 
 api_v1 = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
     path("healthz/detail", healthz_detail, name="healthz-detail"),
+    path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
