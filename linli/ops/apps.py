@@ -11,14 +11,16 @@ class OpsConfig(AppConfig):
 
         from linli.api import demo
         from linli.celery import register_periodic
+        from linli.observability.metrics import register_collector
         from linli.ops import demo as demo_data
-        from linli.ops import receivers
+        from linli.ops import metrics, receivers
 
         demo.register(self.label, demo_data.seed)
 
         after_task_publish.connect(receivers.beat_tick_published, sender=receivers.TICK_TASK, weak=False)
         register_periodic("ops.beat_tick", "linli.ops.tasks.beat_tick", 60.0)
         register_periodic("ops.check_health", "linli.ops.tasks.check_health", 60.0)
+        register_collector("linli_ops", metrics.collect)
         self._register_platform_outbound()
 
     def _register_platform_outbound(self):
