@@ -167,3 +167,28 @@ def test_it_passes_safe_migrations(regions_migration, body):
     regions_migration(body)
     assert "migrations safe" in _check()
     assert check()[0] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recommended_concurrent_index_builds_and_drops_on_this_database():
+    # CREATE INDEX CONCURRENTLY on PostgreSQL, a plain CREATE INDEX on SQLite (the embedded default).
+    from django.db import connection, models
+    from django.db.migrations.loader import MigrationLoader
+
+    from linli.ops.migration_ops import AddIndexConcurrently
+
+    before = MigrationLoader(connection).project_state()
+    operation = AddIndexConcurrently("community", models.Index(fields=["name"], name="ops_test_name_idx"))
+    after = before.clone()
+    operation.state_forwards("regions", after)
+
+    def indexes():
+        with connection.cursor() as cursor:
+            return connection.introspection.get_constraints(cursor, "regions_community")
+
+    with connection.schema_editor(atomic=False) as editor:
+        operation.database_forwards("regions", editor, before, after)
+    assert "ops_test_name_idx" in indexes()
+    with connection.schema_editor(atomic=False) as editor:
+        operation.database_backwards("regions", editor, after, before)
+    assert "ops_test_name_idx" not in indexes()
