@@ -49,9 +49,11 @@ max_requests_jitter = max_requests // 10
 # Prometheus metrics (linli/observability/metrics.py): every worker process writes its counters to files
 # in this directory and /metrics adds them up. It must be set before the app is imported (below, by
 # preload_app) and emptied of a previous run's files, or their counts would be added again.
-prometheus_dir = Path(
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "linli-prometheus"))
+# The default is per bind address, so that two gunicorns on one host never share (or empty) one.
+_default_dir = os.path.join(
+    tempfile.gettempdir(), "linli-prometheus-" + "".join(c if c.isalnum() else "_" for c in bind)
 )
+prometheus_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _default_dir))
 prometheus_dir.mkdir(parents=True, exist_ok=True)
 for stale in prometheus_dir.glob("*.db"):
     stale.unlink()

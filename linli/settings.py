@@ -430,6 +430,10 @@ if not DEBUG:
 # Prometheus scrape token for GET /metrics (Authorization: Bearer <token>). Unset: /metrics is 404 in
 # production (open with DEBUG=1). The multiprocess directory is PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# A Celery worker's own counters (task outcomes) at http://WORKER_METRICS_ADDR:WORKER_METRICS_PORT/
+# (no token: localhost or a private address behind a network rule). 0: not served.
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "127.0.0.1")
 # Peers (REMOTE_ADDR) whose X-Request-ID is kept: the load balancers, as addresses or CIDRs.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 for _proxy in TRUSTED_PROXIES:

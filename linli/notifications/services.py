@@ -126,8 +126,6 @@ def notify(
                 notification_ids = [row.pk for row in created]
             # robust: a broker outage must not fail the caller's request; the sweeper dispatches later.
             transaction.on_commit(partial(enqueue_dispatch, notification_ids), robust=True)
-        count = len(rows)
-        transaction.on_commit(lambda: NOTIFICATION_DELIVERIES.labels("inbox", "sent").inc(count))
     return len(rows)
 
 

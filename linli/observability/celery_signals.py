@@ -7,15 +7,17 @@
   An eager task (the embedded default, tests) is never published: it runs inside the request and
   keeps the request's id as it is. A task without the header (beat, a retry of an old message) gets
   an id of its own, so its lines can still be told apart.
-* `task_success`, `task_failure`, `task_retry` count outcomes per task name (metrics.CELERY_TASKS).
+* `task_success`, `task_failure`, `task_retry` count outcomes per task name (metrics.CELERY_TASKS);
+  with WORKER_METRICS_PORT set, the worker serves them (`worker_ready`, metrics.start_worker_exporter).
 
 Connected at import; linli/observability/apps.py imports this module.
 """
 
 from celery import signals
+from django.conf import settings
 
 from linli.observability.context import new_request_id, request_id, valid_request_id
-from linli.observability.metrics import CELERY_TASKS
+from linli.observability.metrics import CELERY_TASKS, start_worker_exporter
 
 HEADER = "linli_request_id"
 _tokens = {}  # task id -> contextvar token to restore after the task
@@ -67,3 +69,9 @@ def count_failure(sender=None, **kwargs):
 @signals.task_retry.connect(dispatch_uid="observability.task_retry")
 def count_retry(sender=None, **kwargs):
     CELERY_TASKS.labels(_name(sender), "retried").inc()
+
+
+@signals.worker_ready.connect(dispatch_uid="observability.worker_exporter")
+def serve_worker_metrics(**kwargs):
+    if settings.WORKER_METRICS_PORT:
+        start_worker_exporter(settings.WORKER_METRICS_PORT, settings.WORKER_METRICS_ADDR)

@@ -5,8 +5,8 @@ for a task; read by the logging filter and by the Celery publish hook. A context
 (gthread workers) and each asyncio task sees its own.
 """
 
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
 request_id: ContextVar[str] = ContextVar("linli_request_id", default="")
@@ -18,7 +18,8 @@ _VALID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits, like uuid4().hex (without building a UUID object on every request)."""
+    return os.urandom(16).hex()
 
 
 def valid_request_id(value: str | None) -> bool:

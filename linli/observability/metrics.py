@@ -134,16 +134,34 @@ def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
-def render() -> tuple[bytes, str]:
-    """The text exposition of everything: counters (all worker processes' when in multiprocess
-    mode) and the scrape-time collectors. Returns (body, content type)."""
+def counters_registry(*, scrape_time: bool) -> CollectorRegistry:
+    """A registry of this host's counters (all processes' in multiprocess mode), plus the scrape-time
+    collectors when `scrape_time`."""
     registry = CollectorRegistry(auto_describe=False)
     if multiprocess_dir():
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_ProcessRegistry())
-    registry.register(_ScrapeTimeCollectors())
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    if scrape_time:
+        registry.register(_ScrapeTimeCollectors())
+    return registry
+
+
+def render() -> tuple[bytes, str]:
+    """The text exposition of everything: counters (all worker processes' when in multiprocess
+    mode) and the scrape-time collectors. Returns (body, content type)."""
+    return generate_latest(counters_registry(scrape_time=True)), CONTENT_TYPE_LATEST
+
+
+def start_worker_exporter(port: int, addr: str = "127.0.0.1"):
+    """Serve a Celery worker host's counters (task outcomes, deliveries sent, payments settled by
+    tasks) on http://addr:port/ — those happen in the worker's processes, which the web's /metrics
+    cannot see. No token: bind it to localhost or a private address the network rules protect. The
+    scrape-time gauges are left to the web's /metrics (one place computes them). Returns the server."""
+    from prometheus_client import start_http_server
+
+    server, _thread = start_http_server(port, addr=addr, registry=counters_registry(scrape_time=False))
+    return server
 
 
 # --- The platform's metrics ------------------------------------------------------------------------

@@ -97,6 +97,10 @@ def view_label(request) -> str:
     return match.view_name or match._func_path
 
 
+# (view, method, status) -> the metric children of that combination; a bounded set, as the labels are.
+_children: dict[tuple, tuple] = {}
+
+
 class RequestMetricsMiddleware:
     """Per request: one latency observation (per view and method), one response count (per view and
     status) and, when it ran any, its number of database queries. In-process cost on a bare view is
@@ -113,20 +117,30 @@ class RequestMetricsMiddleware:
         elapsed = time.perf_counter() - started
         view = view_label(request)
         method = request.method if request.method in _METHODS else "other"
-        HTTP_LATENCY.labels(view, method).observe(elapsed)
-        HTTP_RESPONSES.labels(view, str(response.status_code)).inc()
+        status = response.status_code
+        # prometheus-client's labels() locks and validates on every call; the children are cached.
+        key = (view, method, status)
+        children = _children.get(key)
+        if children is None:
+            children = _children[key] = (
+                HTTP_LATENCY.labels(view, method),
+                HTTP_RESPONSES.labels(view, str(status)),
+                DB_QUERIES.labels(view),
+            )
+        children[0].observe(elapsed)
+        children[1].inc()
         if counter.count:
-            DB_QUERIES.labels(view).inc(counter.count)
+            children[2].inc(counter.count)
         if request_logger.isEnabledFor(logging.INFO):
             request_logger.info(
                 "%s %s %s",
                 method,
                 view,
-                response.status_code,
+                status,
                 extra={
                     "view": view,
                     "method": method,
-                    "status": response.status_code,
+                    "status": status,
                     "duration_ms": round(elapsed * 1000, 1),
                     "queries": counter.count,
                 },

@@ -8,13 +8,14 @@
 * `key=value` / `"key": "value"` pairs whose key names a secret (password, secret, appsecret,
   token, api_key, sign, …) — WeChat puts the app secret in the query string of its calls;
 * PEM private keys;
-* the configured values of the secret settings (SECRET_KEY, WECHAT_APP_SECRET, WECHATPAY_APIV3_KEY, …)
-  wherever they appear, whatever surrounds them.
+* the configured values of the secret settings (SECRET_KEY, WECHAT_APP_SECRET, WECHATPAY_APIV3_KEY,
+  the S3 secret key, … SECRET_SETTINGS below) wherever they appear, whatever surrounds them.
 
 Used by the log formatters (logging.py) on the whole formatted line, exception text included, and by
 the Sentry `before_send` (sentry.py) on every string of an event.
 """
 
+import os
 import re
 
 from django.conf import settings
@@ -31,7 +32,7 @@ SECRET_SETTINGS = (
     "WECHATPAY_PRIVATE_KEY",
     "DEVICE_SECRET_KEY",
     "METRICS_TOKEN",
-    "S3_SECRET_ACCESS_KEY",
+    "ENFORCEMENT_PLATFORM_SECRET",
     "SENTRY_DSN",
 )
 
@@ -61,8 +62,11 @@ def is_secret_name(name: str) -> bool:
 
 def _secret_values() -> list[str]:
     values = []
-    for name in SECRET_SETTINGS:
-        for value in str(getattr(settings, name, "") or "").split(","):
+    # A setting, or the environment variable of that name for an app that reads it there (enforcement).
+    raw = [getattr(settings, name, "") or os.environ.get(name, "") for name in SECRET_SETTINGS]
+    raw.append(settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("secret_key") or "")  # S3
+    for setting in raw:
+        for value in str(setting).split(","):
             # Short values would redact ordinary words; real secrets are long.
             if len(value.strip()) >= 8:
                 values.append(value.strip())

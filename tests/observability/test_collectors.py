@@ -55,3 +55,21 @@ def test_a_failing_collector_is_skipped_and_counted_without_hiding_the_others(ap
 def test_it_refuses_something_that_cannot_be_collected():
     with pytest.raises(TypeError):
         register_collector("test_nothing", 42)
+
+
+def test_a_worker_serves_its_task_counters_without_the_scrape_time_gauges(registered):
+    import requests
+
+    from linli.observability.metrics import CELERY_TASKS, start_worker_exporter
+
+    register_gauge("test_web_only", "Computed by the web's /metrics only", lambda: 1)
+    registered("test_web_only")
+    CELERY_TASKS.labels("tests.observability.exported", "succeeded").inc()
+    server = start_worker_exporter(0)  # any free port, on 127.0.0.1
+    try:
+        body = requests.get(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5).text
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'linli_celery_tasks_total{outcome="succeeded",task="tests.observability.exported"}' in body
+    assert "test_web_only" not in body

@@ -14,10 +14,11 @@ MINE = "/api/v1/residents/work-orders/"
 
 
 def test_a_scrape_after_api_calls_finds_requests_per_view_a_task_success_and_business_counters(
-    api, as_user, community, metrics_token, django_capture_on_commit_callbacks
+    api, as_user, community, metrics_token, settings, django_capture_on_commit_callbacks
 ):
+    settings.NOTIFICATION_KINDS = {"work_order": {"channels": ["sms"]}}  # the manager hears of it by SMS
     owner, room = rf.make_verified_resident(community, phone="13800001111")
-    rf.make_property_manager(community, username="property_here")
+    rf.make_property_manager(community, username="property_here", phone="13911112222")
     category = rf.make_category()
     before = scrape(api)
 
@@ -45,9 +46,10 @@ def test_a_scrape_after_api_calls_finds_requests_per_view_a_task_success_and_bus
     assert moved("linli_http_responses_total", view=view, status="201") == 1
     assert moved("linli_http_responses_total", view=detail, status="404") == 1
     assert moved("linli_db_queries_total", view=view) > 0
-    # The work order's notifications: the dispatch task ran (eagerly, on commit) and succeeded.
+    # The work order's notification: the dispatch and send tasks ran (eagerly, on commit) and succeeded.
     assert moved("linli_celery_tasks_total", task="linli.notifications.tasks.dispatch", outcome="succeeded") == 1
-    assert moved("linli_notification_deliveries_total", channel="inbox", outcome="sent") == 1
+    assert moved("linli_celery_tasks_total", task="linli.notifications.tasks.send", outcome="succeeded") == 1
+    assert moved("linli_notification_deliveries_total", channel="sms", outcome="sent") == 1
     assert moved("linli_work_orders_total", event="opened", kind=WorkOrder.Kind.REPAIR) == 1
     # The scrape itself is a request like any other.
     assert moved("linli_http_request_duration_seconds_count", view="metrics", method="GET") == 1
