@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "linli.devices",
     "linli.payments",
     "linli.limits",
+    "linli.ops",
     "linli.observability",
     # Scenarios
     "residents",
@@ -323,6 +324,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers a task whose worker died unacknowledged after this many seconds (acks_late).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+
+# Operations watch (linli.ops; meaning in linli/ops/conf.py and docs/operations.md).
+OPS_BEAT_STALE_MINUTES = env_int("OPS_BEAT_STALE_MINUTES", 5)
+OPS_QUEUE_ALERT_LENGTH = env_int("OPS_QUEUE_ALERT_LENGTH", 1000)
+OPS_CELERY_QUEUES = env_list("OPS_CELERY_QUEUES", ["celery"])
+OPS_HEALTHZ_TOKEN = env_str("OPS_HEALTHZ_TOKEN")
+# The release shown on the operations page: set by the deployment (e.g. the image's git commit).
+APP_VERSION = env_str("APP_VERSION")
 
 # --- Integrations ---------------------------------------------------------------------------
 WECHAT_APP_ID = env_str("WECHAT_APP_ID")

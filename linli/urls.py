@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from linli.api.routing import flatten, grouped
 from linli.api.views import healthz
 from linli.observability.views import metrics
+from linli.ops.views import healthz_detail
 
 api_v1 = grouped(
     [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/detail", healthz_detail, name="healthz-detail"),
     path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
 ]
