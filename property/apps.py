@@ -9,3 +9,19 @@ class PropertyConfig(AppConfig):
     label = "property"
     verbose_name = "物业服务"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from linli.api import demo
+        from linli.celery import register_periodic
+        from linli.console import registry as console
+        from property import dashboard, receivers  # noqa: F401  (payment outcomes)
+        from property import demo as demo_data
+
+        demo.register(self.label, demo_data.seed)
+        console.register(self.label, widgets=[dashboard.collection, dashboard.arrears])
+
+        # The month's bills: the run is idempotent, so running it daily only adds bills for fee items,
+        # rooms and vehicles that appeared since the last run.
+        register_periodic("property.bill_run", "property.tasks.bill_run_current", 24 * 60 * 60.0)
+        # Arrears reminders: at most one per bill per month, within the members' notification quotas.
+        register_periodic("property.remind_arrears", "property.tasks.remind_arrears", 6 * 60 * 60.0)
