@@ -20,14 +20,13 @@ STAFF_ROLES = (Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)
 def staff_scope(user: User, *, estate_field: str = "estate_id", community_field: str = "community_id") -> Q:
     """A filter for the rows the user may see as property staff, over the model's estate and community
     fields (named by the ORM paths given). Nothing when the user is no property staff anywhere."""
-    estate_type = ContentType.objects.get_for_model(Estate).pk
     scope = Q(pk__in=[])
     for held in roles_of(user):
         if held.role not in STAFF_ROLES or held.community_id is None:
             continue
         if held.scope_type_id is None:
             scope |= Q(**{community_field: held.community_id})
-        elif held.scope_type_id == estate_type:
+        elif held.scope_type_id == ContentType.objects.get_for_model(Estate).pk:  # cached by Django
             scope |= Q(**{community_field: held.community_id, estate_field: held.scope_id})
     return scope
 
@@ -59,6 +58,8 @@ def with_history(queryset: QuerySet[Bill]) -> QuerySet[Bill]:
 
 def receipts_of(user: User) -> QuerySet[Receipt]:
     """Receipts of the user's households' bills (whoever paid them), and any the user paid."""
+    if not user.is_authenticated:
+        return Receipt.objects.none()
     rooms = households_of(user).values("pk")
     return _receipts().filter(Q(payer=user) | Q(bills__room__in=rooms)).distinct()
 

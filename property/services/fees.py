@@ -38,6 +38,11 @@ def month_end(period: date) -> date:
     return (period.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def months_before(period: date, n: int) -> date:
+    month = period.month - 1 - n
+    return date(period.year + month // 12, month % 12 + 1, 1)
+
+
 def rate_in_effect(item: FeeItem, period: date) -> FeeRate | None:
     """The item's rate on the first day of the month (a rate taking effect mid-month applies from the next)."""
     return item.rates.filter(effective_from__lte=period).order_by("-effective_from").first()

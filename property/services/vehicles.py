@@ -71,3 +71,22 @@ def vehicle_remove(*, vehicle: Vehicle, actor: User, reason: str = "") -> Vehicl
         status=ParkingPermit.Status.REVOKED, updated_at=timezone.now()
     )
     return vehicle
+
+
+@transaction.atomic
+def permit_request(*, vehicle: Vehicle, period) -> ParkingPermit:
+    """A monthly parking permit for a confirmed vehicle (get or create, with its parking bill to pay)."""
+    from property.models import FeeItem
+    from property.services.fees import permit_issue
+
+    if vehicle.status != Vehicle.Status.CONFIRMED:
+        raise ConflictError("车辆确认后才能办理停车证", code="vehicle_not_confirmed")
+    item = (
+        FeeItem.objects.filter(estate_id=vehicle.room.building.estate_id, kind=FeeItem.Kind.PARKING, is_active=True)
+        .order_by("sort_order", "id")
+        .first()
+    )
+    if item is None:
+        raise ConflictError("本小区未开通月租停车", code="no_parking_fee")
+    permit, _ = permit_issue(vehicle=vehicle, item=item, period=period)
+    return permit
