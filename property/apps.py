@@ -11,13 +11,16 @@ class PropertyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from linli.accounts import privacy
         from linli.api import demo
         from linli.celery import register_periodic
         from linli.console import registry as console
         from property import dashboard, receivers  # noqa: F401  (payment outcomes)
         from property import demo as demo_data
+        from property import privacy as personal_data
 
         demo.register(self.label, demo_data.seed)
+        privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
         console.register(self.label, widgets=[dashboard.collection, dashboard.arrears])
 
         # The month's bills: the run is idempotent, so running it daily only adds bills for fee items,
