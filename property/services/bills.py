@@ -247,6 +247,7 @@ def bill_refund(*, bill: Bill, actor: User, amount_fen: int, reason: str) -> Bil
         raise field_error("reason", "请填写退款原因")
     if amount_fen <= 0:
         raise field_error("amount_fen", "退款金额必须大于 0")
+    bill = Bill.objects.get(pk=bill.pk)  # how it was paid decides the way back: read it afresh
     check(bill, Action.REFUND)
     if bill.method == Receipt.Method.ONLINE:
         intent = PaymentIntent.objects.get(pk=bill.intent_id)
