@@ -26,6 +26,7 @@ api_v1 = grouped(
                 "health.api.urls",
                 "events.api.urls",
                 "enforcement.api.urls",
+                "property.api.urls",
             ]
         ),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("healthz/detail", healthz_detail, name="healthz-detail"),
     path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
+    path("property/", include("property.urls")),  # printable receipts behind signed links
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
 # production serves them from object storage or the reverse proxy).
