@@ -9,3 +9,6 @@ class PropertyConfig(AppConfig):
     label = "property"
     verbose_name = "物业服务"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from property import devices  # noqa: F401  (plate.read events of the gate's plate camera)
