@@ -298,6 +298,13 @@ SPECTACULAR_SETTINGS = {
         "JointInspectionKindEnum": "enforcement.models.Inspection.Kind",
         "JointInspectionStatusEnum": "enforcement.models.Inspection.Status",
         "FindingSeverityEnum": "enforcement.models.Finding.Severity",
+        # property: fees and vehicles
+        "BillStatusEnum": "property.models.Bill.Status",
+        "BillActionEnum": "property.models.Bill.Action",
+        "ReceiptMethodEnum": "property.models.Receipt.Method",
+        "OfflinePaymentMethodEnum": "property.api.serializers.bills.OFFLINE_METHODS",
+        "VehicleStatusEnum": "property.models.Vehicle.Status",
+        "ParkingPermitStatusEnum": "property.models.ParkingPermit.Status",
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",

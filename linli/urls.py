@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
     path("open311/v2/", include("enforcement.open311.urls")),
+    path("property/", include("property.urls")),  # printable receipts behind signed links
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
 # production serves them from object storage or the reverse proxy).

@@ -30,6 +30,7 @@ class Vehicle(TimestampedModel):
         REMOVED = "removed", "已移除"
 
     class Action(models.TextChoices):
+        REGISTER = "register", "登记"
         CONFIRM = "confirm", "确认"
         REJECT = "reject", "驳回"
         REMOVE = "remove", "移除"

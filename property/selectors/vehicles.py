@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -41,9 +41,10 @@ def vehicles_for_household(*, user: User) -> QuerySet[Vehicle]:
     )
 
 
-def vehicles_for_staff(*, community_ids) -> QuerySet[Vehicle]:
+def vehicles_for_staff(*, scope: Q) -> QuerySet[Vehicle]:
+    """Vehicles within `scope` (selectors.bills.staff_scope over the vehicle's estate)."""
     return (
-        Vehicle.objects.filter(community_id__in=community_ids)
+        Vehicle.objects.filter(scope)
         .select_related("room__building__estate", "registered_by")
         .order_by("-created_at", "-id")
     )
