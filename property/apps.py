@@ -21,7 +21,7 @@ class PropertyConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.collection, dashboard.arrears])
+        console.register(self.label, widgets=[dashboard.collection, dashboard.arrears, dashboard.visitors])
 
         # The month's bills: the run is idempotent, so running it daily only adds bills for fee items,
         # rooms and vehicles that appeared since the last run.
