@@ -125,7 +125,9 @@ def visitor_pass_create(
     limits.lock_person(host)
     open_passes = VisitorPass.objects.filter(host=host, revoked_at__isnull=True, valid_until__gt=now).count()
     if open_passes >= max_open_passes():
-        raise TooManyOpenPasses(f"最多可同时持有 {max_open_passes()} 张未结束的访客通行证")
+        raise TooManyOpenPasses(
+            f"最多可同时持有 {max_open_passes()} 张未结束的访客通行证", extra={"limit": max_open_passes()}
+        )
     estate = room.building.estate
     return VisitorPass.objects.create(
         community_id=estate.community_id,
