@@ -28,7 +28,9 @@ def make_room(estate, *, building="3幢", unit="2单元", number=None, area="89.
     )
 
 
-def make_fee_item(estate, *, name="物业费", kind=FeeItem.Kind.PROPERTY, charging=None, rate_fen=180, since=date(2026, 1, 1)):
+def make_fee_item(
+    estate, *, name="物业费", kind=FeeItem.Kind.PROPERTY, charging=None, rate_fen=180, since=date(2026, 1, 1)
+):
     charging = charging or (
         FeeItem.Charging.PER_M2_MONTH if kind == FeeItem.Kind.PROPERTY else FeeItem.Charging.FIXED_MONTH
     )

@@ -23,7 +23,12 @@ def test_it_issues_one_bill_per_room_and_item_with_the_area_times_the_rate_round
     assert Bill.objects.get(room=a, item=fee).amount_fen == 16087
     assert Bill.objects.get(room=b, item=fee).amount_fen == 18000
     bill = Bill.objects.get(room=a, item=garbage)
-    assert (bill.amount_fen, bill.period, bill.due_date, bill.title) == (1500, NOV, date(2026, 12, 1), "2026年11月垃圾清运费")
+    assert (bill.amount_fen, bill.period, bill.due_date, bill.title) == (
+        1500,
+        NOV,
+        date(2026, 12, 1),
+        "2026年11月垃圾清运费",
+    )
 
 
 def test_running_it_twice_creates_nothing_new(estate):
