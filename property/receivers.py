@@ -24,4 +24,10 @@ def ended_unpaid(sender, intent, **kwargs):
 @receiver(signals.refund_succeeded, dispatch_uid="property.refund_succeeded")
 def refunded(sender, intent, refund, part, **kwargs):
     if intent.purpose == PURPOSE and part is not None:
-        bills.bill_refunded(bill_id=int(part.reference), amount_fen=refund.amount_fen, note=refund.reason)
+        bills.bill_refunded(
+            bill_id=int(part.reference),
+            intent=intent,
+            amount_fen=refund.amount_fen,
+            note=refund.reason,
+            actor=refund.requested_by,
+        )

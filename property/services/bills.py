@@ -43,10 +43,11 @@ def _receipt_number() -> str:
     return f"SJ{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
 
 
-def _release_open_intents(bills: Sequence[Bill], *, keep: PaymentIntent | None = None) -> None:
+def _release_open_intents(bills: Sequence[Bill]) -> None:
     """Close the still-open online payments of `bills` (before the bills are locked): a payment the
     provider already took is applied instead (its receiver marks the bills paid)."""
-    intent_ids = {b.intent_id for b in bills if b.intent_id and (keep is None or b.intent_id != keep.pk)}
+    # Read afresh: the caller's objects may predate a payment started since.
+    intent_ids = Bill.objects.filter(pk__in=[b.pk for b in bills]).exclude(intent=None).values("intent_id")
     for intent in PaymentIntent.objects.filter(pk__in=intent_ids, status=PaymentIntent.Status.CREATED).order_by("pk"):
         payments.payment_intent_close(intent=intent, reason="superseded")
 
@@ -246,6 +247,7 @@ def bill_refund(*, bill: Bill, actor: User, amount_fen: int, reason: str) -> Bil
         raise field_error("reason", "请填写退款原因")
     if amount_fen <= 0:
         raise field_error("amount_fen", "退款金额必须大于 0")
+    bill = Bill.objects.get(pk=bill.pk)  # how it was paid decides the way back: read it afresh
     check(bill, Action.REFUND)
     if bill.method == Receipt.Method.ONLINE:
         intent = PaymentIntent.objects.get(pk=bill.intent_id)
@@ -260,10 +262,16 @@ def bill_refund(*, bill: Bill, actor: User, amount_fen: int, reason: str) -> Bil
 
 
 @transaction.atomic
-def bill_refunded(*, bill_id: int, amount_fen: int, note: str = "") -> Bill:
-    """A refund of a bill's part reached the payer (called by the refund receiver)."""
+def bill_refunded(
+    *, bill_id: int, intent: PaymentIntent, amount_fen: int, note: str = "", actor: User | None = None
+) -> Bill | None:
+    """A refund of a bill's part reached the payer (called by the refund receiver). A part that never
+    paid the bill (it was settled another way first, and the part went straight back) changes nothing."""
     bill = _lock([Bill(pk=bill_id)])[0]
-    return _apply_refund(bill, amount_fen=amount_fen, actor=None, note=note or "在线退款到账")
+    paid_by_it = bill.intent_id == intent.pk and bill.method == Receipt.Method.ONLINE
+    if not paid_by_it or bill.status not in Bill.COLLECTED_STATUSES:
+        return None
+    return _apply_refund(bill, amount_fen=amount_fen, actor=actor, note=note or "在线退款到账")
 
 
 def _apply_refund(bill: Bill, *, amount_fen: int, actor, note: str) -> Bill:
