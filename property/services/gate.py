@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from linli.accounts.models import User
+from linli.accounts.models import Membership, Role, User
 from linli.api.errors import ConflictError, ForbiddenError, NotFoundError, field_error
 from linli.devices.models import Device, DeviceEvent
 from linli.devices.services import device_command_create
@@ -192,6 +193,8 @@ def _refusal(visitor_pass: VisitorPass | None, estate_id: int, now: datetime) ->
     if visitor_pass.estate_id != estate_id:
         return Reason.WRONG_ESTATE
     state = visitor_pass.state_at(now)
+    if state == VisitorPass.State.ACTIVE and not _host_still_lives_there(visitor_pass):
+        return Reason.REVOKED  # the host has left the household: their invitations end with it
     return {
         VisitorPass.State.REVOKED: Reason.REVOKED,
         VisitorPass.State.EXPIRED: Reason.EXPIRED,
@@ -200,16 +203,35 @@ def _refusal(visitor_pass: VisitorPass | None, estate_id: int, now: datetime) ->
     }.get(state, Reason.USED_UP)  # ACTIVE here: another gate took the last entry between our two reads
 
 
+def _host_residency():
+    """The host's residency in the pass's room, for a subquery on VisitorPass."""
+    return Membership.objects.filter(
+        user_id=OuterRef("host_id"),
+        role=Role.RESIDENT,
+        scope_type=ContentType.objects.get_for_model(Room),
+        scope_id=OuterRef("room_id"),
+    )
+
+
+def _host_still_lives_there(visitor_pass: VisitorPass) -> bool:
+    return VisitorPass.objects.filter(pk=visitor_pass.pk).filter(Exists(_host_residency())).exists()
+
+
 def _take_entry(visitor_pass: VisitorPass, estate_id: int, now: datetime) -> bool:
-    """Use one entry of the pass if it opens this estate's gate now; the UPDATE decides, not Python."""
-    taken = VisitorPass.objects.filter(
-        pk=visitor_pass.pk,
-        estate_id=estate_id,
-        revoked_at__isnull=True,
-        valid_from__lte=now,
-        valid_until__gt=now,
-        entries_used__lt=F("entries_allowed"),
-    ).update(entries_used=F("entries_used") + 1)
+    """Use one entry of the pass if it opens this estate's gate now (and its host still lives in the
+    room); the UPDATE decides, not Python."""
+    taken = (
+        VisitorPass.objects.filter(Exists(_host_residency()))
+        .filter(
+            pk=visitor_pass.pk,
+            estate_id=estate_id,
+            revoked_at__isnull=True,
+            valid_from__lte=now,
+            valid_until__gt=now,
+            entries_used__lt=F("entries_allowed"),
+        )
+        .update(entries_used=F("entries_used") + 1)
+    )
     return taken == 1
 
 

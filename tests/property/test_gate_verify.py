@@ -199,3 +199,15 @@ def test_it_is_not_reachable_with_a_user_token(as_user, host):
     response = as_user(user).post(VERIFY, {"code": make_pass(user, room).code}, format="json")
 
     assert response.status_code in (401, 403)
+
+
+def test_a_pass_stops_opening_when_its_host_leaves_the_household(host, gate):
+    user, room = host
+    visitor_pass = make_pass(user, room, entries=3)
+    assert verify(gate[1], visitor_pass.code).json()["result"] == "allowed"
+    user.memberships.filter(role="resident", scope_id=room.pk).delete()
+
+    body = verify(gate[1], visitor_pass.code).json()
+
+    assert (body["result"], body["reason"]) == ("refused", "revoked")
+    assert VisitorPass.objects.get(pk=visitor_pass.pk).entries_used == 1
