@@ -20,7 +20,8 @@ class FeeRateInline(admin.TabularInline):
 class FeeItemAdmin(CommunityScopedAdmin):
     community_field = "estate__community"
     list_display = ("name", "estate", "kind", "charging", "due_days", "is_active", "sort_order")
-    list_filter = ("kind", "charging", "is_active", "estate")
+    # Related-only: the sidebar lists the estates of the rows shown, never another community's.
+    list_filter = ("kind", "charging", "is_active", ("estate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("estate",)
     search_fields = ("name", "estate__name")
     inlines = [FeeRateInline]
@@ -80,7 +81,7 @@ class BillAdmin(CommunityScopedAdmin):
         "paid_at",
         "receipt",
     )
-    list_filter = ("status", "period", "item__kind", "estate", "method")
+    list_filter = ("status", "period", "item__kind", ("estate", admin.RelatedOnlyFieldListFilter), "method")
     list_select_related = ("room__building__estate", "receipt")
     search_fields = ("=id", "title", "room__number", "vehicle__plate", "receipt__number")
     date_hierarchy = "period"
