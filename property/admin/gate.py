@@ -51,7 +51,7 @@ class VisitorPassAdmin(CommunityScopedAdmin):
         "entries_allowed",
         "revoked_at",
     )
-    list_filter = ("community", "estate")
+    list_filter = ("community", ("estate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("room__building__estate", "host")
     search_fields = ("visitor_name", "plate", "room__number")
     date_hierarchy = "valid_from"
@@ -104,7 +104,7 @@ class GateEntryAdmin(EstateScopedForms, CommunityScopedAdmin):
     """The entry log. 「增加」 registers a walk-in visitor (人工登记); recorded entries are not edited."""
 
     list_display = ("at", "estate", "visitor_name", "method", "result", "reason", "plate", "device", "registered_by")
-    list_filter = ("result", "method", "reason", "community", "estate")
+    list_filter = ("result", "method", "reason", "community", ("estate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("estate", "device", "registered_by")
     search_fields = ("visitor_name", "plate", "note")
     date_hierarchy = "at"
@@ -147,7 +147,7 @@ class GateEntryAdmin(EstateScopedForms, CommunityScopedAdmin):
 @admin.register(PlateRead)
 class PlateReadAdmin(CommunityScopedAdmin):
     list_display = ("at", "plate", "estate", "result", "reason", "device", "permit", "entry")
-    list_filter = ("result", "reason", "community", "estate")
+    list_filter = ("result", "reason", "community", ("estate", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("estate", "device", "permit", "entry")
     search_fields = ("plate",)
     date_hierarchy = "at"
