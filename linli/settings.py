@@ -314,6 +314,13 @@ SPECTACULAR_SETTINGS = {
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
+        # property: visitors and the gate
+        "GateEntryMethodEnum": "property.models.gate.GateEntry.Method",
+        "GateEntryResultEnum": "property.models.gate.GateEntry.Result",
+        "GateEntryReasonEnum": "property.models.gate.GateEntry.Reason",
+        "PlateReadResultEnum": "property.models.gate.PlateRead.Result",
+        "PlateReadReasonEnum": "property.models.gate.PlateRead.Reason",
+        "VisitorPassStateEnum": "property.models.gate.VisitorPass.State",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

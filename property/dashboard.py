@@ -1,13 +1,15 @@
-"""What the property app contributes to the staff console: the month's collection rate and arrears.
+"""What the property app contributes to the staff console: the month's collection rate, arrears and
+today's visitors at the gates.
 
 The collection widget reads `selectors.stats.collection_rows`, the same function as the staff API's
 `/staff/property/stats/`, so the console and the API show the same numbers."""
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from linli.console.registry import Metric, Scope, WidgetData, widget
-from property.models import Bill
-from property.selectors import stats
+from linli.console.registry import Metric, Scope, Trend, WidgetData, daily_series, widget
+from property.models import Bill, GateDevice
+from property.selectors import gate, stats
 
 
 def _yuan(fen: int) -> float:
@@ -54,4 +56,24 @@ def arrears(scope: Scope) -> WidgetData | None:
         ],
         breakdown=[(r["estate__name"], _yuan(r["amount_fen"])) for r in rows],
         breakdown_title="各小区欠费（元）",
+    )
+
+
+@widget("property_visitors", "今日访客", order=42)
+def visitors(scope: Scope) -> WidgetData | None:
+    """Visitors let in at the estates' gates on the scope's last day, and the period's trend."""
+    if not GateDevice.objects.filter(community_id__in=scope.community_ids).exists():  # 1 query
+        return None  # no gate in these communities: nothing to count
+    today = gate.visitor_totals(community_ids=scope.community_ids, day=scope.end)  # 1 query
+    start, end = scope.bounds()
+    by_day = gate.visitors_by_day(community_ids=scope.community_ids, start=start, end=end)  # 1 query
+    open_passes = gate.open_passes_count(community_ids=scope.community_ids, now=timezone.now())  # 1 query
+    return WidgetData(
+        metrics=[
+            Metric("allowed", "今日放行", today["allowed"], "人次"),
+            Metric("walk_ins", "其中人工登记", today["walk_ins"], "人次"),
+            Metric("refused", "今日拒绝", today["refused"], "次"),
+            Metric("open_passes", "有效访客通行证", open_passes, "张"),
+        ],
+        trend=Trend([("放行访客", daily_series(scope, [(r["day"], r["n"]) for r in by_day]))]),
     )

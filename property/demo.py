@@ -1,7 +1,8 @@
 """Demo data: 白云社区 春江月小区 with 物业费 (1.8 元/㎡·月) and 停车费 (150 元/月), floor areas on its
 rooms, three months of bills (earlier months mostly paid at the counter, some rooms overdue), and
 张大爷 (dev-demo, 3幢2单元 502室) with last month's and this month's bills to pay and a confirmed
-vehicle whose parking permit for this month is paid. Idempotent: a second run changes nothing."""
+vehicle whose parking permit for this month is paid; the estate's gate and plate camera and a visitor
+pass (property/demo_gate.py). Idempotent: a second run changes nothing."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.regions.models import Estate, Room
+from property import demo_gate
 from property.models import Bill, FeeItem, FeeRate, Receipt, Vehicle
 from property.services import bills as bill_services
 from property.services import fees as fee_services
@@ -88,3 +90,4 @@ def seed(log):
             bills=[bill], actor=manager, method=method, payer_name=f"{bill.room.building.name}{bill.room.number} 住户"
         )
     log(f"property: {ESTATE} 账单 {Bill.objects.filter(estate=estate).count()} 张")
+    demo_gate.seed(log, estate=estate, demo=demo, demo_room=demo_room)

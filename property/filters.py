@@ -3,9 +3,11 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
-from property.models import Bill, Receipt, Vehicle
+from linli.api.filters import DateFilter
+from property.models import Bill, GateEntry, PlateRead, Receipt, Vehicle, VisitorPass
 
 ID_RANGE = {"min_value": 1, "max_value": 2**63 - 1}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -80,3 +82,67 @@ class VehicleFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(plate__icontains=value.replace(" ", "").upper())
+
+
+# --- visitors and the gate -----------------------------------------------------------------------
+
+
+class VisitorPassFilterSet(django_filters.FilterSet):
+    open = django_filters.BooleanFilter(method="filter_open", help_text="true: 仍可使用（未撤销、未过期、有剩余次数）")
+
+    class Meta:
+        model = VisitorPass
+        fields = ["open"]
+
+    def filter_open(self, queryset, name, value):
+        usable = Q(revoked_at__isnull=True, valid_until__gt=timezone.now(), entries_used__lt=F("entries_allowed"))
+        return queryset.filter(usable) if value else queryset.exclude(usable)
+
+
+class StaffVisitorPassFilterSet(VisitorPassFilterSet):
+    estate = django_filters.NumberFilter(field_name="estate_id", help_text="Estate id", **ID_RANGE)
+    search = django_filters.CharFilter(method="filter_search", help_text="访客姓名或车牌包含")
+
+    class Meta:
+        model = VisitorPass
+        fields = ["open", "estate", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(visitor_name__icontains=value) | Q(plate__icontains=value.upper()))
+
+
+class _DayRangeFilterSet(django_filters.FilterSet):
+    date_from = DateFilter(field_name="at", lookup_expr="date__gte", help_text="从这天起（含，YYYY-MM-DD）")
+    date_to = DateFilter(field_name="at", lookup_expr="date__lte", help_text="到这天止（含）")
+
+
+class VisitorEntryFilterSet(_DayRangeFilterSet):
+    visitor_pass = django_filters.NumberFilter(field_name="visitor_pass_id", help_text="Pass id", **ID_RANGE)
+
+    class Meta:
+        model = GateEntry
+        fields = ["visitor_pass", "result", "date_from", "date_to"]
+
+
+class StaffGateEntryFilterSet(_DayRangeFilterSet):
+    estate = django_filters.NumberFilter(field_name="estate_id", help_text="Estate id", **ID_RANGE)
+    search = django_filters.CharFilter(method="filter_search", help_text="访客姓名或车牌包含")
+
+    class Meta:
+        model = GateEntry
+        fields = ["estate", "method", "result", "reason", "date_from", "date_to", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(visitor_name__icontains=value) | Q(plate__icontains=value.upper()))
+
+
+class PlateReadFilterSet(_DayRangeFilterSet):
+    estate = django_filters.NumberFilter(field_name="estate_id", help_text="Estate id", **ID_RANGE)
+    plate = django_filters.CharFilter(method="filter_plate", help_text="车牌包含")
+
+    class Meta:
+        model = PlateRead
+        fields = ["estate", "result", "reason", "date_from", "date_to", "plate"]
+
+    def filter_plate(self, queryset, name, value):
+        return queryset.filter(plate__icontains=value.upper())

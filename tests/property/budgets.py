@@ -6,6 +6,8 @@ from property.services import bills as services
 from property.services import vehicles as vehicle_services
 from tests import factories
 from tests.property import factories as pf
+from tests.property import gate_budgets
+from tests.property.gate_factories import make_pass
 
 
 def _estate(community):
@@ -138,6 +140,8 @@ def some_arrears(persona):
     return {}
 
 
+LIST_DATA |= gate_budgets.LIST_DATA  # visitors and the gate
+
 DETAIL_BUDGETS = {
     # 1 token user, 1 the bill (room, building, estate, item, vehicle, receipt joined), 1 its history with actors
     "/api/v1/property/bills/{id}/": ("resident", my_bill, 3),
@@ -170,9 +174,12 @@ def give_property(user):
 
     payments.payment_sandbox_complete(intent=intent)
     vehicle_services.vehicle_register(user=user, room=room, plate="浙H9Q888", description="李秀英的红色小车")
-    return ["李秀英的红色小车"]
+    make_pass(user, room, visitor_name="李秀英的表妹", plate="浙H7T777")
+    return ["李秀英的红色小车", "李秀英的表妹", "浙H7T777"]
 
+
+DETAIL_BUDGETS |= gate_budgets.DETAIL_BUDGETS
 
 PRIVACY_DATA = {"property": give_property}
-# receipts with their community, vehicles with their places, bill steps, vehicle steps
-EXPORT_QUERIES = {"property": 4}
+# receipts with their community, vehicles with their places, bill steps, vehicle steps, visitor passes with their rooms
+EXPORT_QUERIES = {"property": 5}

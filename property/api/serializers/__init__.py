@@ -1,1 +1,1 @@
-"""Serializers of the property API, by subject (`bills`, `vehicles`)."""
+"""Serializers of the property API, by subject (`bills`, `vehicles`, `gate`)."""
