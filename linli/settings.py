@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "linli.devices",
     "linli.payments",
     "linli.limits",
+    "linli.family",
     # Scenarios
     "residents",
     "merchants",
