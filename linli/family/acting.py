@@ -4,7 +4,8 @@ A request to a normal endpoint may carry the query parameter `?on_behalf_of=<use
 
     acting = resolve(request, Permission.ACT_FOR)        # or resolve_beneficiary(request, …) for the user only
     order = services.order_place(buyer=acting.beneficiary, acted_by=acting.actor_or_none, …)
-    record_act(acting, kind="market.order", obj=order, summary=f"下单 {order.number}")
+    # inside the service, which got acted_by:
+    record_act(actor=acted_by, beneficiary=buyer, kind="market.order", obj=order, summary=f"下单 {order.number}")
 
 Without the parameter the beneficiary is the requester. With it, the requester must hold an accepted
 binding to that user with the permission; otherwise 403 `not_permitted` — the same answer for an
@@ -25,6 +26,7 @@ from linli.accounts.models import User
 from linli.api.errors import ForbiddenError, field_error
 from linli.family import selectors
 from linli.family.models import FamilyAct, FamilyBinding, Permission
+from linli.notifications.services import notify
 
 PARAM = "on_behalf_of"
 
@@ -95,17 +97,76 @@ def resolve_beneficiary(request, permission: str) -> User:
     return resolve(request, permission).beneficiary
 
 
-def record_act(acting: Acting, *, kind: str, obj, summary: str) -> FamilyAct | None:
-    """Add the write to the 代办记录 of both people when it was made for someone; call it inside the
-    service's transaction or right after it. Does nothing when the requester acted for themselves."""
-    if not acting.on_behalf:
+def record_act(*, actor: User | None, beneficiary: User, kind: str, obj, summary: str) -> FamilyAct | None:
+    """Add a write made for someone to the 代办记录 both people see, and tell the beneficiary. Call it
+    inside the service's transaction with the service's `acted_by`; does nothing when `actor` is None
+    or the beneficiary (they acted for themselves)."""
+    if actor is None or actor.pk == beneficiary.pk:
         return None
-    return FamilyAct.objects.create(
-        actor=acting.actor,
-        beneficiary=acting.beneficiary,
-        binding=acting.binding,
+    act = FamilyAct.objects.create(
+        actor=actor,
+        beneficiary=beneficiary,
         kind=kind,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
         summary=summary[:200],
     )
+    notify(
+        User.objects.filter(pk=beneficiary.pk, managed_elder__isnull=True),  # a managed elder has no inbox to read
+        "family.act",
+        "家属为你代办了一件事",
+        f"{actor.display_name or '家属'}为你{summary}",
+        data={"act": act.pk, "kind": kind},
+    )
+    return act
+
+
+class ActingViewMixin:
+    # A view whose actions take `?on_behalf_of=`. `acting_actions` maps each such action (the viewset
+    # action, or the lower-case HTTP method of an APIView) to the permission it needs; another action
+    # given the parameter is a 400. The parameter is resolved right after authentication, so a
+    # refusal is 403 `not_permitted` before anything else is looked at. Querysets and services use
+    # `self.beneficiary`; serializers find it in their context as "beneficiary". The schema lists the
+    # parameter on exactly those actions (linli.api.schema asks `schema_parameters()`).
+
+    acting_actions: dict[str, str] = {}
+
+    def _acting_action(self) -> str:
+        return getattr(self, "action", None) or self.request.method.lower()
+
+    @property
+    def acting(self) -> Acting:
+        cached = self.__dict__.get("_acting")
+        if cached is None:
+            permission = self.acting_actions.get(self._acting_action())
+            if permission is None:
+                if requested_id(self.request) not in (None, self.request.user.pk):
+                    raise field_error(PARAM, "此操作不能代办")
+                cached = Acting(actor=self.request.user, beneficiary=self.request.user)
+            else:
+                cached = resolve(self.request, permission)
+            self.__dict__["_acting"] = cached
+        return cached
+
+    @property
+    def beneficiary(self) -> User:
+        return self.acting.beneficiary
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            self.acting  # noqa: B018 (resolve now: 403 before any lookup)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "_acting" in self.__dict__:
+            context["beneficiary"] = self.beneficiary
+        return context
+
+    def schema_parameters(self) -> list:
+        return [ON_BEHALF_OF] if self._acting_action() in self.acting_actions else []
+
+
+def context_user(context: dict) -> User:
+    """The user a serializer answers for: the beneficiary of `?on_behalf_of=`, else the requester."""
+    return context.get("beneficiary") or context["request"].user

@@ -121,7 +121,7 @@ class FamilyBinding(TimestampedModel):
             ),
             models.CheckConstraint(condition=~Q(principal=models.F("member")), name="family_binding_not_self"),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(principal__isnull=False, member__isnull=False),
+                condition=Q(status__in=["pending", "cancelled"]) | Q(principal__isnull=False, member__isnull=False),
                 name="family_binding_answered_has_both",
             ),
         ]
@@ -192,9 +192,6 @@ class FamilyAct(models.Model):
     )
     beneficiary = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_acts_for", verbose_name="被代办人"
-    )
-    binding = models.ForeignKey(
-        FamilyBinding, on_delete=models.SET_NULL, null=True, related_name="acts", verbose_name="亲情绑定"
     )
     kind = models.CharField("事项", max_length=40, db_index=True, help_text="如 events.registration")
     object_type = models.CharField("对象类型", max_length=60)

@@ -10,11 +10,11 @@ Scenario apps use these (never the tables):
 To act for someone inside a request use `linli.family.acting` instead.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from linli.accounts.models import Role, User
 from linli.accounts.selectors import community_ids_for
-from linli.family.models import FamilyAct, FamilyBinding, ManagedElder, Permission
+from linli.family.models import FamilyAct, FamilyBinding, FamilyBindingHistory, ManagedElder, Permission
 
 Status = FamilyBinding.Status
 
@@ -45,8 +45,10 @@ def bindings_of(user: User) -> QuerySet[FamilyBinding]:
     return _with_people(FamilyBinding.objects.filter(mine))
 
 
-def binding_history(binding: FamilyBinding) -> QuerySet:
-    return binding.history.select_related("actor").order_by("created_at", "id")
+def binding_detail_of(user: User) -> QuerySet[FamilyBinding]:
+    """`bindings_of` with each binding's history (who did what), for the detail view."""
+    history = FamilyBindingHistory.objects.select_related("actor").order_by("created_at", "id")
+    return bindings_of(user).prefetch_related(Prefetch("history", queryset=history))
 
 
 def active_binding(*, member: User | int, principal: User | int, permission: str | None = None) -> FamilyBinding | None:
@@ -81,7 +83,10 @@ def is_managed_elder(user: User) -> bool:
 
 def managed_elders_for(staff: User) -> QuerySet[ManagedElder]:
     """The managed elders of the communities where `staff` is community staff (all for a superuser)."""
-    qs = ManagedElder.objects.select_related("user", "community", "created_by")
+    guardians = FamilyBinding.objects.filter(is_guardian=True, status=Status.ACCEPTED).select_related("member")
+    qs = ManagedElder.objects.select_related("user", "community", "created_by").prefetch_related(
+        Prefetch("user__family_members", queryset=guardians, to_attr="guardian_bindings")
+    )
     if staff.is_superuser:
         return qs
     return qs.filter(community_id__in=community_ids_for(staff, Role.COMMUNITY_STAFF))
