@@ -97,22 +97,23 @@ def resolve_beneficiary(request, permission: str) -> User:
     return resolve(request, permission).beneficiary
 
 
-def record_act(*, actor: User | None, beneficiary: User, kind: str, obj, summary: str) -> FamilyAct | None:
+def record_act(*, actor: User | None, beneficiary: User | int, kind: str, obj, summary: str) -> FamilyAct | None:
     """Add a write made for someone to the 代办记录 both people see, and tell the beneficiary. Call it
     inside the service's transaction with the service's `acted_by`; does nothing when `actor` is None
-    or the beneficiary (they acted for themselves)."""
-    if actor is None or actor.pk == beneficiary.pk:
+    or the beneficiary (a user or an id) themselves."""
+    beneficiary_id = getattr(beneficiary, "pk", beneficiary)
+    if actor is None or actor.pk == beneficiary_id:
         return None
     act = FamilyAct.objects.create(
         actor=actor,
-        beneficiary=beneficiary,
+        beneficiary_id=beneficiary_id,
         kind=kind,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
         summary=summary[:200],
     )
     notify(
-        User.objects.filter(pk=beneficiary.pk, managed_elder__isnull=True),  # a managed elder has no inbox to read
+        User.objects.filter(pk=beneficiary_id, managed_elder__isnull=True),  # a managed elder has no inbox to read
         "family.act",
         "家属为你代办了一件事",
         f"{actor.display_name or '家属'}为你{summary}",
