@@ -41,7 +41,9 @@ def bindings_of(user: User) -> QuerySet[FamilyBinding]:
     and the bindings of the managed elders they are the guardian of."""
     if not user.is_authenticated:
         return FamilyBinding.objects.none()
-    mine = Q(principal=user) | Q(member=user) | _asked_of(user) | Q(principal_id__in=guarded_elder_ids(user))
+    guarded = guarded_elder_ids(user)
+    asked_of_guarded = Q(status=Status.PENDING, principal__isnull=True, invitee_ref__in=guarded)
+    mine = Q(principal=user) | Q(member=user) | _asked_of(user) | Q(principal_id__in=guarded) | asked_of_guarded
     return _with_people(FamilyBinding.objects.filter(mine))
 
 

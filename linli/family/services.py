@@ -127,7 +127,9 @@ def _answering_for(binding: FamilyBinding, user: User) -> User:
 
 
 def _locked(binding: FamilyBinding) -> FamilyBinding:
-    return FamilyBinding.objects.select_for_update().select_related("principal", "member").get(pk=binding.pk)
+    return (
+        FamilyBinding.objects.select_for_update(of=("self",)).select_related("principal", "member").get(pk=binding.pk)
+    )
 
 
 @transaction.atomic
