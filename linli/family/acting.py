@@ -86,6 +86,8 @@ def resolve(request, permission: str) -> Acting:
     principal_id = requested_id(request)
     if principal_id is None or principal_id == user.pk:
         return Acting(actor=user, beneficiary=user)
+    if not user.is_authenticated:
+        raise NotPermitted()
     binding = selectors.active_binding(member=user, principal=principal_id, permission=Permission(permission))
     if binding is None:
         raise NotPermitted()

@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from linli.family.models import FamilyAct, FamilyBinding, ManagedElder
 
+ID_RANGE = {"min_value": 1, "max_value": 2**63 - 1}
+
 
 class BindingFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=FamilyBinding.Status.choices, help_text="Repeat for several")
@@ -38,7 +40,7 @@ class ActFilterSet(django_filters.FilterSet):
         help_text="actor: what I did for others; beneficiary: what family did for me",
     )
     kind = django_filters.CharFilter(method="filter_kind", help_text="A kind or its app prefix, e.g. health")
-    beneficiary = django_filters.NumberFilter(field_name="beneficiary_id", help_text="Acts for this user")
+    beneficiary = django_filters.NumberFilter(field_name="beneficiary_id", help_text="Acts for this user", **ID_RANGE)
 
     class Meta:
         model = FamilyAct
@@ -52,7 +54,7 @@ class ActFilterSet(django_filters.FilterSet):
 
 
 class ManagedElderFilterSet(django_filters.FilterSet):
-    community = django_filters.NumberFilter(field_name="community_id")
+    community = django_filters.NumberFilter(field_name="community_id", help_text="Community id", **ID_RANGE)
     search = django_filters.CharFilter(field_name="user__display_name", lookup_expr="icontains", help_text="Name")
 
     class Meta:

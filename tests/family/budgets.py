@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from linli.accounts.models import Role
 from linli.family import services
 from linli.family.models import FamilyAct
 from tests import factories
+from tests.events.factories import make_staff
 from tests.family.factories import bind, phone_of
 
 
@@ -33,11 +35,23 @@ def make_acts(persona, n):
         )
 
 
+def _staff_of(persona):
+    """The persona if it is staff of its community, else a new staff member (the fuzzer runs makers as
+    every persona: a resident gets the objects too)."""
+    if (
+        persona.user is not None
+        and persona.user.memberships.filter(role=Role.COMMUNITY_STAFF, community=persona.community).exists()
+    ):
+        return persona.user
+    return make_staff(persona.community)
+
+
 def make_managed_elders(persona, n):
     guardian = factories.make_resident()
+    staff = _staff_of(persona)
     for i in range(n):
         services.managed_elder_create(
-            staff=persona.user,
+            staff=staff,
             community_id=persona.community.pk,
             display_name=f"托管老人{i}",
             birth_date=date(1936, 1, 1),
@@ -48,7 +62,7 @@ def make_managed_elders(persona, n):
 def one_managed_elder(persona):
     guardian = factories.make_resident()
     managed = services.managed_elder_create(
-        staff=persona.user,
+        staff=_staff_of(persona),
         community_id=persona.community.pk,
         display_name="李爷爷",
         birth_date=date(1938, 3, 2),

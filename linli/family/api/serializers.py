@@ -43,7 +43,10 @@ class BindingAcceptSerializer(serializers.Serializer):
 
 
 class BindingHistorySerializer(ModelSerializer):
-    actor = UserRefSerializer(read_only=True, allow_null=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
+    from_status = serializers.ChoiceField(
+        choices=FamilyBinding.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
+    )
 
     class Meta:
         model = FamilyBindingHistory
