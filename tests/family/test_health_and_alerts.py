@@ -23,6 +23,14 @@ def test_a_family_read_appears_in_the_elders_access_log(as_user, elder, son):
     ]
 
 
+def test_trends_read_by_family_are_logged_too(as_user, elder, son):
+    health.make_reading(elder, "heart_rate")
+    bind(elder, son, view_health=True)
+    response = as_user(son).get(f"/api/v1/health/vitals/trends/?on_behalf_of={elder.pk}")
+    assert response.status_code == 200 and response.json()[0]["type"] == "heart_rate"
+    assert VitalAccessLog.objects.filter(resident=elder, viewer=son, records=1).exists()
+
+
 def test_the_elders_own_reads_are_not_logged(as_user, elder, son):
     health.make_reading(elder)
     bind(elder, son)
