@@ -1,4 +1,4 @@
-"""The community staff's console: places, verifications (bulk approve), work orders, SLA, announcements.
+"""The community staff's console: verifications (bulk approve), work orders, SLA, announcements.
 
 Every list is scoped to the staff member's communities (`CommunityScopedAdmin`), with Excel/CSV export.
 Admin actions call the same services as the API, so the rules (and notifications) are the same.
@@ -12,58 +12,7 @@ from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_servi
 from linli.console.export import ExportMixin
 from linli.uploads.admin import photo_previews
 from residents import selectors, services
-from residents.models import (
-    Announcement,
-    Building,
-    Estate,
-    Room,
-    Verification,
-    WorkOrder,
-    WorkOrderCategory,
-    WorkOrderHistory,
-)
-
-
-class BuildingInline(admin.TabularInline):
-    model = Building
-    extra = 0
-    fields = ("name", "unit")
-    show_change_link = True
-
-
-@admin.register(Estate)
-class EstateAdmin(CommunityScopedAdmin):
-    list_display = ("name", "community", "address")
-    list_filter = ("community",)
-    list_select_related = ("community",)
-    search_fields = ("name", "address")
-    inlines = [BuildingInline]
-
-
-class RoomInline(admin.TabularInline):
-    model = Room
-    extra = 0
-    fields = ("number", "floor")
-
-
-@admin.register(Building)
-class BuildingAdmin(CommunityScopedAdmin):
-    community_field = "estate__community"
-    list_display = ("__str__", "estate", "name", "unit")
-    list_filter = ("estate__community",)
-    list_select_related = ("estate",)
-    search_fields = ("name", "estate__name")
-    autocomplete_fields = ("estate",)
-    inlines = [RoomInline]
-
-
-@admin.register(Room)
-class RoomAdmin(CommunityScopedAdmin):
-    community_field = "building__estate__community"
-    list_display = ("__str__", "number", "floor")
-    list_filter = ("building__estate__community", "building__estate")
-    search_fields = ("number", "building__name", "building__estate__name")
-    autocomplete_fields = ("building",)
+from residents.models import Announcement, Verification, WorkOrder, WorkOrderCategory, WorkOrderHistory
 
 
 @admin.register(Verification)

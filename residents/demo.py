@@ -15,18 +15,9 @@ from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
 from linli.points.models import PointsEntry
 from linli.points.services import award, spend
-from linli.regions.models import Community
+from linli.regions.models import Building, Community, Estate, Room
 from residents import services
-from residents.models import (
-    Announcement,
-    Building,
-    Estate,
-    Relation,
-    Room,
-    WorkOrder,
-    WorkOrderCategory,
-    WorkOrderHistory,
-)
+from residents.models import Announcement, Relation, WorkOrder, WorkOrderCategory, WorkOrderHistory
 
 CATEGORIES = [
     # name, response hours, resolution hours

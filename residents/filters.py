@@ -1,7 +1,8 @@
 import django_filters
 from django.db.models import Q
 
-from residents.models import Announcement, Estate, Verification, WorkOrder, WorkOrderCategory
+from linli.regions.models import Estate
+from residents.models import Announcement, Verification, WorkOrder, WorkOrderCategory
 
 ID_RANGE = {"min_value": 1, "max_value": 2**63 - 1}
 

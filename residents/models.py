@@ -1,5 +1,5 @@
-"""Where residents live (estate → building → room), their household verification, property work
-orders as a closed loop, and community announcements.
+"""Household verification of residents (the estates, buildings and rooms they live in are the
+platform's, in `linli.regions`), property work orders as a closed loop, and community announcements.
 
 A verified household is a platform `Membership(role=RESIDENT, community=…, scope=<Room>,
 position=<relation>)`: that is how every other app learns who lives where without importing this
@@ -14,72 +14,10 @@ from django.db.models import Q
 
 from linli.accounts.querysets import UserRefsQuerySet
 from linli.lib.models import TimestampedModel
-from linli.regions.models import Community
+from linli.regions.models import Community, Room
 from linli.uploads.models import Attachment
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
-
-
-class Estate(TimestampedModel):
-    """小区."""
-
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="estates", verbose_name="社区")
-    name = models.CharField("名称", max_length=50)
-    address = models.CharField("地址", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = "小区"
-        verbose_name_plural = "小区"
-        ordering = ["community_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_unique_name_in_community")]
-
-    def __str__(self):
-        return self.name
-
-
-class Building(TimestampedModel):
-    """楼栋 with its unit (单元): "3幢" + "2单元"."""
-
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name="小区")
-    name = models.CharField("楼栋", max_length=30, help_text="如 3幢")
-    unit = models.CharField("单元", max_length=30, blank=True, help_text="如 2单元；无单元留空")
-
-    class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
-        ordering = ["estate_id", "name", "unit"]
-        constraints = [models.UniqueConstraint(fields=["estate", "name", "unit"], name="building_unique_unit")]
-
-    def __str__(self):
-        return f"{self.estate} {self.name}{self.unit}"
-
-
-class RoomManager(models.Manager):
-    def get_queryset(self):
-        return super().get_queryset().select_related("building__estate")
-
-
-class Room(TimestampedModel):
-    """房屋. Its name ("春江月小区 3幢2单元 502室") is what /me shows for the household."""
-
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="rooms", verbose_name="楼栋")
-    number = models.CharField("房号", max_length=20, help_text="如 502")
-    floor = models.SmallIntegerField("楼层", null=True, blank=True)
-
-    # The base manager joins building and estate: memberships_of() loads rooms through the generic
-    # `scope` relation (which uses the base manager), and str(room) then needs no further query.
-    objects = RoomManager()
-
-    class Meta:
-        verbose_name = "房屋"
-        verbose_name_plural = "房屋"
-        ordering = ["building_id", "number"]
-        base_manager_name = "objects"
-        constraints = [models.UniqueConstraint(fields=["building", "number"], name="room_unique_number_in_building")]
-
-    def __str__(self):
-        building = self.building
-        return f"{building.estate.name} {building.name}{building.unit} {self.number}室"
 
 
 class Relation(models.TextChoices):

@@ -3,7 +3,6 @@
 from datetime import datetime
 from statistics import median
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Avg,
     BooleanField,
@@ -15,23 +14,19 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from linli.accounts.models import Membership, Role, User
+from linli.accounts.models import Role, User
 from linli.accounts.selectors import community_ids_for
-from linli.regions.models import Community
+from linli.regions.models import Building, Community, Estate, Room
 from linli.uploads.selectors import attachments
 from residents.models import (
     Announcement,
     AnnouncementRead,
-    Building,
-    Estate,
-    Room,
     Verification,
     WorkOrder,
     WorkOrderHistory,
@@ -50,50 +45,6 @@ def estates_with_rooms() -> QuerySet[Estate]:
     rooms = Room.objects.order_by("number")
     buildings = Building.objects.order_by("name", "unit").prefetch_related(Prefetch("rooms", queryset=rooms))
     return Estate.objects.select_related("community").prefetch_related(Prefetch("buildings", queryset=buildings))
-
-
-def room_community_id(room: Room) -> int:
-    return room.building.estate.community_id
-
-
-# --- households ----------------------------------------------------------------------------------
-
-
-def residencies_of(user: User) -> QuerySet[Membership]:
-    """The user's verified households (resident memberships scoped to a room)."""
-    return Membership.objects.filter(
-        user=user, role=Role.RESIDENT, scope_type=ContentType.objects.get_for_model(Room)
-    ).select_related("community")
-
-
-def households_of(user: User) -> QuerySet[Room]:
-    """The rooms the user is a verified resident of, with their relation and since when."""
-    if not user.is_authenticated:
-        return Room.objects.none()
-    mine = residencies_of(user).filter(scope_id=OuterRef("pk"))
-    return (
-        Room.objects.filter(pk__in=residencies_of(user).values("scope_id"))
-        .select_related("building__estate__community")
-        .annotate(
-            relation=Subquery(mine.values("position")[:1]),
-            since=Subquery(mine.values("created_at")[:1]),
-        )
-        .order_by("pk")
-    )
-
-
-def household_members(room: Room) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(
-            role=Role.RESIDENT, scope_type=ContentType.objects.get_for_model(Room), scope_id=room.pk
-        )
-        .select_related("user")
-        .order_by("created_at", "id")
-    )
-
-
-def residency(user: User, room: Room) -> Membership | None:
-    return residencies_of(user).filter(scope_id=room.pk).first()
 
 
 def community_ids_for_resident(user: User) -> set[int]:

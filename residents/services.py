@@ -18,17 +18,17 @@ from linli.api.errors import field_error as _field_error
 from linli.family.acting import record_act
 from linli.limits import services as limits
 from linli.notifications.services import notify
-from linli.regions.models import Community
+from linli.regions import households
+from linli.regions.models import Community, Room
 from linli.uploads.models import Upload
 from linli.uploads.selectors import own_uploads
 from linli.uploads.services import attachments_set
 from linli.workflow import check, record_step, transition
-from residents import selectors
+from residents import metrics, selectors
 from residents.models import (
     Announcement,
     AnnouncementRead,
     Relation,
-    Room,
     Verification,
     WorkOrder,
     WorkOrderCategory,
@@ -61,7 +61,7 @@ def _resident_link(kind: str, pk: int) -> str:
 
 @transaction.atomic
 def verification_submit(*, user: User, room: Room, relation: str, real_name: str, phone: str) -> Verification:
-    if selectors.residency(user, room) is not None:
+    if households.residency(user, room) is not None:
         raise AlreadyVerified()
     # Fair use: the user's row is locked so their concurrent applications are counted one at a time.
     limits.lock_person(user)
@@ -71,7 +71,7 @@ def verification_submit(*, user: User, room: Room, relation: str, real_name: str
     if room.pk in pending_rooms:
         raise VerificationPending()
     limits.check(limits.Key.PENDING_VERIFICATIONS, count=len(pending_rooms))
-    community_id = selectors.room_community_id(room)
+    community_id = households.room_community_id(room)
     try:
         with transaction.atomic():
             verification = Verification.objects.create(
@@ -168,7 +168,7 @@ def verification_reject(*, verification: Verification, reviewer: User, reason: s
 @transaction.atomic
 def household_leave(*, user: User, room: Room) -> None:
     """Remove oneself from a household: the residency membership goes, the application is marked left."""
-    membership = selectors.residency(user, room)
+    membership = households.residency(user, room)
     if membership is None:
         raise NotFoundError()
     membership.delete()
@@ -181,12 +181,12 @@ def household_leave(*, user: User, room: Room) -> None:
 
 def household_members(*, user: User, room: Room):
     """The members of a household, for its owner only."""
-    membership = selectors.residency(user, room)
+    membership = households.residency(user, room)
     if membership is None:
         raise NotFoundError()
     if membership.position != Relation.OWNER:
         raise ForbiddenError("只有业主可以查看家庭成员", code="not_household_owner")
-    return selectors.household_members(room)
+    return households.household_members(room)
 
 
 # --- work orders: the timeline --------------------------------------------------------------------
@@ -210,6 +210,8 @@ def work_order_transition(
     step = transition(
         work_order, action, actor=actor, note=note, record=_since_previous(work_order), locked=True, **changes
     )
+    if work_order.status in (Status.CLOSED, Status.CANCELLED):
+        metrics.count_work_order(work_order.status, work_order.kind)
     return work_order, step
 
 
@@ -253,7 +255,7 @@ def _require_reporter(actor: User, work_order: WorkOrder) -> None:
 
 
 def _only_home(reporter: User, community: Community | None) -> Room | None:
-    homes = list(selectors.households_of(reporter)[:2])
+    homes = list(households.households_of(reporter)[:2])
     if len(homes) != 1:
         return None
     home = homes[0]
@@ -296,9 +298,9 @@ def work_order_submit(
     if room is None:
         room = _only_home(reporter, community)
     if room is not None:
-        if selectors.residency(reporter, room) is None:
+        if households.residency(reporter, room) is None:
             raise _field_error("room", "只能为自己认证的房屋报修")
-        room_community = selectors.room_community_id(room)
+        room_community = households.room_community_id(room)
         if community is not None and community.pk != room_community:
             raise _field_error("community", "房屋不属于该社区")
         community_id = room_community
@@ -337,6 +339,7 @@ def work_order_submit(
     agent = filed_by or acted_by
     note = "" if agent is None else f"{agent}代办（{work_order.get_channel_display()}）"
     event = record_step(work_order, Action.SUBMIT, actor=agent or reporter, note=note, from_status="")
+    metrics.count_work_order("opened", work_order.kind)
     summary = f"{work_order.category}：{description[:60]}"
     record_act(
         actor=acted_by,

@@ -87,6 +87,7 @@ class Role(models.TextChoices):
     DOCTOR = "doctor", "医生"
     OFFICER = "officer", "执法人员"
     GRID_WORKER = "grid_worker", "网格员"
+    CARE_WORKER = "care_worker", "助老服务员"
 
 
 class Membership(models.Model):

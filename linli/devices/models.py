@@ -15,6 +15,12 @@ class Device(models.Model):
         DRUG_VENDING = "drug_vending", "自助售药机"
         AI_CAMERA = "ai_camera", "AI 摄像头"
         IOT_SENSOR = "iot_sensor", "物联网传感器"
+        # Kinds the newer scenarios own: property's gates and plate cameras, home care's SOS buttons
+        # and fall detectors. The app registers their events (linli/devices/registry.py).
+        GATE = "gate", "门禁"
+        PLATE_CAMERA = "plate_camera", "车牌识别摄像头"
+        SOS_BUTTON = "sos_button", "一键呼叫按钮"
+        FALL_DETECTOR = "fall_detector", "跌倒探测器"
 
     class Status(models.TextChoices):
         ONLINE = "online", "在线"

@@ -6,20 +6,10 @@ from linli.accounts.models import User
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
 from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer, validate_phone
-from linli.regions.models import Community
+from linli.regions.models import Building, Community, Estate, Room
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
-from residents.models import (
-    Announcement,
-    Building,
-    Estate,
-    Relation,
-    Room,
-    Verification,
-    WorkOrder,
-    WorkOrderCategory,
-    WorkOrderHistory,
-)
+from residents.models import Announcement, Relation, Verification, WorkOrder, WorkOrderCategory, WorkOrderHistory
 from residents.services import MAX_PHOTOS
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)

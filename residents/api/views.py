@@ -14,6 +14,7 @@ from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
+from linli.regions import households
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import (
@@ -65,7 +66,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     serializer_class = s.HouseholdSerializer
 
     def get_queryset(self):
-        return selectors.households_of(self.request.user)
+        return households.households_of(self.request.user)
 
     @extend_schema(
         summary="Members of my household (owner only)",

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from events.models import Event, Registration, Venue
 from health.models import InsuranceApplication, PolicyArticle
 from linli.devices.models import Device
+from linli.regions.models import Building, Estate, Room
 from merchants.models import Merchant, MerchantApplication, Order, Product
-from residents.models import Announcement, Building, Estate, Room, Verification, WorkOrder
+from residents.models import Announcement, Verification, WorkOrder
 from tests import factories
 from tests.enforcement.factories import make_report, make_world
 from tests.events.factories import make_event, make_venue, make_verified, register
@@ -147,8 +148,8 @@ class Case:
 
 
 CASES = [
-    Case(Estate, make_estate, ("residents", "building", "estate")),
-    Case(Building, make_building, ("residents", "room", "building")),
+    Case(Estate, make_estate, ("regions", "building", "estate")),
+    Case(Building, make_building, ("regions", "room", "building")),
     Case(Room, make_room, ("residents", "verification", "room")),
     Case(Verification, make_verification),
     Case(WorkOrder, make_work_order),

@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from linli.accounts.models import Role
+from linli.regions.models import Building, Estate, Room
 from residents import services
-from residents.models import Announcement, Building, Estate, Room, WorkOrder, WorkOrderCategory
+from residents.models import Announcement, WorkOrder, WorkOrderCategory
 from tests import factories
 
 _seq = itertools.count(1)

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from linli.accounts.models import User
 from linli.notifications.models import Notification
 from linli.points.models import PointsEntry
+from linli.regions.models import Room
 from residents.demo import HISTORY
-from residents.models import Announcement, Room, Verification, WorkOrder, WorkOrderCategory, WorkOrderHistory
+from residents.models import Announcement, Verification, WorkOrder, WorkOrderCategory, WorkOrderHistory
 
 pytestmark = pytest.mark.django_db
 

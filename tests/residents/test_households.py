@@ -7,8 +7,9 @@ from django.test import RequestFactory
 
 from linli.accounts.models import Membership, Role
 from linli.notifications.models import Notification
+from linli.regions.models import Room
 from residents.admin import VerificationAdmin
-from residents.models import Room, Verification
+from residents.models import Verification
 from tests import factories
 from tests.residents import factories as rf
 

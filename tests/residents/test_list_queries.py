@@ -79,7 +79,7 @@ def test_my_households(as_user, community):
 def _room_type():
     from django.contrib.contenttypes.models import ContentType
 
-    from residents.models import Room
+    from linli.regions.models import Room
 
     return ContentType.objects.get_for_model(Room)
 

@@ -3,7 +3,8 @@
 from django.contrib.contenttypes.models import ContentType
 
 from linli.accounts.models import Role
-from residents.models import Room, WorkOrder
+from linli.regions.models import Room
+from residents.models import WorkOrder
 from tests import factories
 from tests.residents import factories as rf
 

@@ -26,8 +26,15 @@ class CommunityRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# The mini-program knows a household by the scope type it had before rooms moved from the residents
+# app to the platform (linli.regions): the public name stays.
+PUBLIC_SCOPE_TYPES = {"regions.room": "residents.room"}
+
+
 class ScopeRefSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="app_label.model of the scope object, e.g. merchants.merchant")
+    type = serializers.CharField(
+        help_text="app_label.model of the scope object, e.g. merchants.merchant; a household is residents.room"
+    )
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -46,7 +53,8 @@ class MembershipSerializer(PrebuiltFieldsMixin, ModelSerializer):
         if membership.scope_type_id is None or membership.scope is None:
             return None
         ct = membership.scope_type
-        return {"type": f"{ct.app_label}.{ct.model}", "id": membership.scope_id, "name": str(membership.scope)}
+        kind = f"{ct.app_label}.{ct.model}"
+        return {"type": PUBLIC_SCOPE_TYPES.get(kind, kind), "id": membership.scope_id, "name": str(membership.scope)}
 
 
 class UserSerializer(PrebuiltFieldsMixin, ModelSerializer):
