@@ -8,10 +8,22 @@ from linli.payments.models import (
     PaymentContract,
     PaymentIntent,
     PaymentNotification,
+    PaymentPart,
     Refund,
     SandboxInsuranceAccount,
     ServiceOrder,
 )
+
+
+class PaymentPartInline(admin.TabularInline):
+    model = PaymentPart
+    extra = 0
+    can_delete = False
+    fields = ("reference", "description", "settlement", "amount_fen", "refunded_fen")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # parts are the owning app's (several bills in one payment, a subsidy plus the rest)
 
 
 class RefundInline(admin.TabularInline):
@@ -20,10 +32,12 @@ class RefundInline(admin.TabularInline):
     can_delete = False
     fields = (
         "out_refund_no",
+        "part",
         "amount_fen",
         "cash_fen",
         "insurance_fen",
         "points_fen",
+        "settled_by_app_fen",
         "reason",
         "status",
         "requested_by",
@@ -44,6 +58,7 @@ class PaymentIntentAdmin(ExportMixin, admin.ModelAdmin):
         "amount_fen",
         "points_fen",
         "insurance_fen",
+        "settled_by_app_fen",
         "refunded_fen",
         "method",
         "provider",
@@ -54,7 +69,7 @@ class PaymentIntentAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ("payer",)
     search_fields = ("out_trade_no", "provider_transaction_id", "reference", "payer__username", "payer__display_name")
     date_hierarchy = "created_at"
-    inlines = [RefundInline]
+    inlines = [PaymentPartInline, RefundInline]
     actions = ["close_unpaid"]
     readonly_fields = [f.name for f in PaymentIntent._meta.fields]
 
@@ -76,9 +91,20 @@ class PaymentIntentAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ("out_refund_no", "intent", "amount_fen", "cash_fen", "points_fen", "reason", "status", "created_at")
+    list_display = (
+        "out_refund_no",
+        "intent",
+        "part",
+        "amount_fen",
+        "cash_fen",
+        "points_fen",
+        "settled_by_app_fen",
+        "reason",
+        "status",
+        "created_at",
+    )
     list_filter = ("status",)
-    list_select_related = ("intent",)
+    list_select_related = ("intent", "part")
     search_fields = ("out_refund_no", "provider_refund_id", "intent__out_trade_no")
     readonly_fields = [f.name for f in Refund._meta.fields]
 

@@ -1,7 +1,9 @@
 """Payment intents, refunds, Pay Score service orders and the log of provider notifications.
 
 A `PaymentIntent` is one amount one payer owes for one thing (`purpose` + `reference`, e.g.
-`merchants.order` + the order id). The payments platform never imports the app that owns the
+`merchants.order` + the order id). An intent may pay several things at once, or one thing settled
+in two ways: then it has `PaymentPart`s (several bills; a care order's subsidy and the rest), and
+refunds go per part. The payments platform never imports the app that owns the
 thing: that app hears the outcome through the signals in `linli.payments.signals`.
 """
 
@@ -18,6 +20,7 @@ class Provider(models.TextChoices):
     POINTS = "points", "邻礼积分"
     MED_INS_SANDBOX = "med_ins_sandbox", "医保个账（沙箱）"
     WECHAT_MED_INS = "wechat_med_ins", "微信医保支付"
+    SETTLED_BY_APP = "settled_by_app", "应用内结算"
 
 
 class PaymentIntent(TimestampedModel):
@@ -25,6 +28,7 @@ class PaymentIntent(TimestampedModel):
         WECHAT_PAY = "wechat_pay", "微信支付"
         POINTS = "points", "邻礼积分"
         INSURANCE_ACCOUNT = "insurance_account", "医保个账"
+        SETTLED_BY_APP = "settled_by_app", "应用内结算"
 
     class Status(models.TextChoices):
         CREATED = "created", "待支付"
@@ -43,6 +47,11 @@ class PaymentIntent(TimestampedModel):
     insurance_fen = models.PositiveIntegerField(
         "医保个账支付（分）", default=0, help_text="医保自费混合订单中由医保个人账户支付的部分"
     )
+    settled_by_app_fen = models.PositiveIntegerField(
+        "应用内结算（分）",
+        default=0,
+        help_text="明细中由收款应用自行结算的部分（如养老补贴），不经支付通道",
+    )
     method = models.CharField("支付方式", max_length=20, choices=Method.choices, default=Method.WECHAT_PAY)
     provider = models.CharField("支付通道", max_length=20, choices=Provider.choices)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True)
@@ -55,6 +64,9 @@ class PaymentIntent(TimestampedModel):
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     failure_reason = models.CharField("失败原因", max_length=200, blank=True)
+    idempotency_key = models.CharField(
+        "幂等键", max_length=128, blank=True, help_text="同一付款人同一幂等键只生成一笔支付单（按明细创建时）"
+    )
 
     class Meta:
         verbose_name = "支付单"
@@ -69,7 +81,16 @@ class PaymentIntent(TimestampedModel):
                 name="paymentintent_insurance_le_rest",
             ),
             models.CheckConstraint(
+                condition=Q(settled_by_app_fen__lte=F("amount_fen") - F("points_fen") - F("insurance_fen")),
+                name="paymentintent_app_settled_le_rest",
+            ),
+            models.CheckConstraint(
                 condition=Q(refunded_fen__lte=F("amount_fen")), name="paymentintent_refund_le_amount"
+            ),
+            models.UniqueConstraint(
+                fields=["payer", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="paymentintent_one_per_idempotency_key",
             ),
         ]
 
@@ -78,12 +99,52 @@ class PaymentIntent(TimestampedModel):
 
     @property
     def cash_fen(self) -> int:
-        """What the payer pays in cash (WeChat Pay): the amount less the points and insurance parts."""
-        return self.amount_fen - self.points_fen - self.insurance_fen
+        """What the payer pays in cash (WeChat Pay): the amount less the points and insurance parts and
+        the parts the owning app settles itself."""
+        return self.amount_fen - self.points_fen - self.insurance_fen - self.settled_by_app_fen
 
     @property
     def refundable_fen(self) -> int:
         return self.amount_fen - self.refunded_fen if self.status == self.Status.SUCCEEDED else 0
+
+
+class PaymentPart(TimestampedModel):
+    """One line of an intent that pays several things at once (several bills), or one thing settled in
+    two ways (a care order: the subsidy first, the rest online). Refunds go per part, never above it."""
+
+    class Settlement(models.TextChoices):
+        PROVIDER = "provider", "在线支付"
+        SETTLED_BY_APP = "settled_by_app", "应用内结算（如补贴）"
+
+    intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="parts", verbose_name="支付单")
+    reference = models.CharField("业务单号", max_length=64, help_text="收款应用内该明细对应的对象，如账单编号")
+    description = models.CharField("明细说明", max_length=127)
+    amount_fen = models.PositiveIntegerField("金额（分）")
+    refunded_fen = models.PositiveIntegerField("已退款（分）", default=0, help_text="含处理中的退款")
+    settlement = models.CharField(
+        "结算方式",
+        max_length=20,
+        choices=Settlement.choices,
+        default=Settlement.PROVIDER,
+        help_text="在线支付：经支付通道收取；应用内结算：收款应用已自行扣减（如补贴额度），不经支付通道",
+    )
+
+    class Meta:
+        verbose_name = "支付明细"
+        verbose_name_plural = "支付明细"
+        ordering = ["intent_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="paymentpart_amount_positive"),
+            models.CheckConstraint(condition=Q(refunded_fen__lte=F("amount_fen")), name="paymentpart_refund_le_amount"),
+            models.UniqueConstraint(fields=["intent", "reference"], name="paymentpart_one_per_reference"),
+        ]
+
+    def __str__(self):
+        return f"{self.description} {self.amount_fen / 100:.2f} 元"
+
+    @property
+    def refundable_fen(self) -> int:
+        return self.amount_fen - self.refunded_fen
 
 
 class Refund(TimestampedModel):
@@ -93,10 +154,22 @@ class Refund(TimestampedModel):
         FAILED = "failed", "退款失败"
 
     intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT, related_name="refunds", verbose_name="支付单")
+    part = models.ForeignKey(
+        PaymentPart,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name="支付明细",
+        help_text="按明细退款时退的是哪一项",
+    )
     amount_fen = models.PositiveIntegerField("退款金额（分）")
     cash_fen = models.PositiveIntegerField("退回现金（分）")
     points_fen = models.PositiveIntegerField("退回积分（分）")
     insurance_fen = models.PositiveIntegerField("退回医保个账（分）", default=0)
+    settled_by_app_fen = models.PositiveIntegerField(
+        "由应用退回（分）", default=0, help_text="应用内结算明细的退款：不经支付通道，由收款应用退回（如补贴额度）"
+    )
     reason = models.CharField("退款原因", max_length=80)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     out_refund_no = models.CharField("商户退款单号", max_length=64, unique=True)
@@ -118,7 +191,8 @@ class Refund(TimestampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(
-                condition=Q(amount_fen=F("cash_fen") + F("points_fen") + F("insurance_fen")), name="refund_parts_add_up"
+                condition=Q(amount_fen=F("cash_fen") + F("points_fen") + F("insurance_fen") + F("settled_by_app_fen")),
+                name="refund_parts_add_up",
             ),
         ]
 

@@ -11,7 +11,7 @@ def _iso(moment):
 
 
 def export(user) -> dict:
-    intents = PaymentIntent.objects.filter(payer=user).prefetch_related("refunds").order_by("created_at", "id")
+    intents = PaymentIntent.objects.filter(payer=user).prefetch_related("parts", "refunds").order_by("created_at", "id")
     return {
         "payments": [
             {
@@ -20,10 +20,15 @@ def export(user) -> dict:
                 "amount_fen": intent.amount_fen,
                 "points_fen": intent.points_fen,
                 "insurance_fen": intent.insurance_fen,
+                "settled_by_app_fen": intent.settled_by_app_fen,
                 "method": intent.method,
                 "status": intent.status,
                 "created_at": _iso(intent.created_at),
                 "paid_at": _iso(intent.paid_at),
+                "parts": [
+                    {"description": p.description, "amount_fen": p.amount_fen, "refunded_fen": p.refunded_fen}
+                    for p in intent.parts.all()
+                ],
                 "refunds": [
                     {"amount_fen": r.amount_fen, "status": r.status, "reason": r.reason, "at": _iso(r.created_at)}
                     for r in intent.refunds.all()

@@ -1,6 +1,12 @@
 from django.db.models import Prefetch, QuerySet
 
-from linli.payments.models import PaymentContract, PaymentIntent, Refund
+from linli.payments.models import PaymentContract, PaymentIntent, PaymentPart, Refund
+
+# What PaymentIntentSerializer shows of an intent; an app that nests it prefetches these under its own path.
+INTENT_PREFETCH = (
+    Prefetch("parts", queryset=PaymentPart.objects.order_by("id")),
+    Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+)
 
 
 def lock_intent(pk: int) -> PaymentIntent:
@@ -9,12 +15,10 @@ def lock_intent(pk: int) -> PaymentIntent:
 
 
 def intents_of(user) -> QuerySet[PaymentIntent]:
-    """A payer's own intents with their refunds (2 queries for any page)."""
+    """A payer's own intents with their parts and refunds (3 queries for any page)."""
     if not user.is_authenticated:
         return PaymentIntent.objects.none()
-    return PaymentIntent.objects.filter(payer=user).prefetch_related(
-        Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id"))
-    )
+    return PaymentIntent.objects.filter(payer=user).prefetch_related(*INTENT_PREFETCH)
 
 
 def contracts_of(user) -> QuerySet[PaymentContract]:

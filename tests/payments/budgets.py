@@ -1,11 +1,24 @@
 """Quality-gate registrations for the payments endpoints (see tests/quality/registry.py)."""
 
 from linli.payments import services
-from linli.payments.models import PaymentContract
+from linli.payments.models import PaymentContract, PaymentPart
 
 
 def make_intents(persona, n):
-    for _ in range(n):
+    """Every other one has parts (a subsidy and the rest), refunded per part."""
+    for index in range(n):
+        if index % 2:
+            intent = services.payment_intent_create_with_parts(
+                payer=persona.user,
+                purpose="tests.budget",
+                parts=[
+                    services.PartSpec("subsidy", "补贴", 300, PaymentPart.Settlement.SETTLED_BY_APP),
+                    services.PartSpec("rest", "自付", 900),
+                ],
+            )
+            services.payment_sandbox_complete(intent=intent)
+            services.refund_create(intent=intent, part=intent.parts.get(reference="rest"), amount_fen=100, reason="退")
+            continue
         intent = services.payment_intent_create(
             payer=persona.user, amount_fen=1200, purpose="tests.budget", reference="1", description="预算测试"
         )
@@ -37,9 +50,9 @@ LIST_DATA = {
 }
 
 DETAIL_BUDGETS = {
-    # 1 token user, 1 the intent, 1 its refunds
-    "/api/v1/payments/{id}/": ("resident", my_intent, 3),
+    # 1 token user, 1 the intent, 1 its parts, 1 its refunds
+    "/api/v1/payments/{id}/": ("resident", my_intent, 4),
 }
 
 PRIVACY_DATA = {"payments": give_payments}
-EXPORT_QUERIES = {"payments": 4}  # intents, their refunds, contracts, the sandbox insurance account
+EXPORT_QUERIES = {"payments": 5}  # intents, their parts, their refunds, contracts, the sandbox insurance account

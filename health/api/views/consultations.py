@@ -239,7 +239,7 @@ class PrescriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         )
         dispense = (
             Dispense.objects.select_related("device", "payment_intent")
-            .prefetch_related("payment_intent__refunds")
+            .prefetch_related("payment_intent__parts", "payment_intent__refunds")
             .get(pk=dispense.pk)
         )
         return Response(DispenseSerializer(dispense).data, status=status.HTTP_201_CREATED)

@@ -1,19 +1,32 @@
 from rest_framework import serializers
 
 from linli.api.serializers import ModelSerializer
-from linli.payments.models import PaymentContract, PaymentIntent, Refund
+from linli.payments.models import PaymentContract, PaymentIntent, PaymentPart, Refund
+
+
+class PaymentPartSerializer(ModelSerializer):
+    class Meta:
+        model = PaymentPart
+        fields = ["id", "reference", "description", "amount_fen", "refunded_fen", "settlement"]
+        read_only_fields = fields
 
 
 class RefundSerializer(ModelSerializer):
+    part = serializers.IntegerField(
+        source="part_id", read_only=True, allow_null=True, help_text="The part refunded (intents with parts)"
+    )
+
     class Meta:
         model = Refund
         fields = [
             "id",
             "out_refund_no",
+            "part",
             "amount_fen",
             "cash_fen",
             "points_fen",
             "insurance_fen",
+            "settled_by_app_fen",
             "reason",
             "status",
             "created_at",
@@ -24,7 +37,14 @@ class RefundSerializer(ModelSerializer):
 
 class PaymentIntentSerializer(ModelSerializer):
     cash_fen = serializers.IntegerField(
-        read_only=True, help_text="Paid in cash through the provider (amount less points and the insurance part)"
+        read_only=True,
+        help_text=(
+            "Paid in cash through the provider (amount less points, the insurance part and the parts the app "
+            "settled itself)"
+        ),
+    )
+    parts = PaymentPartSerializer(
+        many=True, read_only=True, help_text="What this payment pays, line by line (empty for a single-purpose one)"
     )
     refunds = RefundSerializer(many=True, read_only=True)
 
@@ -39,6 +59,7 @@ class PaymentIntentSerializer(ModelSerializer):
             "amount_fen",
             "points_fen",
             "insurance_fen",
+            "settled_by_app_fen",
             "cash_fen",
             "refunded_fen",
             "method",
@@ -48,6 +69,7 @@ class PaymentIntentSerializer(ModelSerializer):
             "paid_at",
             "closed_at",
             "created_at",
+            "parts",
             "refunds",
         ]
         read_only_fields = fields

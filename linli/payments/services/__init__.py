@@ -2,7 +2,8 @@
 
 * `intents` — create a payment intent (with its points and medical-insurance parts), prepare the
   mini-program's payment, close it unpaid;
-* `refunds` — refund a paid intent, apply a refund's outcome;
+* `parts` — create an intent with parts (several bills in one payment; a subsidy plus the rest online);
+* `refunds` — refund a paid intent (per part for an intent with parts), apply a refund's outcome;
 * `callbacks` — what providers say about payments (WeChat Pay and 医保 callbacks, queries, sandbox);
 * `payscore` — Pay Score (支付分) contracts, two-step service orders and their callbacks;
 * `med_ins` — the WeChat medical-insurance refunds that only the real provider needs;
@@ -41,6 +42,7 @@ from linli.payments.services.intents import (
     payment_intents_close_expired,
 )
 from linli.payments.services.med_ins import med_ins_refund_confirm, med_ins_refunds_sync
+from linli.payments.services.parts import PartSpec, payment_intent_create_with_parts
 from linli.payments.services.payscore import (
     contract_authorize_start,
     contract_sign_sandbox,
@@ -60,6 +62,7 @@ __all__ = [
     "InvalidNotification",
     "InvalidNotificationSignature",
     "NotificationNotReady",
+    "PartSpec",
     "PayScoreUnavailable",
     "PaymentExpired",
     "RefundExceedsPaid",
@@ -71,6 +74,7 @@ __all__ = [
     "med_ins_refunds_sync",
     "payment_intent_close",
     "payment_intent_create",
+    "payment_intent_create_with_parts",
     "payment_intent_prepare",
     "payment_intents_close_expired",
     "payment_notification_handle",

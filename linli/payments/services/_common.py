@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linli.api.errors import UpstreamError
 from linli.payments import signals
-from linli.payments.models import PaymentIntent, Refund
+from linli.payments.models import PaymentIntent, PaymentPart, Refund
 from linli.payments.providers import get_provider
 from linli.payments.providers.base import ProviderError
 from linli.points import services as points
@@ -35,13 +35,18 @@ def lock_intent(intent: PaymentIntent) -> PaymentIntent:
 # --- how an intent ends -------------------------------------------------------------------
 
 
+def parts_of(intent: PaymentIntent) -> list[PaymentPart]:
+    """The intent's parts in order ([] for a single-purpose intent), as the outcome signals carry them."""
+    return list(PaymentPart.objects.filter(intent_id=intent.pk).order_by("id"))
+
+
 def intent_succeed(intent: PaymentIntent, *, transaction_id: str) -> None:
     """The locked `intent` is paid in full: payment_succeeded."""
     intent.status = PaymentIntent.Status.SUCCEEDED
     intent.paid_at = timezone.now()
     intent.provider_transaction_id = transaction_id
     intent.save(update_fields=["status", "paid_at", "provider_transaction_id", "updated_at"])
-    signals.payment_succeeded.send(sender=PaymentIntent, intent=intent)
+    signals.payment_succeeded.send(sender=PaymentIntent, intent=intent, parts=parts_of(intent))
 
 
 def _return_points(intent: PaymentIntent) -> None:
@@ -69,29 +74,43 @@ def intent_end_unpaid(intent: PaymentIntent, status: str, reason: str) -> None:
     intent.failure_reason = reason[:200]
     intent.save(update_fields=["status", "closed_at", "failure_reason", "updated_at"])
     signal = signals.payment_failed if status == PaymentIntent.Status.FAILED else signals.payment_closed
-    signal.send(sender=PaymentIntent, intent=intent, reason=reason)
+    signal.send(sender=PaymentIntent, intent=intent, reason=reason, parts=parts_of(intent))
 
 
 # --- how a refund goes ---------------------------------------------------------------------
 
 
 def refund_start(
-    intent: PaymentIntent, *, cash: int, points_fen: int, reason: str, requested_by, insurance: int = 0
+    intent: PaymentIntent,
+    *,
+    cash: int,
+    points_fen: int,
+    reason: str,
+    requested_by,
+    insurance: int = 0,
+    part: PaymentPart | None = None,
+    settled_by_app: int = 0,
 ) -> Refund:
-    """A refund of these parts of the locked, paid `intent`: points-only ones succeed at once, the others go to
-    the provider, which may answer at once or later (through `refunds.refund_notification_handle`)."""
+    """A refund of these shares of the locked, paid `intent` (of its locked `part`, if given): points-only and
+    app-settled ones succeed at once, the others go to the provider, which may answer at once or later
+    (through `refunds.refund_notification_handle`)."""
     refund = Refund.objects.create(
         intent=intent,
-        amount_fen=cash + points_fen + insurance,
+        part=part,
+        amount_fen=cash + points_fen + insurance + settled_by_app,
         cash_fen=cash,
         points_fen=points_fen,
         insurance_fen=insurance,
+        settled_by_app_fen=settled_by_app,
         reason=reason[:80],
         out_refund_no=new_number("LR"),
         requested_by=requested_by,
     )
     intent.refunded_fen += refund.amount_fen
     intent.save(update_fields=["refunded_fen", "updated_at"])
+    if part is not None:
+        part.refunded_fen += refund.amount_fen
+        part.save(update_fields=["refunded_fen", "updated_at"])
     if not cash and not insurance:
         refund_succeed(refund, intent)
         return refund
@@ -121,7 +140,7 @@ def refund_succeed(refund: Refund, intent: PaymentIntent) -> None:
     refund.status = Refund.Status.SUCCEEDED
     refund.succeeded_at = timezone.now()
     refund.save(update_fields=["status", "succeeded_at", "updated_at"])
-    signals.refund_succeeded.send(sender=PaymentIntent, refund=refund, intent=intent)
+    signals.refund_succeeded.send(sender=PaymentIntent, refund=refund, intent=intent, part=refund.part)
 
 
 def refund_fail(refund: Refund, intent: PaymentIntent, reason: str) -> None:
@@ -131,4 +150,7 @@ def refund_fail(refund: Refund, intent: PaymentIntent, reason: str) -> None:
     refund.save(update_fields=["status", "updated_at"])
     intent.refunded_fen -= refund.amount_fen
     intent.save(update_fields=["refunded_fen", "updated_at"])
-    signals.refund_failed.send(sender=PaymentIntent, refund=refund, intent=intent, reason=reason)
+    if refund.part_id:  # every change of a part's refunded_fen happens under the intent's lock
+        refund.part.refunded_fen -= refund.amount_fen
+        refund.part.save(update_fields=["refunded_fen", "updated_at"])
+    signals.refund_failed.send(sender=PaymentIntent, refund=refund, intent=intent, reason=reason, part=refund.part)

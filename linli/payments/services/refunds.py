@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from linli.api.errors import DomainError, InvalidTransition
-from linli.payments.models import PaymentIntent, PaymentNotification, Refund
+from linli.payments.models import PaymentIntent, PaymentNotification, PaymentPart, Refund
 from linli.payments.services._common import lock_intent, refund_fail, refund_start, refund_succeed
 from linli.payments.services.errors import RefundExceedsPaid
 
@@ -16,9 +16,15 @@ Outcome = PaymentNotification.Outcome
 
 
 @transaction.atomic
-def refund_create(*, intent: PaymentIntent, amount_fen: int, reason: str, requested_by=None) -> Refund:
+def refund_create(
+    *, intent: PaymentIntent, amount_fen: int, reason: str, requested_by=None, part: PaymentPart | None = None
+) -> Refund:
     """Give back `amount_fen` of a paid intent: cash first, then the insurance part, then points.
-    Never more than is still refundable, and never more of a part than that part paid."""
+    Never more than is still refundable, and never more of a part than that part paid.
+
+    An intent with parts is refunded per part (`part` required): never more than the part's remaining
+    (`amount_fen - refunded_fen`). A provider part goes back through the provider; an app-settled part
+    (e.g. a subsidy) succeeds at once, without the provider: the owner gives it back on refund_succeeded."""
     intent = lock_intent(intent)
     if intent.status != PaymentIntent.Status.SUCCEEDED:
         raise InvalidTransition("只有已支付的款项可以退款")
@@ -27,6 +33,8 @@ def refund_create(*, intent: PaymentIntent, amount_fen: int, reason: str, reques
     refundable = intent.amount_fen - intent.refunded_fen
     if amount_fen > refundable:
         raise RefundExceedsPaid(f"最多可退 {refundable / 100:.2f} 元")
+    if part is not None or intent.parts.exists():
+        return _refund_part(intent, part, amount_fen=amount_fen, reason=reason, requested_by=requested_by)
     taken = intent.refunds.exclude(status=Refund.Status.FAILED).aggregate(
         cash=Sum("cash_fen"), insurance=Sum("insurance_fen")
     )
@@ -37,6 +45,27 @@ def refund_create(*, intent: PaymentIntent, amount_fen: int, reason: str, reques
         cash=cash,
         insurance=insurance,
         points_fen=amount_fen - cash - insurance,
+        reason=reason or "退款",
+        requested_by=requested_by,
+    )
+
+
+def _refund_part(intent: PaymentIntent, part: PaymentPart | None, *, amount_fen: int, reason: str, requested_by):
+    """A refund of one part of the locked `intent`; the part row is locked too (after the intent)."""
+    if part is None:
+        raise DomainError("该支付单含多项明细，请指定退款明细", code="validation_error", fields={"part": ["必填"]})
+    part = PaymentPart.objects.select_for_update().filter(pk=part.pk, intent_id=intent.pk).first()
+    if part is None:
+        raise DomainError("该明细不属于这笔支付单", code="validation_error", fields={"part": ["不属于该支付单"]})
+    if amount_fen > part.refundable_fen:
+        raise RefundExceedsPaid(f"该明细最多可退 {part.refundable_fen / 100:.2f} 元")
+    by_app = part.settlement == PaymentPart.Settlement.SETTLED_BY_APP
+    return refund_start(
+        intent,
+        cash=0 if by_app else amount_fen,
+        points_fen=0,
+        settled_by_app=amount_fen if by_app else 0,
+        part=part,
         reason=reason or "退款",
         requested_by=requested_by,
     )
