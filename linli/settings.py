@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "events",
     "health",
     "enforcement",
+    "care",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("health.api.urls")),
     path("", include("events.api.urls")),
     path("", include("enforcement.api.urls")),
+    path("", include("care.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -1,0 +1,2 @@
+def seed(log):
+    """Filled in below."""
