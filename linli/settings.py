@@ -301,6 +301,14 @@ SPECTACULAR_SETTINGS = {
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
+        # care
+        "CareOrderStatusEnum": "care.models.CareOrder.Status",
+        "CareOrderActionEnum": "care.models.CareOrder.Action",
+        "CareServiceKindEnum": "care.models.ServiceKind",
+        "CareCheckInMethodEnum": "care.models.orders.CheckInMethod",
+        "SubsidyEntryKindEnum": "care.models.SubsidyEntry.Kind",
+        "VisitStatusEnum": "care.models.Visit.Status",
+        "VisitActionEnum": "care.models.Visit.Action",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
