@@ -276,7 +276,7 @@ class ProviderOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vie
         request=s.CareDispatchInputSerializer,
         responses={200: s.CareOrderDetailSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_order(self, request, pk=None):
         data = self.validated(s.CareDispatchInputSerializer)
         order = services.care_order_dispatch(order=self.get_object(), by=request.user, worker=data["worker"])
