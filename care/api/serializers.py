@@ -7,7 +7,6 @@ from care.models import (
     SubsidyAccount,
     SubsidyEntry,
     Visit,
-    VisitHistory,
     VisitPlan,
 )
 from care.models.visits import Weekday
@@ -60,7 +59,10 @@ class CareServiceSerializer(ModelSerializer):
 
 
 class CareOrderStepSerializer(ModelSerializer):
-    actor = UserRefSerializer(read_only=True, allow_null=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
+    from_status = serializers.ChoiceField(
+        choices=CareOrder.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
+    )
 
     class Meta:
         model = CareOrderHistory
@@ -237,15 +239,6 @@ class VisitPlanInputSerializer(serializers.Serializer):
     visitor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     weekday = serializers.ChoiceField(choices=Weekday.choices)
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-
-
-class VisitStepSerializer(ModelSerializer):
-    actor = UserRefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = VisitHistory
-        fields = ["action", "from_status", "to_status", "actor", "note", "created_at"]
-        read_only_fields = fields
 
 
 class VisitSerializer(ModelSerializer):
