@@ -9,6 +9,7 @@ from care.models import (
     Visit,
     VisitPlan,
 )
+from care.models.orders import CheckInMethod
 from care.models.visits import Weekday
 from linli.accounts.models import User
 from linli.api.fields import DateTimeField
@@ -114,6 +115,9 @@ class CareOrderSerializer(ModelSerializer):
 
 
 class CareOrderDetailSerializer(CareOrderSerializer):
+    check_in_method = serializers.ChoiceField(
+        choices=CheckInMethod.choices, allow_blank=True, read_only=True, help_text="Empty until checked in"
+    )
     photos = AttachedPhotosSerializer(source="photo_links")
     timeline = CareOrderStepSerializer(source="history", many=True, read_only=True)
 
@@ -242,6 +246,9 @@ class VisitPlanInputSerializer(serializers.Serializer):
 
 
 class VisitSerializer(ModelSerializer):
+    check_in_method = serializers.ChoiceField(
+        choices=CheckInMethod.choices, allow_blank=True, read_only=True, help_text="Empty until checked in"
+    )
     elder = UserRefSerializer(read_only=True)
     visitor = UserRefSerializer(read_only=True)
     community = RefSerializer(read_only=True)

@@ -26,11 +26,35 @@ def care_manager(community) -> Persona:
 PERSONAS = {"care_worker": care_worker, "care_manager": care_manager}
 
 
-def _my_provider(persona):
+def _provider_for(persona, position):
+    """The provider where the persona holds `position`; for another persona (the fuzzer calls makers as
+    any persona) a provider of someone else, whose objects the persona then may not see."""
     from care.models import Provider
-    from care.selectors import worker_provider_ids
+    from care.selectors import provider_memberships
 
-    return Provider.objects.get(pk__in=worker_provider_ids(persona.user))
+    held = provider_memberships(persona.user, position=position).values("scope_id")
+    provider = Provider.objects.filter(pk__in=held).first()
+    if provider is None:
+        provider = cf.make_provider(persona.community)
+        cf.make_member(provider, position)
+    return provider
+
+
+def _worker_of(provider, persona):
+    from care.selectors import is_worker_of
+
+    if is_worker_of(persona.user, provider.pk):
+        return persona.user
+    return cf.make_member(provider)
+
+
+def _staff_user(persona):
+    """The persona when it is community staff of its community, else a superuser."""
+    from care.selectors import staff_community_ids
+
+    if persona.community.pk in staff_community_ids(persona.user):
+        return persona.user
+    return factories.make_user(is_superuser=True)
 
 
 def _home(persona):
@@ -96,17 +120,15 @@ def my_visits(persona, n):
 
 
 def assignments(persona, n):
-    provider = _my_provider(persona)
+    provider = _provider_for(persona, ProviderPosition.WORKER)
     service = cf.make_service(provider, persona.community)
+    worker = _worker_of(provider, persona)
     for _ in range(n):
-        cf.make_order(cf.make_elder(persona.community), service, upto="dispatched", worker=persona.user)
+        cf.make_order(cf.make_elder(persona.community), service, upto="dispatched", worker=worker)
 
 
 def provider_orders(persona, n):
-    from care.models import Provider
-    from care.selectors import managed_provider_ids
-
-    provider = Provider.objects.get(pk__in=managed_provider_ids(persona.user))
+    provider = _provider_for(persona, ProviderPosition.MANAGER)
     service = cf.make_service(provider, persona.community)
     worker = cf.make_member(provider)
     for i in range(n):
@@ -117,7 +139,7 @@ def provider_orders(persona, n):
 
 def subsidy_accounts(persona, n):
     for _ in range(n):
-        cf.give_subsidy(cf.make_elder(persona.community), persona.community, amount_fen=20000, by=persona.user)
+        cf.give_subsidy(cf.make_elder(persona.community), persona.community, amount_fen=20000, by=_staff_user(persona))
 
 
 def visit_plans(persona, n):
@@ -125,7 +147,10 @@ def visit_plans(persona, n):
 
     for i in range(n):
         services.visit_plan_create(
-            by=persona.user, elder=cf.make_elder(persona.community), visitor=factories.make_user(), weekday=i % 7
+            by=_staff_user(persona),
+            elder=cf.make_elder(persona.community),
+            visitor=factories.make_user(),
+            weekday=i % 7,
         )
 
 
@@ -134,7 +159,10 @@ def staff_visits(persona, n):
 
     for i in range(n):
         services.visit_plan_create(
-            by=persona.user, elder=cf.make_elder(persona.community), visitor=factories.make_user(), weekday=i % 7
+            by=_staff_user(persona),
+            elder=cf.make_elder(persona.community),
+            visitor=factories.make_user(),
+            weekday=i % 7,
         )
 
 
@@ -174,29 +202,27 @@ def my_visit(persona):
     my_visits(persona, 1)
     from care.models import Visit
 
-    return {"id": Visit.objects.filter(visitor=persona.user).first().pk}
+    return {"id": Visit.objects.filter(visitor=persona.user).order_by("-pk").first().pk}
 
 
 def an_assignment(persona):
-    assignments(persona, 1)
     from care.models import CareOrder
 
-    return {"id": CareOrder.objects.filter(worker=persona.user).first().pk}
+    before = CareOrder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assignments(persona, 1)
+    return {"id": CareOrder.objects.filter(pk__gt=before).order_by("pk").first().pk}
 
 
 def a_provider_order(persona):
-    provider_orders(persona, 1)
     from care.models import CareOrder
-    from care.selectors import managed_provider_ids
 
-    return {"id": CareOrder.objects.filter(provider_id__in=managed_provider_ids(persona.user)).first().pk}
+    before = CareOrder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    provider_orders(persona, 1)
+    return {"id": CareOrder.objects.filter(pk__gt=before).order_by("pk").first().pk}
 
 
 def provider_workers(persona):
-    from care.models import Provider
-    from care.selectors import managed_provider_ids
-
-    provider = Provider.objects.get(pk__in=managed_provider_ids(persona.user))
+    provider = _provider_for(persona, ProviderPosition.MANAGER)
     for _ in range(3):
         cf.make_member(provider)
     return {}
@@ -206,21 +232,21 @@ def a_subsidy_account(persona):
     subsidy_accounts(persona, 1)
     from care.models import SubsidyAccount
 
-    return {"id": SubsidyAccount.objects.filter(community=persona.community).first().pk}
+    return {"id": SubsidyAccount.objects.filter(community=persona.community).order_by("-pk").first().pk}
 
 
 def a_visit_plan(persona):
     visit_plans(persona, 1)
     from care.models import VisitPlan
 
-    return {"id": VisitPlan.objects.filter(community=persona.community).first().pk}
+    return {"id": VisitPlan.objects.filter(community=persona.community).order_by("-pk").first().pk}
 
 
 def a_staff_visit(persona):
     staff_visits(persona, 1)
     from care.models import Visit
 
-    return {"id": Visit.objects.filter(community=persona.community).first().pk}
+    return {"id": Visit.objects.filter(community=persona.community).order_by("-pk").first().pk}
 
 
 DETAIL_BUDGETS = {
