@@ -20,6 +20,7 @@ api_v1 = grouped(
                 "linli.points.api.urls",
                 "linli.notifications.api.urls",
                 "linli.devices.api.urls",
+                "linli.family.api.urls",
                 "residents.api.urls",
                 "health.api.urls",
                 "events.api.urls",

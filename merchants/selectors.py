@@ -126,7 +126,7 @@ def products_for_member(user) -> QuerySet[Product]:
 
 def _order_details(queryset: QuerySet[Order], *, customer: bool = False) -> QuerySet[Order]:
     # The buyer is joined only for the shop's view: the resident is the buyer of every order they list.
-    related = ("merchant", "payment_intent", "device", *(("user",) if customer else ()))
+    related = ("merchant", "payment_intent", "device", "acted_by", *(("user",) if customer else ()))
     return queryset.select_related(*related).prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.order_by("id")),
         Prefetch("history", queryset=OrderHistory.objects.order_by("created_at", "id")),
