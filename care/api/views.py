@@ -19,13 +19,15 @@ from care.filters import (
     VisitFilterSet,
     VisitPlanFilterSet,
 )
-from care.models import ProviderPosition
+from care.models import CareOrder, ProviderPosition, SubsidyEntry
 from linli.accounts.models import Role
-from linli.api.errors import NotFoundError
+from linli.api.errors import ConflictError, NotFoundError
 from linli.api.idempotency import idempotent
 from linli.api.permissions import has_role
 from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView, ApiViewSet
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 from linli.payments.api.serializers import ClientParamsSerializer
 from linli.regions.models import Community
 
@@ -61,15 +63,24 @@ class CareServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Views
     list=extend_schema(summary="Care orders for me, newest first"),
     retrieve=extend_schema(summary="One care order with its photos and timeline"),
 )
-class CareOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+class CareOrderViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    """Care orders for me; with `?on_behalf_of=` (亲情账号) those of the elder I act for (act_for): order,
+    cancel, rate for them; paying needs pay_for (代付)."""
+
     schema_topic = "居家养老"
     filterset_class = MyCareOrderFilterSet
+    acting_actions = {
+        **dict.fromkeys(["list", "retrieve", "create", "cancel", "rate"], Permission.ACT_FOR),
+        "pay": Permission.PAY_FOR,
+    }
 
     @property
     def elder(self):
-        return self.request.user
+        return self.beneficiary
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CareOrder.objects.none()
         queryset = selectors.orders_of(self.elder)
         return selectors.with_details(queryset) if self.action != "list" else queryset
 
@@ -81,10 +92,12 @@ class CareOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         return self.respond(s.CareOrderDetailSerializer, fresh, status_code)
 
     def _payer(self):
-        return self.elder
+        # 代付: a family member acting with pay_for pays the self-paid part with their own WeChat.
+        acting = self.acting
+        return acting.actor if acting.on_behalf and acting.binding.pay_for else self.elder
 
     def _placed_by(self):
-        return None
+        return self.acting.actor_or_none
 
     @extend_schema(
         summary="Order a home-care service at the elder's home (send an Idempotency-Key)",
@@ -108,7 +121,11 @@ class CareOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     )
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
-        params = services.care_order_pay(order=self.get_object())
+        order = self.get_object()
+        if order.payment_intent is not None and order.payment_intent.payer_id != request.user.pk:
+            # wx.requestPayment runs with the payer's own WeChat: the one the order was placed to be paid by.
+            raise ConflictError("该订单由下单时指定的付款人支付", code="not_the_payer")
+        params = services.care_order_pay(order=order)
         return Response(ClientParamsSerializer(params).data)
 
     @extend_schema(
@@ -124,7 +141,9 @@ class CareOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = self.validated(s.CareOrderCancelInputSerializer)
-        order = services.care_order_cancel(order=self.get_object(), by=request.user, reason=data["reason"])
+        order = services.care_order_cancel(
+            order=self.get_object(), by=request.user, reason=data["reason"], acted_by=self.acting.actor_or_none
+        )
         return self._detail(order)
 
     @extend_schema(
@@ -135,12 +154,15 @@ class CareOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         data = self.validated(s.CareOrderRateInputSerializer)
-        order = services.care_order_rate(order=self.get_object(), by=request.user, **data)
+        order = services.care_order_rate(
+            order=self.get_object(), by=request.user, acted_by=self.acting.actor_or_none, **data
+        )
         return self._detail(order)
 
 
-class SubsidyBalanceView(ApiView):
+class SubsidyBalanceView(ActingViewMixin, ApiView):
     schema_topic = "居家养老"
+    acting_actions = {"get": Permission.ACT_FOR}
 
     @extend_schema(
         summary="My 养老服务补贴: eligibility, monthly amount and balance",
@@ -160,17 +182,20 @@ class SubsidyBalanceView(ApiView):
 
     @property
     def elder(self):
-        return self.request.user
+        return self.beneficiary
 
 
 @extend_schema_view(list=extend_schema(summary="My subsidy statement: grants, spending, refunds, expiry"))
-class SubsidyEntryViewSet(mixins.ListModelMixin, Viewset):
+class SubsidyEntryViewSet(ActingViewMixin, mixins.ListModelMixin, Viewset):
     schema_topic = "居家养老"
     serializer_class = s.SubsidyEntrySerializer
     filterset_class = SubsidyEntryFilterSet
+    acting_actions = {"list": Permission.ACT_FOR}
 
     def get_queryset(self):
-        return selectors.subsidy_entries_of(self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            return SubsidyEntry.objects.none()
+        return selectors.subsidy_entries_of(self.beneficiary)
 
 
 @extend_schema_view(

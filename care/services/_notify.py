@@ -1,11 +1,12 @@
 """Who hears about a care order or a visit, and the one way they are told."""
 
+from linli.family.selectors import alert_recipients
 from linli.notifications.services import notify
 
 
 def family_of(elder_id: int) -> list[int]:
-    """The family members who receive the elder's alerts (filled in by linli.family when bound)."""
-    return []
+    """The family members holding 接收告警 on an accepted binding to the elder."""
+    return list(alert_recipients(elder_id).values_list("pk", flat=True))
 
 
 def tell_elder_and_family(order, step: str, title: str, body: str) -> None:

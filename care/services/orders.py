@@ -27,6 +27,7 @@ from care.services._notify import tell, tell_elder_and_family
 from care.services.subsidy import entry_write, lock_account
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, ForbiddenError, field_error
+from linli.family.acting import record_act
 from linli.payments import services as payments
 from linli.payments.models import PaymentIntent, PaymentPart
 from linli.payments.selectors import lock_intent
@@ -133,7 +134,10 @@ def care_order_place(
                 )
     order.subsidy_fen, order.cash_fen = subsidy, price - subsidy
     order.save(update_fields=["subsidy_fen", "cash_fen", "updated_at"])
-    record_step(order, A.PLACE, actor=placed_by or elder, from_status="", note=_price_note(order))
+    acted_by = order.placed_by
+    note = f"家属代下单，{_price_note(order)}" if acted_by else _price_note(order)
+    record_step(order, A.PLACE, actor=acted_by or elder, from_status="", note=note)
+    record_act(actor=acted_by, beneficiary=elder, kind="care.order", obj=order, summary=f"预约「{service.name}」")
 
     parts = []
     if subsidy:
@@ -250,11 +254,20 @@ def care_order_check_out(*, order: CareOrder, worker: User, service_note: str, p
 
 
 @transaction.atomic
-def care_order_rate(*, order: CareOrder, by: User, rating: int, comment: str = "") -> CareOrder:
-    """The elder, or family acting for them, rates a finished service (once)."""
+def care_order_rate(
+    *, order: CareOrder, by: User, rating: int, comment: str = "", acted_by: User | None = None
+) -> CareOrder:
+    """The elder, or family acting for them (`acted_by`), rates a finished service (once)."""
     order = _lock(order)
     transition(
         order, A.RATE, actor=by, locked=True, note=comment[:200], rating=rating, rating_comment=comment, rated_by=by
+    )
+    record_act(
+        actor=acted_by,
+        beneficiary=order.elder_id,
+        kind="care.order.rate",
+        obj=order,
+        summary=f"评价「{order.service.name}」{rating} 星",
     )
     if order.worker_id:
         tell(
@@ -282,7 +295,7 @@ def cancellation_fee_fen(order: CareOrder, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def care_order_cancel(*, order: CareOrder, by: User, reason: str = "") -> CareOrder:
+def care_order_cancel(*, order: CareOrder, by: User, reason: str = "", acted_by: User | None = None) -> CareOrder:
     """Cancel before the worker checks in. Unpaid: the payment closes and the subsidy goes back. Paid:
     each part is refunded (the subsidy to the ledger, the rest online), less a late-cancellation fee."""
     order = _lock(order)
@@ -317,6 +330,13 @@ def care_order_cancel(*, order: CareOrder, by: User, reason: str = "") -> CareOr
     elif was == S.PLACED:
         tell(_managers(order), order, "cancelled", "服务订单已取消", f"{order.number} {order.service.name}", link="")
     tell_elder_and_family(order, "cancelled", "服务订单已取消", f"{order.service.name}：{note}")
+    record_act(
+        actor=acted_by,
+        beneficiary=order.elder_id,
+        kind="care.order.cancel",
+        obj=order,
+        summary=f"取消「{order.service.name}」",
+    )
     return order
 
 
