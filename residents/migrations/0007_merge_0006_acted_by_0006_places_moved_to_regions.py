@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('residents', '0006_acted_by'),
-        ('residents', '0006_places_moved_to_regions'),
+        ("residents", "0006_acted_by"),
+        ("residents", "0006_places_moved_to_regions"),
     ]
 
-    operations = [
-    ]
+    operations = []
