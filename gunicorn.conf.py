@@ -22,11 +22,31 @@ connections alive where a sync worker closes each one. Two workers per CPU with 
 the steadiest on both endpoints; more threads raise the GIL contention and the tail (p99). Each thread
 keeps its own PostgreSQL connection (CONN_MAX_AGE): size `max_connections` for
 workers x threads x hosts, plus Celery.
+
+The tail the 2026-12-06 bench showed (bare view p99 8.6 ms with sync workers, 377 ms with gthread) was
+the worker recycling, not the threads: at 4,000 requests/s, `max_requests = 2000` restarted a worker
+every two seconds, and a gthread worker going down drops the kept-alive connections it holds (the
+client reconnects and waits behind a fresh process). Medians of wrk -t2 -c16, 8 s after 2 s of
+warm-up, 2-3 runs each (load average 13-14: other test runs on the 2 CPUs, so the list endpoints'
+p99 is the machine's and does not tell the variants apart; the bare view's does):
+
+    variant                           bare view req/s  p99 ms   /me CPU ms (Python)  events CPU ms
+    sync 4, max_requests 2000                     202     137                  8.1            8.4
+    gthread 4 x 2, max_requests 2000              358     393                  9.5           10.9
+    gthread 4 x 2, max_requests 0                 860     168                  8.1
+    gthread 4 x 2, max_requests 50000             629      67                                11.5
+    sync 4, max_requests 50000                    181     361                                 9.9
+    gthread 2 x 4, max_requests 2000              456    2064                  6.9            7.0
+
+So: gthread, 2 workers per CPU x 2 threads, recycled every ~50,000 requests (minutes, not seconds,
+at full load; still a bound on what a slow leak in a dependency can take).
 """
 
 import gc
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
@@ -40,9 +60,22 @@ graceful_timeout = 30
 keepalive = 5  # seconds; the load balancer reuses its connections to the workers
 
 # Recycle each worker after about this many requests (jittered so they do not restart together):
-# bounds the memory a slow leak in a dependency can take.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+# bounds the memory a slow leak in a dependency can take. Not every few thousand: each restart costs
+# a fresh process its warm-up and drops its kept-alive connections (the p99 above).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
 max_requests_jitter = max_requests // 10
+
+# Prometheus metrics (linli/observability/metrics.py): every worker process writes its counters to files
+# in this directory and /metrics adds them up. It must be set before the app is imported (below, by
+# preload_app) and emptied of a previous run's files, or their counts would be added again.
+# The default is per bind address, so that two gunicorns on one host never share (or empty) one.
+_default_dir = os.path.join(
+    tempfile.gettempdir(), "linli-prometheus-" + "".join(c if c.isalnum() else "_" for c in bind)
+)
+prometheus_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _default_dir))
+prometheus_dir.mkdir(parents=True, exist_ok=True)
+for stale in prometheus_dir.glob("*.db"):
+    stale.unlink()
 
 # Import the app once in the master and fork it: workers share its memory pages and start at once.
 preload_app = True
@@ -59,11 +92,19 @@ def when_ready(server):
     gc.freeze()
 
 
+def child_exit(server, worker):
+    """A worker died or was recycled: its counters stay (totals never go back), its live gauges go."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 # Access log to stdout (the process manager keeps it; set GUNICORN_ACCESS_LOG="" to turn it off, e.g.
-# when the load balancer logs requests already): client, request line, status, bytes, time in µs,
-# and the request id the load balancer passes along.
+# when the load balancer logs requests already): client, method, path *without the query string*
+# (searches and filters may hold phone numbers or names), status, bytes, time in µs, and the request
+# id the app answered with (the load balancer's when it is a trusted proxy, else the app's own).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s" rid=%({x-request-id}i)s'
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sus "%(a)s" rid=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The forwarded client address is read by the app (NUM_PROXIES); gunicorn trusts only the local proxy.

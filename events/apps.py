@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = "社区活动"
 
     def ready(self):
-        from events import dashboard
+        from events import cache, dashboard
         from events import demo as demo_data
         from events import privacy as personal_data
         from linli.accounts import privacy
@@ -18,6 +18,7 @@ class EventsConfig(AppConfig):
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
         console.register(self.label, widgets=[dashboard.registrations], components=[dashboard.participation])
+        cache.invalidate_cards_on_write()
 
         # Both jobs scan for due work and re-lock each row before acting, so running them more
         # often (or twice at once) never sends a reminder twice or finishes an event twice.

@@ -17,6 +17,7 @@ from linli.accounts.models import Membership, Role, User
 from linli.api.errors import DomainError
 from linli.regions.models import Community
 
+from . import cache as event_cache
 from . import services
 from .models import (
     Event,
@@ -267,6 +268,7 @@ def _shift(event: Event, by: timedelta) -> None:
         for row in model.objects.filter(**lookup):
             changes = {f: getattr(row, f) - by for f in fields if getattr(row, f) is not None}
             model.objects.filter(pk=row.pk).update(**changes)
+    event_cache.bump_cards()  # update() sends no post_save
 
 
 def _past_events() -> None:

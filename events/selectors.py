@@ -49,25 +49,29 @@ def _waitlisted():
 # --- residents ----------------------------------------------------------------------------------
 
 
-def events_for_resident(user) -> QuerySet[Event]:
-    """Every non-draft event `user` may see: open ones, and residents-only ones of a community they belong to.
-
-    Each row carries `seats_taken` and `waitlisted`; `my_registrations` holds the user's active
-    registration (one query for the whole page, not three subqueries per row) and
-    `verified_resident(event, user)` answers from the prefetched communities and the request's roles.
-    """
+def _visible_events(user) -> QuerySet[Event]:
+    """Every non-draft event `user` may see (open ones, and residents-only ones of a community they
+    belong to), with `seats_taken` and `waitlisted`, their community, venue and communities."""
     member_of = community_ids_for(user)  # the request's one membership load
     visible = Q(residents_only=False)
     if member_of:
         visible |= Q(pk__in=Event.communities.through.objects.filter(community_id__in=member_of).values("event_id"))
-    mine = Registration.objects.filter(user=user).exclude(status=R.CANCELLED).only("event_id", "status", "attendees")
     return (
         Event.objects.exclude(status=Event.Status.DRAFT)
         .filter(visible)
         .annotate(seats_taken=_seats_taken(), waitlisted=_waitlisted())
         .select_related("community", "venue")
-        .prefetch_related("communities", Prefetch("registrations", queryset=mine, to_attr="my_registrations"))
+        .prefetch_related("communities")
     )
+
+
+def events_for_resident(user) -> QuerySet[Event]:
+    """`_visible_events` with the user's own state: `my_registrations` holds the user's active
+    registration (one query for the whole page, not three subqueries per row) and
+    `verified_resident(event, user)` answers from the prefetched communities and the request's roles.
+    """
+    mine = Registration.objects.filter(user=user).exclude(status=R.CANCELLED).only("event_id", "status", "attendees")
+    return _visible_events(user).prefetch_related(Prefetch("registrations", queryset=mine, to_attr="my_registrations"))
 
 
 def my_registration(event: Event) -> Registration | None:
@@ -84,6 +88,18 @@ def verified_resident(event: Event, user) -> bool:
 def upcoming_events_for_resident(user) -> QuerySet[Event]:
     """The resident list: published events that have not ended yet, soonest first."""
     return events_for_resident(user).filter(status=Event.Status.PUBLISHED, final_ends_at__gt=timezone.now())
+
+
+def upcoming_event_cards(user) -> QuerySet[Event]:
+    """The resident list without anything of the viewer's own: what every viewer with the same
+    communities sees alike (the cached event cards; `my_active_registrations` adds the rest)."""
+    return _visible_events(user).filter(status=Event.Status.PUBLISHED, final_ends_at__gt=timezone.now())
+
+
+def my_active_registrations(user, event_ids) -> dict[int, Registration]:
+    """The user's active registration of each of these events (at most one each: a constraint). 1 query."""
+    mine = Registration.objects.filter(user=user, event_id__in=event_ids).exclude(status=R.CANCELLED)
+    return {r.event_id: r for r in mine.only("event_id", "status", "attendees")}
 
 
 def event_detail_for_resident(user) -> QuerySet[Event]:

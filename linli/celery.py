@@ -2,13 +2,24 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 
 app = Celery("linli")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs):
+    """A worker and beat log like the web processes (JSON lines, request ids, scrubbing: settings.LOGGING)
+    instead of Celery replacing the root handler with its own plain format."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 def register_periodic(name: str, task: str, schedule, **options) -> None:

@@ -7,6 +7,7 @@ SQLite under var/, Celery tasks run eagerly in-process, integrations in sandbox 
 DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, WECHAT_APP_ID, … switches each part to the real service.
 """
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "linli.devices",
     "linli.payments",
     "linli.limits",
+    "linli.observability",
     "linli.family",
     # Scenarios
     "residents",
@@ -73,6 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log line and every response, the metrics time the rest.
+    "linli.observability.middleware.RequestIdMiddleware",
+    "linli.observability.middleware.RequestMetricsMiddleware",
     "enforcement.open311.middleware.Open311ErrorMiddleware",  # GeoReport v2 errors under /open311/
     "linli.api.middleware.ApiErrorEnvelopeMiddleware",
     "linli.api.middleware.PrivateApiResponseMiddleware",  # Cache-Control: no-store when authenticated
@@ -416,8 +421,8 @@ API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 1024 * 1024)
 API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # The load balancer's health probe speaks plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The load balancer's health probe and the Prometheus scrape speak plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -426,16 +431,50 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# --- Observability (linli.observability; docs/operations.md) ---------------------------------
+# Prometheus scrape token for GET /metrics (Authorization: Bearer <token>). Unset: /metrics is 404 in
+# production (open with DEBUG=1). The multiprocess directory is PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# A Celery worker's own counters (task outcomes) at http://WORKER_METRICS_ADDR:WORKER_METRICS_PORT/
+# (no token: localhost or a private address behind a network rule). 0: not served.
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "127.0.0.1")
+# Peers (REMOTE_ADDR) whose X-Request-ID is kept: the load balancers, as addresses or CIDRs.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
+# Error reporting (sentry-sdk) only when SENTRY_DSN is set; personal data scrubbed (linli/observability/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE")  # e.g. the deployed git commit
+
+# JSON lines in production (one object per line: time, level, logger, message, request_id, extra
+# fields), plain text on a developer's machine; both scrub personal data and secrets.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "linli.observability.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "linli.observability.logging.PlainFormatter"},
+        "json": {"()": "linli.observability.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # urllib3 logs full request URLs at DEBUG, and WeChat puts the app secret in the query.
         "urllib3": {"level": "WARNING"},
+        # A line per request from the app (view, status, duration_ms, queries, request_id) instead of
+        # gunicorn's plain access log (then set GUNICORN_ACCESS_LOG="").
+        "linli.request": {"level": "INFO" if env_bool("LOG_REQUESTS", False) else "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from linli.api.routing import flatten, grouped
 from linli.api.views import healthz
+from linli.observability.views import metrics
 
 api_v1 = grouped(
     [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;

@@ -1,6 +1,6 @@
 """Careful reads of the market: who is a member of which merchant, and lists with fixed query counts."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -178,13 +178,23 @@ SOLD_STATUSES = [
 ]
 
 
+def _paid_on_local_days(date_from: date, date_to: date) -> Q:
+    """Paid between local midnight of `date_from` and the midnight after `date_to` (the end excluded).
+
+    A range on the column itself, not `paid_at__date`: the date cast (AT TIME ZONE … ::date) is
+    computed for every order and keeps PostgreSQL off an index on the column.
+    """
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(date_from, time.min, tz)
+    return Q(paid_at__gte=start, paid_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tz))
+
+
 def sales_stats(*, merchant: Merchant, date_from: date, date_to: date) -> dict:
     """Paid orders of `merchant` whose payment falls in [date_from, date_to] (local dates)."""
     sold = Order.objects.filter(
+        _paid_on_local_days(date_from, date_to),
         merchant=merchant,
         status__in=SOLD_STATUSES,
-        paid_at__date__gte=date_from,
-        paid_at__date__lte=date_to,
     )
     totals = sold.aggregate(
         orders=Count("id"),
@@ -241,10 +251,9 @@ def sales_stats(*, merchant: Merchant, date_from: date, date_to: date) -> dict:
 def _sold_in(*, community_ids, date_from: date, date_to: date) -> QuerySet[Order]:
     """sales_stats' definition of a sale (paid in the period, whatever happened next), for communities."""
     return Order.objects.filter(
+        _paid_on_local_days(date_from, date_to),
         merchant__community_id__in=community_ids,
         status__in=SOLD_STATUSES,
-        paid_at__date__gte=date_from,
-        paid_at__date__lte=date_to,
     )
 
 

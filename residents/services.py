@@ -24,7 +24,7 @@ from linli.uploads.models import Upload
 from linli.uploads.selectors import own_uploads
 from linli.uploads.services import attachments_set
 from linli.workflow import check, record_step, transition
-from residents import selectors
+from residents import metrics, selectors
 from residents.models import (
     Announcement,
     AnnouncementRead,
@@ -210,6 +210,8 @@ def work_order_transition(
     step = transition(
         work_order, action, actor=actor, note=note, record=_since_previous(work_order), locked=True, **changes
     )
+    if work_order.status in (Status.CLOSED, Status.CANCELLED):
+        metrics.count_work_order(work_order.status, work_order.kind)
     return work_order, step
 
 
@@ -337,6 +339,7 @@ def work_order_submit(
     agent = filed_by or acted_by
     note = "" if agent is None else f"{agent}代办（{work_order.get_channel_display()}）"
     event = record_step(work_order, Action.SUBMIT, actor=agent or reporter, note=note, from_status="")
+    metrics.count_work_order("opened", work_order.kind)
     summary = f"{work_order.category}：{description[:60]}"
     record_act(
         actor=acted_by,

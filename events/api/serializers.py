@@ -89,9 +89,9 @@ EVENT_FIELDS = [
 ]
 
 
-class EventSerializer(PrebuiltFieldsMixin, ModelSerializer):
-    """An event as a resident sees it (from `selectors.events_for_resident`: counters annotated, my registration
-    and the communities prefetched)."""
+class EventCardSerializer(PrebuiltFieldsMixin, ModelSerializer):
+    """The public part of an event in the resident list: the same for everyone who sees it (cached,
+    see `EventViewSet.list`). Nothing of the viewer's own belongs here."""
 
     community = EventCommunitySerializer(read_only=True)
     communities = EventCommunitySerializer(many=True, read_only=True)
@@ -100,35 +100,46 @@ class EventSerializer(PrebuiltFieldsMixin, ModelSerializer):
     cancellation_deadline = DateTimeField(source="effective_cancellation_deadline", read_only=True)
     remaining = serializers.SerializerMethodField(help_text="Seats still free (0 when full)")
     waitlisted = serializers.IntegerField(read_only=True, help_text="Registrations on the waitlist")
-    my_registration = serializers.SerializerMethodField(help_text="My active registration, or null")
-    eligibility = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
-        fields = [*EVENT_FIELDS, "my_registration", "eligibility"]
+        fields = EVENT_FIELDS
         read_only_fields = fields
 
     def get_remaining(self, event) -> int:
         return max(event.capacity - event.seats_taken, 0)
 
+
+def my_registration_brief(registration: Registration | None) -> dict | None:
+    if registration is None:
+        return None
+    return {"id": registration.pk, "status": registration.status, "attendees": registration.attendees}
+
+
+def eligibility_of(event: Event, user, *, verified_resident: bool) -> dict:
+    problem = services.eligibility_problem(event=event, user=user, verified_resident=verified_resident)
+    return {"eligible": problem is None, "reason": problem and problem.reason, "message": problem and problem.message}
+
+
+class EventSerializer(EventCardSerializer):
+    """An event as a resident sees it (from `selectors.events_for_resident`: counters annotated, my registration
+    and the communities prefetched): the card plus the viewer's own registration and eligibility."""
+
+    my_registration = serializers.SerializerMethodField(help_text="My active registration, or null")
+    eligibility = serializers.SerializerMethodField()
+
+    class Meta(EventCardSerializer.Meta):
+        fields = [*EVENT_FIELDS, "my_registration", "eligibility"]
+        read_only_fields = fields
+
     @extend_schema_field(MyRegistrationBriefSerializer(allow_null=True))
     def get_my_registration(self, event):
-        mine = selectors.my_registration(event)
-        if mine is None:
-            return None
-        return {"id": mine.pk, "status": mine.status, "attendees": mine.attendees}
+        return my_registration_brief(selectors.my_registration(event))
 
     @extend_schema_field(EventEligibilitySerializer)
     def get_eligibility(self, event):
         user = context_user(self.context)
-        problem = services.eligibility_problem(
-            event=event, user=user, verified_resident=selectors.verified_resident(event, user)
-        )
-        return {
-            "eligible": problem is None,
-            "reason": problem and problem.reason,
-            "message": problem and problem.message,
-        }
+        return eligibility_of(event, user, verified_resident=selectors.verified_resident(event, user))
 
 
 class EventDetailSerializer(EventSerializer):

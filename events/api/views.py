@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status
@@ -17,7 +18,9 @@ from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
+from linli.lib import cache
 
+from .. import cache as event_cache
 from .. import selectors, services
 from ..filters import (
     BookingFilterSet,
@@ -32,6 +35,7 @@ from ..models import CheckInScan, Event, Feedback, Registration, VenueBooking
 from .renderers import CSVErrorsAsJSONMixin, CSVRenderer
 from .serializers import (
     EventCancelSerializer,
+    EventCardSerializer,
     EventCheckInInputSerializer,
     EventCheckInResultSerializer,
     EventDetailSerializer,
@@ -50,9 +54,23 @@ from .serializers import (
     VenueBookingInputSerializer,
     VenueBookingSerializer,
     VenueSerializer,
+    eligibility_of,
+    my_registration_brief,
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _audience(card: dict) -> Event:
+    """An unsaved Event with what eligibility looks at, from a cached card."""
+    return Event(
+        residents_only=card["residents_only"],
+        age_min=card["age_min"],
+        age_max=card["age_max"],
+        starts_at=parse_datetime(card["starts_at"]),
+    )
+
+
 # --- residents: events ----------------------------------------------------------------------------
 
 
@@ -78,6 +96,46 @@ class EventViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     def get_serializer_class(self):
         return EventSerializer if self.action == "list" else EventDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The public cards of the page from the shared cache (built once for everyone with the same
+        communities, filters and page), and the viewer's own registration and eligibility added (the
+        elder's with `?on_behalf_of=`)."""
+        user = self.beneficiary
+        entry_key = cache.key(
+            event_cache.EVENT_CARDS,
+            event_cache.SCOPES,
+            sorted(community_ids_for(user)),  # which residents-only events the list holds
+            sorted(request.query_params.lists()),  # filters, search, page, page size
+        )
+
+        def build():
+            queryset = self.filter_queryset(selectors.upcoming_event_cards(user))
+            page = self.paginate_queryset(queryset)
+            cards = EventCardSerializer(page, many=True, context=self.get_serializer_context())
+            # "Upcoming" changes when one of these events ends, not with a write: the entry ends with the first.
+            first_end = queryset.order_by("final_ends_at").values_list("final_ends_at", flat=True).first()
+            return {"count": self.paginator.page.paginator.count, "results": cards.data}, first_end
+
+        page, hit = cache.get_or_build(entry_key, build)
+        if hit:  # the same page of as many rows: the paginator's next and previous links
+            self.paginate_queryset(range(page["count"]))
+        cards = page["results"]
+        mine = selectors.my_active_registrations(user, [card["id"] for card in cards]) if cards else {}
+        resident_of = community_ids_for(user, Role.RESIDENT)
+        results = [
+            {
+                **card,
+                "my_registration": my_registration_brief(mine.get(card["id"])),
+                "eligibility": eligibility_of(
+                    _audience(card),
+                    user,
+                    verified_resident=any(c["id"] in resident_of for c in card["communities"]),
+                ),
+            }
+            for card in cards
+        ]
+        return self.get_paginated_response(results)
 
     def _registration_detail(self, registration):
         return EventRegistrationDetailSerializer(

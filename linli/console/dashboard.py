@@ -15,10 +15,9 @@ SALES_FULL_SCORE_YUAN_PER_HOUSEHOLD = 100  # local sales per household in 30 day
 
 def _resident_entries(scope: Scope):
     residents = Membership.objects.filter(role=Role.RESIDENT, community_id__in=scope.community_ids)
+    start, end = scope.bounds()  # a range on created_at, not its date cast: the index serves it
     return PointsEntry.objects.filter(
-        account__user__in=residents.values("user_id"),
-        created_at__date__gte=scope.start,
-        created_at__date__lte=scope.end,
+        account__user__in=residents.values("user_id"), created_at__gte=start, created_at__lt=end
     )
 
 

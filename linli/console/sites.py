@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from linli.console.selectors import build_dashboard, console_communities
+from linli.console.selectors import console_communities, dashboard_for
 
 
 class LinliAdminSite(admin.AdminSite):
@@ -15,7 +15,7 @@ class LinliAdminSite(admin.AdminSite):
         shown = [c for c in communities if str(c.pk) == selected] or communities
         context = {
             "dashboard": (
-                build_dashboard(
+                dashboard_for(
                     communities=shown,
                     with_charts=True,
                     district=request.user.is_superuser and shown == communities,

@@ -19,6 +19,8 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from linli.observability.metrics import cache_lookup
+
 logger = logging.getLogger(__name__)
 
 
@@ -62,6 +64,7 @@ class WeChatClient:
         """The cached access token; with `force_refresh`, a new one unless another worker already replaced `stale`."""
         key = TOKEN_CACHE_KEY.format(app_id=self.app_id)
         cached = cache.get(key)
+        cache_lookup("wechat_access_token", hit=bool(cached))
         if cached and (not force_refresh or cached != stale):
             return cached
         data = self._post(

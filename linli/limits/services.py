@@ -18,6 +18,7 @@ from django.db import transaction
 from linli.accounts.models import User
 from linli.api.errors import ConflictError
 from linli.limits.models import RULES, FairUseLimit, Key
+from linli.observability.metrics import cache_lookup
 
 __all__ = ["CACHE_KEY", "Key", "LimitReached", "check", "forget_cached", "lock_person", "value"]
 
@@ -32,6 +33,7 @@ class LimitReached(ConflictError):
 
 def _values() -> dict[str, int]:
     values = cache.get(CACHE_KEY)
+    cache_lookup("fair_use_limits", hit=values is not None)
     if values is None:
         values = dict(FairUseLimit.objects.values_list("key", "value"))
         cache.set(CACHE_KEY, values, CACHE_SECONDS)

@@ -29,6 +29,7 @@ from linli.api.errors import DomainError, InvalidTransition, NotFoundError
 from linli.lib import wechat
 from linli.notifications import conf, sms
 from linli.notifications.models import Delivery, Notification, NotificationPreference, SubscriptionQuota
+from linli.observability.metrics import NOTIFICATION_DELIVERIES
 
 logger = logging.getLogger(__name__)
 
@@ -358,6 +359,7 @@ def _fail(delivery: Delivery, code: str, message: str, *, transient: bool, final
     with transaction.atomic():
         _update(delivery.pk, status=S.FAILED, error_code=code, error_message=message)
         _settle_quota(delivery, code)
+    NOTIFICATION_DELIVERIES.labels(delivery.channel, "failed").inc()
     logger.warning("delivery %s failed for good: %s %s", delivery.pk, code, message)
     return S.FAILED
 
@@ -414,6 +416,7 @@ def delivery_send(*, delivery_id: int, final_attempt: bool = False) -> str:
         code, message, transient = classified
         return _fail(delivery, code, message, transient=transient, final_attempt=final_attempt, claimed=True)
     _update(delivery.pk, status=S.SENT, sent_at=timezone.now(), provider_ref=ref[:64], error_code="", error_message="")
+    NOTIFICATION_DELIVERIES.labels(delivery.channel, "sent").inc()
     return S.SENT
 
 

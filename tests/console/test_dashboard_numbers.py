@@ -5,6 +5,7 @@ count stays the same however much data there is."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -209,6 +210,7 @@ def test_the_admin_dashboard_costs_the_same_queries_with_ten_times_the_data(staf
     everything(community, 1)
     small = count_queries(client, "/admin/")
     everything(community, 10)
+    cache.clear()  # the numbers are shared for a minute: measure a fresh computation again
     large = count_queries(client, "/admin/")
 
     assert large == small
@@ -221,9 +223,12 @@ def test_the_district_dashboard_costs_the_same_queries_with_more_data(as_user, c
     everything(community, 1)
     make_report(category=world.fishing_cat, street=world.taoyan)
     small = count_queries(root, DASHBOARD)
+    small_cached = count_queries(root, DASHBOARD)
     everything(other_community, 5)
     for _ in range(5):
         make_report(category=world.food_cat, street=world.fushan, channel="hotline")
+    cache.clear()  # the numbers are shared for a minute: measure a fresh computation again
     large = count_queries(root, DASHBOARD)
 
     assert large == small
+    assert count_queries(root, DASHBOARD) == small_cached < small

@@ -3,12 +3,14 @@
 Any test package may ship `tests/<app>/budgets.py` with some of these (all optional):
 
     # Every paginated GET list in the schema needs a data maker: `maker(persona, n)` creates n
-    # more rows that `persona` sees in that list (the query-budget test calls it with 3, then 27).
+    # more rows that `persona` sees in that list (the query-budget test calls it with 3, then 27,
+    # and compares the counts with a cold and with a warm cache: linli/lib/cache.py).
     LIST_DATA = {"/api/v1/communities/": ("anonymous", make_communities)}
 
     # Every other GET needs an explicit query budget: `maker(persona)` creates one object the
     # persona may see and returns the path parameters ({} when the path has none). The budget
-    # may be a function returning the number, for one composed of other registrations.
+    # may be a function returning the number, for one composed of other registrations, or
+    # `(cold, warm)` for an endpoint that shares its answer in the cache.
     DETAIL_BUDGETS = {"/api/v1/communities/{id}/": ("anonymous", make_community, 1)}
 
     # More personas than the built-in anonymous / resident / staff: fn(community) -> Persona.

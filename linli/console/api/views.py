@@ -3,10 +3,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from linli.api.fields import DateField
+from linli.api.fields import DateField, DateTimeField
 from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView
-from linli.console.selectors import build_dashboard, console_communities
+from linli.console.selectors import console_communities, dashboard_for
 
 
 class DashboardQuery(serializers.Serializer):
@@ -27,6 +27,9 @@ _ref = inline_serializer("DashboardCommunity", {"id": serializers.IntegerField()
 DashboardSerializer = inline_serializer(
     "Dashboard",
     {
+        "as_of": DateTimeField(
+            help_text="When these numbers were computed: they are shared for up to a minute, so may lag that much"
+        ),
         "communities": serializers.ListField(child=_ref),
         "period": inline_serializer(
             "DashboardPeriod",
@@ -108,4 +111,4 @@ class StaffDashboardView(ApiView):
             communities = [c for c in communities if c.pk == wanted]
             if not communities:
                 raise NotFound()
-        return Response(build_dashboard(communities=communities, days=query["days"], district=district))
+        return Response(dashboard_for(communities=communities, days=query["days"], district=district))

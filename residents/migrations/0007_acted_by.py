@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('residents', '0005_remove_legacy_photo_urls'),
+        ('residents', '0006_places_moved_to_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
