@@ -17,6 +17,7 @@ class EnforcementConfig(AppConfig):
         from linli.api import demo
         from linli.celery import register_periodic
         from linli.console import registry as console
+        from linli.ops.registry import Outbound, register_outbound
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
@@ -28,3 +29,21 @@ class EnforcementConfig(AppConfig):
         register_periodic("enforcement.pull_platform_updates", "enforcement.tasks.pull_platform_updates", 5 * 60.0)
         # Cases whose push ran out of retries are tried again, slowly.
         register_periodic("enforcement.retry_failed_pushes", "enforcement.tasks.retry_failed_pushes", 60 * 60.0)
+
+        register_outbound(
+            self.label,
+            Outbound(
+                key="provincial_case_push",
+                title="案件推送省平台",
+                failed=self._failed_pushes,
+                changelist="admin:enforcement_case_changelist",
+                query="push_status__exact=failed",
+                retry="在列表中勾选后执行「重新推送省平台」（办案队伍的执法人员）",
+            ),
+        )
+
+    @staticmethod
+    def _failed_pushes():
+        from enforcement.models import Case
+
+        return Case.objects.filter(push_status=Case.PushStatus.FAILED)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "linli.devices",
     "linli.payments",
     "linli.limits",
+    "linli.ops",
     "linli.observability",
     "linli.family",
     # Scenarios
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "health",
     "enforcement",
     "care",
+    "property",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +310,13 @@ SPECTACULAR_SETTINGS = {
         "JointInspectionKindEnum": "enforcement.models.Inspection.Kind",
         "JointInspectionStatusEnum": "enforcement.models.Inspection.Status",
         "FindingSeverityEnum": "enforcement.models.Finding.Severity",
+        # property: fees and vehicles
+        "BillStatusEnum": "property.models.Bill.Status",
+        "BillActionEnum": "property.models.Bill.Action",
+        "ReceiptMethodEnum": "property.models.Receipt.Method",
+        "OfflinePaymentMethodEnum": "property.api.serializers.bills.OFFLINE_METHODS",
+        "VehicleStatusEnum": "property.models.Vehicle.Status",
+        "ParkingPermitStatusEnum": "property.models.ParkingPermit.Status",
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
@@ -319,6 +328,13 @@ SPECTACULAR_SETTINGS = {
         "SubsidyEntryKindEnum": "care.models.SubsidyEntry.Kind",
         "VisitStatusEnum": "care.models.Visit.Status",
         "VisitActionEnum": "care.models.Visit.Action",
+        # property: visitors and the gate
+        "GateEntryMethodEnum": "property.models.gate.GateEntry.Method",
+        "GateEntryResultEnum": "property.models.gate.GateEntry.Result",
+        "GateEntryReasonEnum": "property.models.gate.GateEntry.Reason",
+        "PlateReadResultEnum": "property.models.gate.PlateRead.Result",
+        "PlateReadReasonEnum": "property.models.gate.PlateRead.Reason",
+        "VisitorPassStateEnum": "property.models.gate.VisitorPass.State",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -337,6 +353,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers a task whose worker died unacknowledged after this many seconds (acks_late).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+
+# Operations watch (linli.ops; meaning in linli/ops/conf.py and docs/operations.md).
+OPS_BEAT_STALE_MINUTES = env_int("OPS_BEAT_STALE_MINUTES", 5)
+OPS_QUEUE_ALERT_LENGTH = env_int("OPS_QUEUE_ALERT_LENGTH", 1000)
+OPS_CELERY_QUEUES = env_list("OPS_CELERY_QUEUES", ["celery"])
+OPS_HEALTHZ_TOKEN = env_str("OPS_HEALTHZ_TOKEN")
+# The release shown on the operations page: set by the deployment (e.g. the image's git commit).
+APP_VERSION = env_str("APP_VERSION")
 
 # --- Integrations ---------------------------------------------------------------------------
 WECHAT_APP_ID = env_str("WECHAT_APP_ID")

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from linli.api.routing import flatten, grouped
 from linli.api.views import healthz
 from linli.observability.views import metrics
+from linli.ops.views import healthz_detail
 
 api_v1 = grouped(
     [
@@ -27,6 +28,7 @@ api_v1 = grouped(
                 "events.api.urls",
                 "enforcement.api.urls",
                 "care.api.urls",
+                "property.api.urls",
             ]
         ),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -38,8 +40,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/detail", healthz_detail, name="healthz-detail"),
     path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
+    path("property/", include("property.urls")),  # printable receipts behind signed links
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
 # production serves them from object storage or the reverse proxy).

@@ -88,6 +88,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", "执法人员"
     GRID_WORKER = "grid_worker", "网格员"
     CARE_WORKER = "care_worker", "助老服务员"
+    OPS = "ops", "运维"  # sees the operations alerts in the console and /healthz/detail (linli.ops)
 
 
 class Membership(models.Model):

@@ -41,6 +41,7 @@ DEFAULT_KINDS: dict[str, dict] = {
     "market.order_partially_refunded": {"label": "退款到账", "channels": [WECHAT], "essential": True},
     "health": {"label": "医保到家服务", "channels": [WECHAT]},
     "health.policy": {"label": "医保政策推送", "channels": []},
+    "property.arrears": {"label": "物业缴费提醒", "channels": [WECHAT]},
     "health.vitals.abnormal": {
         "label": "健康异常提醒",
         "channels": [WECHAT, SMS],

@@ -433,6 +433,19 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
+def deliveries_retry_failed(*, limit: int = 100) -> int:
+    """Staff retry of the oldest `limit` failed deliveries at once (the operations page); each goes
+    through `delivery_retry`, so one changed meanwhile is skipped. Returns how many were re-queued."""
+    done = 0
+    for delivery in Delivery.objects.filter(status=S.FAILED).order_by("updated_at", "id")[:limit]:
+        try:
+            delivery_retry(delivery=delivery)
+        except InvalidTransition:
+            continue
+        done += 1
+    return done
+
+
 def deliveries_sweep() -> dict:
     """Beat: dispatch what never got dispatched, re-enqueue deliveries whose task was lost, fail stuck sends."""
     now = timezone.now()

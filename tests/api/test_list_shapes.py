@@ -8,6 +8,7 @@ BARE_ARRAYS = {
     ("get", "/api/v1/notifications/subscriptions/"),
     ("post", "/api/v1/notifications/subscriptions/"),
     ("get", "/api/v1/residents/households/{id}/members/"),
+    ("get", "/api/v1/staff/property/bills/arrears/"),
     ("get", "/open311/v2/requests.json"),
     ("post", "/open311/v2/requests.json"),
     ("get", "/open311/v2/requests/{id}.json"),

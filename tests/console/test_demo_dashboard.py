@@ -34,7 +34,20 @@ def landing(username):
     ("username", "widgets"),
     [
         ("staff_doutan", {"work_orders", "events", "market", "health", "residents", "devices"}),
-        ("admin", {"work_orders", "events", "market", "health", "enforcement", "residents", "devices"}),
+        (
+            "admin",
+            {
+                "work_orders",
+                "events",
+                "market",
+                "health",
+                "enforcement",
+                "residents",
+                "devices",
+                "property_collection",  # 春江月小区's bills (白云)
+                "property_arrears",
+            },
+        ),
     ],
 )
 def test_every_widget_has_demo_data(seeded, username, widgets):
@@ -59,7 +72,7 @@ def test_the_three_communities_have_comparable_indexes(seeded):
         assert all(part["value"] is not None for part in row["components"]), row
 
 
-OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices"}
+OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices", "property"}
 
 
 def test_every_console_page_renders_with_the_demo_data(seeded):

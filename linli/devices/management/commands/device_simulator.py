@@ -5,6 +5,10 @@
     python manage.py device_simulator --device mill-baiyun-01 --secret S ack 42 done '{"dispensed_g": 1000}'
     python manage.py device_simulator --device mill-baiyun-01 --secret S ack next done    # the oldest pending one
     python manage.py device_simulator --device kiosk-1 --secret S event kiosk.measurement '{"session_token": "…"}'
+    python manage.py device_simulator --device gate-1 --secret S post /api/v1/devices/gate/verify/ '{"code": "…"}'
+
+`post` sends a signed POST to a device endpoint an app adds besides the gateway's own (a gate's
+synchronous verify, say).
 
 The secret may come from the DEVICE_SECRET environment variable instead of --secret (keeps it out of
 the shell history). Without either, the command reads the device's stored secret from this
@@ -41,6 +45,12 @@ def _command_id(raw: str) -> int | str:
         raise argparse.ArgumentTypeError(f"a command id or 'next', not {raw!r}") from None
 
 
+def _device_path(raw: str) -> str:
+    if not raw.startswith("/api/v1/devices/"):
+        raise argparse.ArgumentTypeError(f"a device endpoint under /api/v1/devices/, not {raw!r}")
+    return raw
+
+
 def _stored_secret(code: str) -> str:
     from linli.devices.crypto import SecretUnreadable, decrypt_secret
     from linli.devices.models import Device
@@ -74,6 +84,9 @@ class Command(BaseCommand):
         event.add_argument("type", help="event type, e.g. kiosk.measurement")
         event.add_argument("payload", nargs="?", default="{}", help="JSON object")
         event.add_argument("--event-id", help="reuse an id to resend the same event (default: random)")
+        post = actions.add_parser("post", help="POST PATH: another device endpoint, e.g. /api/v1/devices/gate/verify/")
+        post.add_argument("path", type=_device_path, help="the path, starting with /api/v1/devices/")
+        post.add_argument("body", nargs="?", default="{}", help="JSON object")
 
     def handle(self, *args, **options):
         secret = options["secret"] or _stored_secret(options["device"])
@@ -97,6 +110,8 @@ class Command(BaseCommand):
                         raise CommandError(f"{options['device']} has no pending command")
                     command_id = pending[0]["id"]
                 answer = client.ack(command_id, options["status"], _json_object(options["result"]))
+            elif action == "post":
+                answer = client.request("POST", options["path"], json_body=_json_object(options["body"]))
             else:
                 answer = client.event(options["type"], _json_object(options["payload"]), event_id=options["event_id"])
         except DeviceApiError as exc:

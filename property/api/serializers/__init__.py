@@ -1,0 +1,1 @@
+"""Serializers of the property API, by subject (`bills`, `vehicles`, `gate`)."""

@@ -1,0 +1,1 @@
+"""Thin HTTP layer of the property app, by subject (`bills`, `vehicles`, `gate`)."""
