@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 
 from linli.api.filters import DateFilter
 from property.models import Bill, GateEntry, PlateRead, Receipt, Vehicle, VisitorPass
@@ -26,7 +27,9 @@ class MonthField(forms.CharField):
         return date(int(match[1]), int(match[2]), 1)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
 class MonthFilter(django_filters.Filter):
+    # The schema says what MonthField reads (a string), not the model's date column.
     field_class = MonthField
 
 

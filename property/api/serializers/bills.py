@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from linli.api.fields import DateField, DateTimeField
 from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer
 from property import receipts
 from property.filters import MonthField
@@ -143,7 +144,7 @@ class PaymentSerializer(serializers.Serializer):
     out_trade_no = serializers.CharField()
     amount_fen = serializers.IntegerField()
     status = serializers.CharField()
-    expires_at = serializers.DateTimeField(allow_null=True)
+    expires_at = DateTimeField(allow_null=True)
     bills = serializers.ListField(child=serializers.IntegerField(), help_text="The bills it pays, one part each")
     client_params = serializers.DictField(help_text="Parameters for wx.requestPayment")
 
@@ -185,7 +186,7 @@ class BillRunInputSerializer(serializers.Serializer):
 
 
 class BillRunSerializer(serializers.Serializer):
-    period = serializers.DateField()
+    period = DateField()
     created = serializers.IntegerField()
     existing = serializers.IntegerField()
     skipped = serializers.ListField(child=serializers.CharField())
@@ -219,7 +220,7 @@ class CollectionStatsQuerySerializer(serializers.Serializer):
 class CollectionStatsRowSerializer(serializers.Serializer):
     estate = serializers.IntegerField(source="estate_id")
     estate_name = serializers.CharField(source="estate__name")
-    period = serializers.DateField(format="%Y-%m")
+    period = DateField(format="%Y-%m")
     bill_count = serializers.IntegerField()
     billed_fen = serializers.IntegerField()
     collected_fen = serializers.IntegerField()
@@ -238,8 +239,8 @@ class CollectionStatsTotalsSerializer(serializers.Serializer):
 
 
 class CollectionStatsSerializer(serializers.Serializer):
-    period_from = serializers.DateField(format="%Y-%m")
-    period_to = serializers.DateField(format="%Y-%m")
+    period_from = DateField(format="%Y-%m")
+    period_to = DateField(format="%Y-%m")
     rows = CollectionStatsRowSerializer(many=True)
     totals = CollectionStatsTotalsSerializer()
 
