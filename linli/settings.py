@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "events",
     "health",
     "enforcement",
+    "care",
     "property",
 ]
 
@@ -319,6 +320,14 @@ SPECTACULAR_SETTINGS = {
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
+        # care
+        "CareOrderStatusEnum": "care.models.CareOrder.Status",
+        "CareOrderActionEnum": "care.models.CareOrder.Action",
+        "CareServiceKindEnum": "care.models.ServiceKind",
+        "CareCheckInMethodEnum": "care.models.orders.CheckInMethod",
+        "SubsidyEntryKindEnum": "care.models.SubsidyEntry.Kind",
+        "VisitStatusEnum": "care.models.Visit.Status",
+        "VisitActionEnum": "care.models.Visit.Action",
         # property: visitors and the gate
         "GateEntryMethodEnum": "property.models.gate.GateEntry.Method",
         "GateEntryResultEnum": "property.models.gate.GateEntry.Result",

@@ -27,6 +27,7 @@ api_v1 = grouped(
                 "health.api.urls",
                 "events.api.urls",
                 "enforcement.api.urls",
+                "care.api.urls",
                 "property.api.urls",
             ]
         ),

@@ -1,0 +1,20 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from care.api import views
+
+router = SimpleRouter()
+router.register("care/services", views.CareServiceViewSet, basename="care-service")
+router.register("care/orders", views.CareOrderViewSet, basename="care-order")
+router.register("care/subsidy/entries", views.SubsidyEntryViewSet, basename="care-subsidy-entry")
+router.register("care/visits", views.MyVisitViewSet, basename="care-visit")
+router.register("staff/care/assignments", views.AssignmentViewSet, basename="care-assignment")
+router.register("staff/care/provider-orders", views.ProviderOrderViewSet, basename="care-provider-order")
+router.register("staff/care/provider-workers", views.ProviderWorkerViewSet, basename="care-provider-worker")
+router.register("staff/care/subsidy-accounts", views.SubsidyAccountViewSet, basename="care-subsidy-account")
+router.register("staff/care/visit-plans", views.VisitPlanViewSet, basename="care-visit-plan")
+router.register("staff/care/visits", views.StaffVisitViewSet, basename="care-staff-visit")
+urlpatterns = [
+    path("care/subsidy/", views.SubsidyBalanceView.as_view(), name="care-subsidy"),
+    *router.urls,
+]

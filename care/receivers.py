@@ -1,0 +1,25 @@
+"""What home care does when the payments platform reports an outcome (sent inside its transaction)."""
+
+from django.dispatch import receiver
+
+from care import services
+from linli.payments import signals
+
+
+@receiver(signals.payment_succeeded, dispatch_uid="care.payment_succeeded")
+def payment_succeeded(sender, intent, **kwargs):
+    if intent.purpose == services.PURPOSE:
+        services.on_payment_succeeded(intent)
+
+
+@receiver(signals.payment_closed, dispatch_uid="care.payment_closed")
+@receiver(signals.payment_failed, dispatch_uid="care.payment_failed")
+def payment_ended(sender, intent, reason="", parts=(), **kwargs):
+    if intent.purpose == services.PURPOSE:
+        services.on_payment_ended(intent, reason, parts)
+
+
+@receiver(signals.refund_succeeded, dispatch_uid="care.refund_succeeded")
+def refund_succeeded(sender, intent, refund, part=None, **kwargs):
+    if intent.purpose == services.PURPOSE:
+        services.on_refund_succeeded(intent, refund, part)
