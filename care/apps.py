@@ -7,8 +7,11 @@ class CareConfig(AppConfig):
     verbose_name = "一老一小"
 
     def ready(self):
-        from care import dashboard, receivers  # noqa: F401  (payment outcomes)
-        from care import devices  # noqa: F401  (SOS button and fall detector events)
+        from care import (  # noqa: F401  (payment outcomes)
+            dashboard,
+            devices,
+            receivers,
+        )
         from care import demo as demo_data
         from care import privacy as personal_data
         from linli.accounts import privacy
@@ -18,7 +21,9 @@ class CareConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.care_orders, dashboard.visits, dashboard.subsidy, dashboard.alarms])
+        console.register(
+            self.label, widgets=[dashboard.care_orders, dashboard.visits, dashboard.subsidy, dashboard.alarms]
+        )
 
         # The month's allowance for every eligible elder: once per (account, month) however often it runs.
         register_periodic("care.grant_subsidies", "care.tasks.grant_subsidies", 60 * 60.0)

@@ -301,6 +301,14 @@ SPECTACULAR_SETTINGS = {
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
+        # care: emergency alarms and childcare
+        "CareAlarmKindEnum": "care.models.Alarm.Kind",
+        "CareAlarmStatusEnum": "care.models.Alarm.Status",
+        "CareAlarmActionEnum": "care.models.Alarm.Action",
+        "CareAlarmOutcomeEnum": "care.models.AlarmOutcome",
+        "ChildcareEnrolmentStatusEnum": "care.models.Enrolment.Status",
+        "ChildcareEnrolmentActionEnum": "care.models.Enrolment.Action",
+        "ChildcareFeeBillStatusEnum": "care.models.FeeBill.Status",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -25,11 +25,18 @@ class CareDevice(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_devices", verbose_name="老人"
     )
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name="社区")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="住址")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="住址"
+    )
     note = models.CharField("备注", max_length=200, blank=True, help_text="如：佩戴在手腕 / 安装在卫生间")
     is_active = models.BooleanField("启用", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="登记人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记人",
     )
 
     class Meta:
@@ -82,7 +89,9 @@ class Alarm(TimestampedModel):
         history="care.AlarmHistory",
     )
 
-    elder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_alarms", verbose_name="老人")
+    elder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_alarms", verbose_name="老人"
+    )
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name="社区")
     binding = models.ForeignKey(CareDevice, on_delete=models.PROTECT, related_name="alarms", verbose_name="设备绑定")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="+", verbose_name="首次触发设备")
@@ -94,15 +103,30 @@ class Alarm(TimestampedModel):
     escalation_level = models.PositiveSmallIntegerField("已升级次数", default=0)
     next_escalation_at = models.DateTimeField("下次升级时间", null=True, blank=True, db_index=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="响应人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="响应人",
     )
     acknowledged_at = models.DateTimeField("响应时间", null=True, blank=True)
     arrived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="到场人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="到场人",
     )
     arrived_at = models.DateTimeField("到场时间", null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="结束人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="结束人",
     )
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     outcome = models.CharField("处置结果", max_length=20, choices=AlarmOutcome.choices, blank=True)
@@ -115,7 +139,9 @@ class Alarm(TimestampedModel):
         indexes = [models.Index(fields=["community", "status"], name="alarm_community_status_idx")]
         constraints = [
             # One episode at a time: a press while the elder's alarm is unclosed joins it.
-            models.UniqueConstraint(fields=["elder"], condition=~Q(status="closed"), name="alarm_one_unclosed_per_elder"),
+            models.UniqueConstraint(
+                fields=["elder"], condition=~Q(status="closed"), name="alarm_one_unclosed_per_elder"
+            ),
             models.CheckConstraint(condition=Q(press_count__gte=1), name="alarm_press_count_positive"),
         ]
 

@@ -10,13 +10,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from care.models.providers import Provider
 from linli.lib.models import TimestampedModel
 from linli.payments.models import PaymentIntent
 from linli.regions.models import Community, Room
 from linli.workflow import Workflow
 from linli.workflow.models import StatusChange
-
-from care.models.providers import Provider
 
 
 class ChildcareClass(TimestampedModel):
@@ -127,7 +126,12 @@ class Enrolment(TimestampedModel):
     waitlisted_at = models.DateTimeField("候补时间", null=True, blank=True)
     enrolled_at = models.DateTimeField("录取时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审核人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
     )
     reason = models.CharField("原因", max_length=200, blank=True)
 

@@ -65,9 +65,9 @@ def care_device_bind(
 
 def _provider_people(community_id: int) -> list[int]:
     """Managers and care workers of the active home-care providers serving the community."""
-    providers = Provider.objects.filter(
-        communities=community_id, kind=Provider.Kind.HOME_CARE, is_active=True
-    ).values("pk")
+    providers = Provider.objects.filter(communities=community_id, kind=Provider.Kind.HOME_CARE, is_active=True).values(
+        "pk"
+    )
     return list(
         Membership.objects.filter(
             role=Role.CARE_WORKER,
@@ -97,7 +97,11 @@ def _page(alarm: Alarm, level: int) -> int:
     """Tell everyone of `alarm` at escalation `level` (0: the first call), once per level and person."""
     name = str(alarm.elder)
     where = f"（{alarm.binding.note}）" if alarm.binding.note else ""
-    title = f"{alarm.get_kind_display()}：{name}" if level == 0 else f"【第{level}次催办】{alarm.get_kind_display()}：{name}"
+    title = (
+        f"{alarm.get_kind_display()}：{name}"
+        if level == 0
+        else f"【第{level}次催办】{alarm.get_kind_display()}：{name}"
+    )
     body = f"{name}{where}于 {timezone.localtime(alarm.raised_at):%H:%M} 触发{alarm.get_kind_display()}，请立即响应"
     return notify(
         alarm_recipients(alarm),

@@ -134,12 +134,24 @@ def enrolment_approve(*, enrolment: Enrolment, reviewer: User, note: str = "") -
     now = timezone.now()
     if _take_place(klass):
         transition(enrolment, Action.ENROL, actor=reviewer, note=note, reviewed_by=reviewer, enrolled_at=now)
-        _tell_parent(enrolment, "enrolled", "入托申请已录取", f"{enrolment.child.name}已录取{klass.name}，{enrolment.start_date:%m月%d日}入托")
+        _tell_parent(
+            enrolment,
+            "enrolled",
+            "入托申请已录取",
+            f"{enrolment.child.name}已录取{klass.name}，{enrolment.start_date:%m月%d日}入托",
+        )
     else:
         transition(
-            enrolment, Action.WAITLIST, actor=reviewer, note=note or "学位已满，转入候补", reviewed_by=reviewer, waitlisted_at=now
+            enrolment,
+            Action.WAITLIST,
+            actor=reviewer,
+            note=note or "学位已满，转入候补",
+            reviewed_by=reviewer,
+            waitlisted_at=now,
         )
-        _tell_parent(enrolment, "waitlisted", "入托申请已转入候补", f"{klass.name}学位已满，{enrolment.child.name}已进入候补名单")
+        _tell_parent(
+            enrolment, "waitlisted", "入托申请已转入候补", f"{klass.name}学位已满，{enrolment.child.name}已进入候补名单"
+        )
     return enrolment
 
 
