@@ -112,6 +112,8 @@ def orders_for_provider_staff(user: User) -> QuerySet[CareOrder]:
 
 def assignments_of(worker: User) -> QuerySet[CareOrder]:
     """Orders assigned to the worker by a provider they (still) work for."""
+    if not worker.is_authenticated:
+        return CareOrder.objects.none()
     return _orders().filter(worker=worker, provider_id__in=worker_provider_ids(worker))
 
 
@@ -123,6 +125,8 @@ def subsidy_account_of(elder: User) -> SubsidyAccount | None:
 
 
 def subsidy_entries_of(elder: User) -> QuerySet[SubsidyEntry]:
+    if not elder.is_authenticated:
+        return SubsidyEntry.objects.none()
     return SubsidyEntry.objects.filter(account__elder=elder).select_related("order")
 
 

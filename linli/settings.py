@@ -309,6 +309,14 @@ SPECTACULAR_SETTINGS = {
         "ChildcareEnrolmentStatusEnum": "care.models.Enrolment.Status",
         "ChildcareEnrolmentActionEnum": "care.models.Enrolment.Action",
         "ChildcareFeeBillStatusEnum": "care.models.FeeBill.Status",
+        # care
+        "CareOrderStatusEnum": "care.models.CareOrder.Status",
+        "CareOrderActionEnum": "care.models.CareOrder.Action",
+        "CareServiceKindEnum": "care.models.ServiceKind",
+        "CareCheckInMethodEnum": "care.models.orders.CheckInMethod",
+        "SubsidyEntryKindEnum": "care.models.SubsidyEntry.Kind",
+        "VisitStatusEnum": "care.models.Visit.Status",
+        "VisitActionEnum": "care.models.Visit.Action",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
