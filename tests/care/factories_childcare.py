@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from care.models import ChildcareClass, Provider
 from care.services import childcare as services
-from tests.care.factories_alarms import make_provider
+from tests.care.factories import make_provider
 from tests.residents.factories import make_verified_resident
 
 _seq = itertools.count(1)

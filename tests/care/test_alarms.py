@@ -12,12 +12,8 @@ from care.models import Alarm
 from care.services.alarms import alarm_raise, alarms_escalate
 from linli.devices.models import Device, DeviceEvent
 from linli.notifications.models import Notification
-from tests.care.factories_alarms import (
-    make_community_staff,
-    make_provider,
-    make_provider_worker,
-    make_sos_button,
-)
+from tests.care.factories import make_provider
+from tests.care.factories_alarms import make_community_staff, make_provider_worker, make_sos_button
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +105,7 @@ def test_escalation_pages_again_every_n_minutes_until_someone_acknowledges(world
 
 
 def test_repeated_presses_join_the_open_alarm_and_a_press_after_closing_opens_a_new_one(world):
-    staff, _, binding, device = world
+    staff, _, _, device = world
     press(device, "p1")
     press(device, "p2")
     press(device, "p3")
@@ -161,7 +157,7 @@ def test_the_staff_list_shows_open_alarms_first(community, world):
 
 
 def test_acknowledging_twice_is_an_invalid_transition(world):
-    staff, _, binding, device = world
+    staff, _, _, device = world
     press(device)
     alarm = Alarm.objects.get()
     api = client_for(staff)

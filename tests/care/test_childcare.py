@@ -97,9 +97,7 @@ def test_one_application_at_a_time_per_child(community, klass):
     assert again.json()["code"] == "already_applied"
 
 
-def test_approvals_enrol_within_capacity_then_waitlist_and_a_freed_place_goes_to_the_first_waitlisted(
-    klass, reviewer
-):
+def test_approvals_enrol_within_capacity_then_waitlist_and_a_freed_place_goes_to_the_first_waitlisted(klass, reviewer):
     a, b, c, d = (make_application(klass) for _ in range(4))
     api = client_for(reviewer)
 
