@@ -8,6 +8,8 @@ from care.models import Alarm, AlarmHistory, CareDevice, Provider
 from care.selectors import worker_provider_ids
 from linli.accounts.models import Role, User
 from linli.accounts.selectors import community_ids_for
+from linli.family.models import Permission
+from linli.family.selectors import principals_of
 
 _RANK = Case(
     When(status=Alarm.Status.OPEN, then=Value(0)),
@@ -55,16 +57,16 @@ def with_history(qs: QuerySet[Alarm]) -> QuerySet[Alarm]:
     )
 
 
-def watched_elders(user: User) -> list[int]:
-    """The elders whose alerts `user` receives (accepted family bindings with 接收告警)."""
-    return []  # wired to linli.family's principals_of(user, permission=receive_alerts) once it is merged
+def watched_elders(user: User) -> QuerySet:
+    """Ids of the elders whose alerts `user` receives (accepted family bindings with 接收告警)."""
+    return principals_of(user, permission=Permission.RECEIVE_ALERTS).values("pk")
 
 
 def alarms_for_family(user: User) -> QuerySet[Alarm]:
     """The alarms of the user themself and of the elders they are bound to with 接收告警."""
     if not user.is_authenticated:
         return Alarm.objects.none()
-    return _listed(Alarm.objects.filter(elder_id__in=[user.pk, *watched_elders(user)]))
+    return _listed(Alarm.objects.filter(Q(elder=user) | Q(elder_id__in=watched_elders(user))))
 
 
 def care_devices_for_staff(user: User) -> QuerySet[CareDevice]:

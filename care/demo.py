@@ -171,10 +171,10 @@ def _sos_button(community: Community, elder: User, staff: User) -> None:
         device, _secret = device_create(
             kind=Device.Kind.SOS_BUTTON,
             code=SOS_BUTTON,
-            name="一键呼叫按钮（陈奶奶家）",
+            name=f"一键呼叫按钮（{elder}家）",
             community=community,
             street=community.street,
-            location="斗潭小区 1幢1单元 202 卧室床头",
+            location=f"{selectors.home_of(elder, community.pk) or '老人家中'} 卧室床头",
         )
     if not hasattr(device, "care_binding"):
         care_device_bind(

@@ -264,6 +264,15 @@ class Registration(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_registrations", verbose_name="居民"
     )
     attendees = models.PositiveSmallIntegerField("人数", default=1, help_text="含本人")
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办人",
+        help_text="亲情账号代办时的家属；空表示本人办理",
+    )
     status = models.CharField("状态", max_length=12, choices=Status.choices, db_index=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)

@@ -96,7 +96,7 @@ def registrations_of(user) -> QuerySet[Registration]:
     """A resident's registrations, newest first, with their event (ticket codes are computed, not queried)."""
     return (
         Registration.objects.filter(user=user)
-        .select_related("event__venue", "event__community")
+        .select_related("event__venue", "event__community", "acted_by")
         .order_by("-created_at", "-id")
     )
 

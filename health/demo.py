@@ -198,6 +198,16 @@ def seed(log):
         SandboxInsuranceAccount.objects.get_or_create(user=demo, defaults={"balance_fen": DEMO_INSURANCE_BALANCE_FEN})
         _waiting_at_the_drug_machine(demo, doctor, departments["全科"], devices[Device.Kind.DRUG_VENDING], log)
 
+    # 王奶奶 (dev-elder, 斗潭), whose son looks after her through 亲情账号 (linli/family's demo): a week at
+    # the 居家养老服务中心's kiosk, for him to read with ?on_behalf_of=.
+    elder = User.objects.filter(wechat_openid="dev-elder").first()
+    if elder is not None and not VitalReading.objects.filter(resident=elder).exists():
+        kiosk = (
+            Device.objects.filter(kind=Device.Kind.HEALTH_KIOSK, community__code="doutan").first()
+            or devices[Device.Kind.HEALTH_KIOSK]
+        )
+        _seed_week(elder, kiosk, today)
+
     for title, summary, body, min_age, condition in POLICIES:
         PolicyArticle.objects.get_or_create(
             title=title,

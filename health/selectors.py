@@ -72,7 +72,7 @@ def drugs_active() -> QuerySet[Drug]:
 
 def _consultation_base() -> QuerySet[Consultation]:
     return Consultation.objects.select_related(
-        "department__clinic", "doctor", "resident", "prescription"
+        "department__clinic", "doctor", "resident", "prescription", "acted_by"
     ).prefetch_related("photos")
 
 
@@ -119,7 +119,9 @@ def slots_open(*, today: date | None = None) -> QuerySet[Slot]:
 def appointments_of(resident: User) -> QuerySet[Appointment]:
     if not resident.is_authenticated:
         return Appointment.objects.none()
-    return Appointment.objects.filter(resident=resident).select_related("slot__department__clinic", "slot__doctor")
+    return Appointment.objects.filter(resident=resident).select_related(
+        "slot__department__clinic", "slot__doctor", "acted_by"
+    )
 
 
 # --- vitals ---------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "linli.devices",
     "linli.payments",
     "linli.limits",
+    "linli.family",
     # Scenarios
     "residents",
     "merchants",
@@ -279,6 +280,10 @@ SPECTACULAR_SETTINGS = {
         "VenueBusySlotKindEnum": "events.api.serializers.BUSY_KINDS",
         "EventCheckInResultEnum": "events.api.serializers.CHECK_IN_RESULTS",
         "WaitlistOutcomeEnum": "events.api.serializers.WAITLIST_OUTCOMES",
+        # family
+        "FamilyBindingStatusEnum": "linli.family.models.FamilyBinding.Status",
+        "FamilyBindingSideEnum": "linli.family.models.FamilyBinding.Side",
+        "FamilyBindingActionEnum": "linli.family.models.FamilyBinding.Action",
         # devices
         "DeviceKindEnum": "linli.devices.models.Device.Kind",
         "DeviceStatusEnum": "linli.devices.models.Device.Status",

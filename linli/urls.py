@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("linli.points.api.urls")),
     path("", include("linli.notifications.api.urls")),
     path("", include("linli.devices.api.urls")),
+    path("", include("linli.family.api.urls")),
     path("", include("residents.api.urls")),
     path("", include("health.api.urls")),
     path("", include("events.api.urls")),

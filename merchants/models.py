@@ -328,6 +328,15 @@ class Order(TimestampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_orders", verbose_name="下单人"
     )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办人",
+        help_text="亲情账号代下单的家属；空表示本人下单",
+    )
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="orders", verbose_name="商家")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.MARKET)
     status = models.CharField("状态", max_length=20, choices=Status.choices, db_index=True)

@@ -125,7 +125,7 @@ def products_for_member(user) -> QuerySet[Product]:
 
 
 def _order_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("merchant", "user", "payment_intent", "device").prefetch_related(
+    return queryset.select_related("merchant", "user", "payment_intent", "device", "acted_by").prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.order_by("id")),
         Prefetch("history", queryset=OrderHistory.objects.order_by("created_at", "id")),
         "review",

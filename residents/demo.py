@@ -1,6 +1,7 @@
 """Demo data: estates, buildings and rooms of the three communities, the SLA categories, 张大爷
 (dev-demo) verified in 白云 春江月小区 with points and a history of work orders, one verified resident
-who can log in in each other community (王秀英 dev-wang in 斗潭, 李建华 dev-li in 回龙), and announcements.
+who can log in in each other community (王秀英 dev-wang in 斗潭, 李建华 dev-li in 回龙; 王桂兰 dev-elder
+in 斗潭 too, the elder of the 亲情账号 demo), and announcements.
 For the staff console, each community also gets a few neighbours (households) with a month of work
 orders and points, so its dashboard and 服务力指数 have something to show.
 Idempotent: a second run changes nothing."""
@@ -100,6 +101,16 @@ RESIDENTS = [
         ("斗潭小区", "1幢", "2单元", "301"),
         "staff_doutan",
         ("公共设施", WorkOrder.Kind.REPAIR, "单元门口台阶松动，老人进出容易绊倒。", "1幢2单元门口"),
+    ),
+    (
+        # Her son 王建军 (dev-family) acts for her through 亲情账号 (linli/family's demo).
+        "dev-elder",
+        "王奶奶",
+        "王桂兰",
+        "13905700004",
+        ("斗潭小区", "2幢", "1单元", "102"),
+        "staff_doutan",
+        ("门窗维修", WorkOrder.Kind.REPAIR, "卧室窗户关不严，冬天漏风。", "2幢1单元102室"),
     ),
     (
         "dev-li",

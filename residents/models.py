@@ -165,6 +165,7 @@ class WorkOrder(TimestampedModel):
         SELF = "self", "居民自助"
         STAFF = "staff", "工作人员代办"
         PHONE = "phone", "电话报修"
+        FAMILY = "family", "家属代办"
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
 
@@ -198,6 +199,15 @@ class WorkOrder(TimestampedModel):
         blank=True,
         related_name="+",
         verbose_name="代办人",
+    )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办家属",
+        help_text="亲情账号代办时的家属；空表示本人或工作人员办理",
     )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     category = models.ForeignKey(WorkOrderCategory, on_delete=models.PROTECT, related_name="+", verbose_name="分类")

@@ -97,7 +97,7 @@ def _work_orders() -> QuerySet[WorkOrder]:
     # table four times made PostgreSQL plan the page for ~20 ms.
     return with_overdue(
         WorkOrder.objects.select_related("community", "category", "room__building__estate").with_users(
-            "reporter", "assignee", "filed_by", "followed_up_by"
+            "reporter", "assignee", "filed_by", "followed_up_by", "acted_by"
         )
     )
 

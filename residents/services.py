@@ -15,6 +15,7 @@ from django.utils import timezone
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
 from linli.api.errors import field_error as _field_error
+from linli.family.acting import record_act
 from linli.limits import services as limits
 from linli.notifications.services import notify
 from linli.regions import households
@@ -276,14 +277,18 @@ def work_order_submit(
     contact_phone: str = "",
     channel: str = WorkOrder.Channel.SELF,
     filed_by: User | None = None,
+    acted_by: User | None = None,
 ) -> WorkOrder:
     """File an order. Residents file their own (channel self); staff file on a resident's behalf.
 
-    `photos` are uploads of whoever files it (the resident, or the staff member filing for them).
+    `acted_by` is the family member filing for the resident (亲情账号, checked by the view): channel family.
+    `photos` are uploads of whoever files it (the resident, the family member or the staff member).
     Without a room, a reporter with exactly one verified home files it for that home (when it is in
     `community`, if one is given); with none or several the order has no room.
     """
-    photos = own_uploads(filed_by or reporter, photos, field="photos")
+    photos = own_uploads(filed_by or acted_by or reporter, photos, field="photos")
+    if acted_by is not None:
+        channel = WorkOrder.Channel.FAMILY
     if len(photos) > MAX_PHOTOS:
         raise _field_error("photos", f"最多 {MAX_PHOTOS} 张照片")
     if not category.is_active:
@@ -318,6 +323,7 @@ def work_order_submit(
         room=room,
         channel=channel,
         filed_by=filed_by,
+        acted_by=acted_by,
         kind=kind,
         category=category,
         description=description,
@@ -328,9 +334,17 @@ def work_order_submit(
         resolution_due_at=now + category.resolution_time,
     )
     attachments_set(work_order, "photos", photos)
-    note = "" if filed_by is None else f"{filed_by}代办（{work_order.get_channel_display()}）"
-    event = record_step(work_order, Action.SUBMIT, actor=filed_by or reporter, note=note, from_status="")
+    agent = filed_by or acted_by
+    note = "" if agent is None else f"{agent}代办（{work_order.get_channel_display()}）"
+    event = record_step(work_order, Action.SUBMIT, actor=agent or reporter, note=note, from_status="")
     summary = f"{work_order.category}：{description[:60]}"
+    record_act(
+        actor=acted_by,
+        beneficiary=reporter,
+        kind="residents.work_order",
+        obj=work_order,
+        summary=f"提交{work_order.get_kind_display()}「{summary}」",
+    )
     _tell(
         selectors.property_managers_of(community_id),
         work_order,
@@ -457,11 +471,21 @@ def work_order_reopen(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
 
 
 @transaction.atomic
-def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str = "") -> WorkOrder:
+def work_order_cancel(
+    *, work_order: WorkOrder, actor: User, reason: str = "", acted_by: User | None = None
+) -> WorkOrder:
+    """The reporter withdraws it (`actor`); `acted_by`: the family member withdrawing it for them."""
     work_order = _lock(work_order)
     _require_reporter(actor, work_order)
     work_order, event = work_order_transition(
-        work_order=work_order, action=Action.CANCEL, actor=actor, note=reason, closed_at=timezone.now()
+        work_order=work_order, action=Action.CANCEL, actor=acted_by or actor, note=reason, closed_at=timezone.now()
+    )
+    record_act(
+        actor=acted_by,
+        beneficiary=actor,
+        kind="residents.work_order_cancel",
+        obj=work_order,
+        summary=f"撤销工单 #{work_order.pk}",
     )
     _tell(
         _handlers(work_order),

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from care import conf
 from care.models import Alarm, AlarmOutcome, CareDevice, Provider
-from care.services._notify import family_of
 from linli.accounts.models import Membership, Role, User
 from linli.api.errors import ConflictError, DomainError, field_error
 from linli.devices.models import Device
+from linli.family.selectors import alert_recipients
 from linli.notifications.services import notify
 from linli.workflow import record_step, transition
 
@@ -89,7 +89,8 @@ def _community_staff(community_id: int) -> list[int]:
 
 def alarm_recipients(alarm: Alarm) -> list[int]:
     """Everyone paged for an alarm: the family holding 接收告警, the providers' people, the community staff."""
-    ids = [*family_of(alarm.elder_id), *_provider_people(alarm.community_id), *_community_staff(alarm.community_id)]
+    family = alert_recipients(alarm.elder_id).values_list("pk", flat=True)
+    ids = [*family, *_provider_people(alarm.community_id), *_community_staff(alarm.community_id)]
     return list(dict.fromkeys(i for i in ids if i != alarm.elder_id))
 
 

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
 from linli.api.prebuilt import PrebuiltFieldsMixin
-from linli.api.serializers import ClockTimeField, ModelSerializer
+from linli.api.serializers import ClockTimeField, ModelSerializer, UserRefSerializer
+from linli.family.acting import context_user
 from linli.regions.models import Community
 
 from .. import selectors, services
@@ -119,7 +120,7 @@ class EventSerializer(PrebuiltFieldsMixin, ModelSerializer):
 
     @extend_schema_field(EventEligibilitySerializer)
     def get_eligibility(self, event):
-        user = self.context["request"].user
+        user = context_user(self.context)
         problem = services.eligibility_problem(
             event=event, user=user, verified_resident=selectors.verified_resident(event, user)
         )
@@ -174,6 +175,9 @@ class EventBriefSerializer(ModelSerializer):
 
 class EventRegistrationSerializer(ModelSerializer):
     event = EventBriefSerializer(read_only=True)
+    acted_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="The family member who registered for the resident (亲情账号)"
+    )
     ticket = serializers.SerializerMethodField(
         help_text="Signed check-in code to show as a QR code; null unless confirmed or attended"
     )
@@ -185,6 +189,7 @@ class EventRegistrationSerializer(ModelSerializer):
             "event",
             "attendees",
             "status",
+            "acted_by",
             "ticket",
             "created_at",
             "confirmed_at",

@@ -15,6 +15,8 @@ from linli.accounts.selectors import community_ids_for
 from linli.api.errors import field_error
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 
 from .. import selectors, services
 from ..filters import (
@@ -58,26 +60,28 @@ logger = logging.getLogger(__name__)
     list=extend_schema(summary="Upcoming events I may see, soonest first"),
     retrieve=extend_schema(summary="One event, with its sessions"),
 )
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """Published events I may join, with remaining seats and my own registration."""
+class EventViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Published events I may join, with remaining seats and my own registration. With `?on_behalf_of=`
+    (亲情账号, permission act_for): the events, eligibility and registration of the elder I act for."""
 
     schema_topic = "活动"
     filterset_class = EventFilterSet
     lookup_value_regex = r"\d+"
+    acting_actions = dict.fromkeys(["list", "retrieve", "register", "cancel_registration"], Permission.ACT_FOR)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Event.objects.none()
         if self.action == "list":
-            return selectors.upcoming_events_for_resident(self.request.user)
-        return selectors.event_detail_for_resident(self.request.user)
+            return selectors.upcoming_events_for_resident(self.beneficiary)
+        return selectors.event_detail_for_resident(self.beneficiary)
 
     def get_serializer_class(self):
         return EventSerializer if self.action == "list" else EventDetailSerializer
 
     def _registration_detail(self, registration):
         return EventRegistrationDetailSerializer(
-            selectors.registration_detail_of(self.request.user).get(pk=registration.pk),
+            selectors.registration_detail_of(self.beneficiary).get(pk=registration.pk),
             context=self.get_serializer_context(),
         ).data
 
@@ -94,7 +98,10 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def register(self, request, pk=None):
         data = self.validated(EventRegisterSerializer)
         registration = services.registration_create(
-            event=self.get_object(), user=request.user, attendees=data["attendees"]
+            event=self.get_object(),
+            user=self.beneficiary,
+            attendees=data["attendees"],
+            acted_by=self.acting.actor_or_none,
         )
         return Response(self._registration_detail(registration), status=status.HTTP_201_CREATED)
 
@@ -108,11 +115,13 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def cancel_registration(self, request, pk=None):
         event = self.get_object()
         registration = Registration.objects.filter(
-            event=event, user=request.user, status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+            event=event,
+            user=self.beneficiary,
+            status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
         ).first()
         if registration is None:
             raise services.NotRegistered()
-        services.registration_cancel(registration=registration, actor=request.user)
+        services.registration_cancel(registration=registration, actor=request.user, acted_by=self.acting.actor_or_none)
         return Response(self._registration_detail(registration))
 
     @extend_schema(
@@ -132,19 +141,21 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     list=extend_schema(summary="My registrations, newest first, with check-in tickets"),
     retrieve=extend_schema(summary="One of my registrations: ticket, waitlist position and why I was (not) promoted"),
 )
-class MyRegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """My registrations, each with its check-in ticket."""
+class MyRegistrationViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """My registrations, each with its check-in ticket (`acted_by`: the family member who registered
+    for me). With `?on_behalf_of=` (act_for): the registrations of the elder I act for."""
 
     schema_topic = "活动"
     filterset_class = MyRegistrationFilterSet
     lookup_value_regex = r"\d+"
+    acting_actions = {"list": Permission.ACT_FOR, "retrieve": Permission.ACT_FOR}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Registration.objects.none()
         if self.action == "list":
-            return selectors.registrations_of(self.request.user)
-        return selectors.registration_detail_of(self.request.user)
+            return selectors.registrations_of(self.beneficiary)
+        return selectors.registration_detail_of(self.beneficiary)
 
     def get_serializer_class(self):
         return EventRegistrationSerializer if self.action == "list" else EventRegistrationDetailSerializer

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from linli import workflow
 from linli.accounts.models import Membership, Role
+from linli.family.acting import record_act
 from linli.notifications.services import notify
 from linli.points import services as points
 from linli.workflow import record_step
@@ -103,8 +104,10 @@ def _check_registration_window(event: Event, now: datetime) -> None:
 
 
 @transaction.atomic
-def registration_create(*, event: Event, user, attendees: int = 1) -> Registration:
-    """Register `user` (and family: `attendees` people) → confirmed, or waitlisted when full."""
+def registration_create(*, event: Event, user, attendees: int = 1, acted_by=None) -> Registration:
+    """Register `user` (and family: `attendees` people) → confirmed, or waitlisted when full.
+
+    `acted_by`: the family member registering for `user` (亲情账号, already checked by the view)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_registration_window(event, timezone.now())
     problem = eligibility_problem(
@@ -132,23 +135,39 @@ def registration_create(*, event: Event, user, attendees: int = 1) -> Registrati
                 attendees=attendees,
                 status=status,
                 confirmed_at=timezone.now() if status == R.CONFIRMED else None,
+                acted_by=acted_by,
             )
     except IntegrityError as exc:  # a concurrent request of the same user won
         raise AlreadyRegistered() from exc
-    record_step(registration, A.REGISTER, actor=user, note="报名", from_status="")
+    record_step(
+        registration, A.REGISTER, actor=acted_by or user, note="家属代报名" if acted_by else "报名", from_status=""
+    )
+    record_act(
+        actor=acted_by, beneficiary=user, kind="events.registration", obj=registration, summary=f"报名「{event.title}」"
+    )
     return registration
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, actor, note: str = "") -> Registration:
-    """The resident cancels (until the event's cancellation deadline); freed seats go to the waitlist."""
+def registration_cancel(*, registration: Registration, actor, note: str = "", acted_by=None) -> Registration:
+    """The resident cancels (until the event's cancellation deadline); freed seats go to the waitlist.
+    `acted_by`: the family member cancelling for them (亲情账号), also the `actor`."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     # A registration that cannot be cancelled any more says so (409 invalid_transition) before the deadline does.
     if workflow.can(registration, A.CANCEL) and timezone.now() > event.effective_cancellation_deadline:
         raise CancellationClosed()
     held_seats = registration.status == R.CONFIRMED
-    _registration_step(registration, A.CANCEL, actor=actor, note=note or "本人取消报名")
+    _registration_step(
+        registration, A.CANCEL, actor=actor, note=note or ("家属代取消报名" if acted_by else "本人取消报名")
+    )
+    record_act(
+        actor=acted_by,
+        beneficiary=registration.user,
+        kind="events.registration_cancel",
+        obj=registration,
+        summary=f"取消报名「{event.title}」",
+    )
     if held_seats:
         _promote_waitlist(
             event,

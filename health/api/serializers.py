@@ -106,6 +106,7 @@ class ConsultationSerializer(ModelSerializer):
     doctor = PersonSerializer(read_only=True, allow_null=True)
     photos = PhotoSerializer(many=True, read_only=True)
     prescription = serializers.SerializerMethodField()
+    acted_by = PersonSerializer(read_only=True, allow_null=True, help_text="The family member who asked (亲情账号)")
 
     class Meta:
         model = Consultation
@@ -117,6 +118,7 @@ class ConsultationSerializer(ModelSerializer):
             "symptoms",
             "photos",
             "share_vitals",
+            "acted_by",
             "rating",
             "rating_comment",
             "prescription",
@@ -292,10 +294,11 @@ class AppointmentInputSerializer(serializers.Serializer):
 
 class AppointmentSerializer(ModelSerializer):
     slot = SlotSerializer(read_only=True)
+    acted_by = PersonSerializer(read_only=True, allow_null=True, help_text="The family member who booked (亲情账号)")
 
     class Meta:
         model = Appointment
-        fields = ["id", "slot", "status", "created_at", "cancelled_at"]
+        fields = ["id", "slot", "status", "acted_by", "created_at", "cancelled_at"]
 
 
 # --- vitals ---------------------------------------------------------------------------------

@@ -72,6 +72,15 @@ class Appointment(TimestampedModel):
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_appointments", verbose_name="居民"
     )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办人",
+        help_text="亲情账号代办时的家属；空表示本人办理",
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.BOOKED, db_index=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     reminded_at = models.DateTimeField("提醒时间", null=True, blank=True)

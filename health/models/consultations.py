@@ -35,6 +35,15 @@ class Consultation(TimestampedModel):
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations", verbose_name="居民"
     )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代办人",
+        help_text="亲情账号代办时的家属；空表示本人办理",
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="consultations", verbose_name="科室"
     )

@@ -11,6 +11,7 @@ from health.models import Appointment, Slot
 from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, InvalidTransition
+from linli.family.acting import record_act
 from linli.limits import services as limits
 from linli.notifications.services import notify
 from linli.workflow import record_step
@@ -46,12 +47,13 @@ def _held_by(resident: User):
 
 
 @transaction.atomic
-def appointment_book(*, resident: User, slot: Slot) -> Appointment:
+def appointment_book(*, resident: User, slot: Slot, acted_by: User | None = None) -> Appointment:
     """Take one place of `slot`. The counter moves by a conditional UPDATE (booked < capacity), so
     concurrent bookings of the last place cannot both succeed; a CHECK constraint backs it.
 
     Fair use: a resident holds at most the limit of upcoming appointments and never two whose times
-    overlap. Their row is locked first, so their own concurrent bookings are counted one after another."""
+    overlap. Their row is locked first, so their own concurrent bookings are counted one after another.
+    `acted_by`: the family member booking for the resident (亲情账号), recorded as the actor."""
     if slot.starts_at <= timezone.now() or not slot.department.is_active:
         raise SlotClosed()
     limits.lock_person(resident)
@@ -79,18 +81,27 @@ def appointment_book(*, resident: User, slot: Slot) -> Appointment:
         raise SlotFull()
     try:
         with transaction.atomic():
-            appointment = Appointment.objects.create(slot=slot, resident=resident)
+            appointment = Appointment.objects.create(slot=slot, resident=resident, acted_by=acted_by)
     except IntegrityError:
         # The same resident booked the same slot concurrently: the outer transaction (and our
         # counter increment) rolls back with this error.
         raise AlreadyBooked() from None
-    record_step(appointment, Appointment.Action.BOOK, actor=resident, from_status="")
+    record_step(appointment, Appointment.Action.BOOK, actor=acted_by or resident, from_status="")
+    record_act(
+        actor=acted_by,
+        beneficiary=resident,
+        kind="health.appointment",
+        obj=appointment,
+        summary=f"预约 {slot.date:%m月%d日} {slot.start_time:%H:%M} {slot.department.name}",
+    )
     slot.refresh_from_db(fields=["booked"])
     return appointment
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, resident: User, now=None) -> Appointment:
+def appointment_cancel(
+    *, appointment: Appointment, resident: User, now=None, acted_by: User | None = None
+) -> Appointment:
     now = now or timezone.now()
     if appointment.resident_id != resident.pk:
         raise InvalidTransition()
@@ -98,7 +109,12 @@ def appointment_cancel(*, appointment: Appointment, resident: User, now=None) ->
         hours = int(conf.appointment_cancel_cutoff().total_seconds() // 3600)
         raise CancelTooLate(f"就诊前 {hours} 小时内不能取消")
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    workflow.transition(appointment, Appointment.Action.CANCEL, actor=resident, locked=True, cancelled_at=now)
+    workflow.transition(
+        appointment, Appointment.Action.CANCEL, actor=acted_by or resident, locked=True, cancelled_at=now
+    )
+    record_act(
+        actor=acted_by, beneficiary=resident, kind="health.appointment_cancel", obj=appointment, summary="取消预约"
+    )
     Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     return appointment
 

@@ -17,6 +17,7 @@ from health.services._common import own_uploads
 from linli import workflow
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, ForbiddenError, InvalidTransition
+from linli.family.acting import record_act
 from linli.notifications.services import notify
 from linli.workflow import record_step
 
@@ -42,16 +43,30 @@ class AlreadyPrescribed(ConflictError):
 
 @transaction.atomic
 def consultation_create(
-    *, resident: User, department: Department, symptoms: str, photo_ids: list[int] = (), share_vitals: bool = False
+    *,
+    resident: User,
+    department: Department,
+    symptoms: str,
+    photo_ids: list[int] = (),
+    share_vitals: bool = False,
+    acted_by: User | None = None,
 ) -> Consultation:
+    """Ask a doctor. `acted_by`: the family member asking for the resident (亲情账号); the photos are theirs."""
     if not department.is_active:
         raise DomainError("该科室暂不接诊", code="validation_error", fields={"department": ["该科室暂不接诊"]})
-    photos = own_uploads(resident, photo_ids, field="photos")
+    photos = own_uploads(acted_by or resident, photo_ids, field="photos")
     consultation = Consultation.objects.create(
-        resident=resident, department=department, symptoms=symptoms, share_vitals=share_vitals
+        resident=resident, department=department, symptoms=symptoms, share_vitals=share_vitals, acted_by=acted_by
     )
     consultation.photos.set(photos)
-    record_step(consultation, Action.CREATE, actor=resident, from_status="")
+    record_step(consultation, Action.CREATE, actor=acted_by or resident, from_status="")
+    record_act(
+        actor=acted_by,
+        beneficiary=resident,
+        kind="health.consultation",
+        obj=consultation,
+        summary=f"向{department.name}问诊",
+    )
     return consultation
 
 
@@ -79,11 +94,20 @@ def consultation_accept(*, consultation: Consultation, doctor: User) -> Consulta
 
 
 @transaction.atomic
-def consultation_close(*, consultation: Consultation, actor: User, note: str = "") -> Consultation:
+def consultation_close(
+    *, consultation: Consultation, actor: User, note: str = "", acted_by: User | None = None
+) -> Consultation:
+    """The resident or the doctor closes it; `acted_by`: the family member closing it for the resident
+    (`actor` is then the resident)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if actor.pk not in (consultation.resident_id, consultation.doctor_id):
         raise NotYourPatient()
-    workflow.transition(consultation, Action.CLOSE, actor=actor, note=note, locked=True, closed_at=timezone.now())
+    workflow.transition(
+        consultation, Action.CLOSE, actor=acted_by or actor, note=note, locked=True, closed_at=timezone.now()
+    )
+    record_act(
+        actor=acted_by, beneficiary=actor, kind="health.consultation_close", obj=consultation, summary="结束问诊"
+    )
     if actor.pk == consultation.doctor_id:
         notify(
             consultation.resident_id,

@@ -21,6 +21,7 @@ from linli.accounts.models import User
 from linli.api.errors import DomainError, ForbiddenError
 from linli.devices.models import Device
 from linli.devices.services import device_command_create
+from linli.family.selectors import alert_recipients
 from linli.notifications.services import notify
 
 SESSION_COMMAND = "health.kiosk_session"
@@ -219,15 +220,29 @@ def _notify_episode(episode: AbnormalEpisode, reading: VitalReading) -> None:
         what, value = "血糖", f"{reading.value} mmol/L"
         advice = "请注意饮食，按时复测，持续偏高请咨询家庭医生。"
     link = "/pages/health/vitals"
+    measured = f"{timezone.localtime(reading.measured_at):%m月%d日 %H:%M}"
     notify(
         reading.resident_id,
         "health.vitals.abnormal",
         f"{what}偏高提醒",
-        f"你 {timezone.localtime(reading.measured_at):%m月%d日 %H:%M} 测得{what} {value}，高于正常范围。{advice}",
+        f"你 {measured} 测得{what} {value}，高于正常范围。{advice}",
         link=link,
         data={"episode": episode.pk},
         dedupe_key=f"health.episode:{episode.pk}",
     )
+    # Family members holding 接收告警 (亲情账号) get the same alert, naming the elder.
+    family = alert_recipients(reading.resident_id)
+    if family.exists():
+        elder = User.objects.only("display_name", "username").get(pk=reading.resident_id)
+        notify(
+            family,
+            "health.vitals.abnormal",
+            f"家人{what}偏高提醒",
+            f"{elder.display_name or elder.username} {measured} 测得{what} {value}，高于正常范围，请关注。",
+            link=f"{link}?on_behalf_of={reading.resident_id}",
+            data={"episode": episode.pk, "resident": reading.resident_id},
+            dedupe_key=f"health.episode:{episode.pk}",
+        )
     doctor_id = (
         HealthProfile.objects.filter(user_id=reading.resident_id).values_list("family_doctor_id", flat=True).first()
     )
@@ -258,6 +273,12 @@ def ensure_vitals_shared(*, consultation: Consultation, doctor: User) -> None:
         or not consultation.share_vitals
     ):
         raise VitalsNotShared()
+
+
+def vitals_read_by_family(*, resident: User, viewer: User, records: int, purpose: str = "family") -> VitalAccessLog:
+    """A family member (亲情账号, view_health, checked by the view) read the resident's vitals or record:
+    logged like a doctor's read, for the resident to see."""
+    return VitalAccessLog.objects.create(resident=resident, viewer=viewer, purpose=purpose, records=records)
 
 
 @transaction.atomic

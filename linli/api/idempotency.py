@@ -35,6 +35,10 @@ def request_fingerprint(request) -> str:
         canonical = json.dumps(loads(raw), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:  # not JSON, or too deep (the parser refuses it with a 400 when the view reads it)
         canonical = raw
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        # The query is part of the request: `?on_behalf_of=` (linli.family) names whom the order is for.
+        canonical += b"?" + query.encode()
     return hashlib.sha256(canonical).hexdigest()
 
 

@@ -79,6 +79,11 @@ class AutoSchema(openapi.AutoSchema):
             raise ValueError(f"{type(self.view).__qualname__}: no schema_topic and not in an app")
         return str(config.verbose_name)
 
+    def get_override_parameters(self):
+        # Views may add parameters that depend on the action (linli.family.acting's `on_behalf_of`).
+        extra = getattr(self.view, "schema_parameters", None)
+        return [*super().get_override_parameters(), *(extra() if extra else [])]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():

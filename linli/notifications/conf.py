@@ -56,6 +56,8 @@ DEFAULT_KINDS: dict[str, dict] = {
         "essential": True,
         "sms_template": "SMS_LINLI_CARE_ALARM",
     },
+    "family": {"label": "亲情账号", "channels": [WECHAT]},
+    "family.binding": {"label": "亲情绑定申请与变更", "channels": [WECHAT], "essential": True},
     "devices": {
         "label": "设备告警",
         "channels": [SMS],

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
 from linli.api.prebuilt import PrebuiltFieldsMixin
-from linli.api.serializers import ModelSerializer
+from linli.api.serializers import ModelSerializer, UserRefSerializer
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
 from linli.uploads.models import Upload
@@ -202,6 +202,9 @@ class OrderSerializer(ModelSerializer):
     items = OrderItemSerializer(many=True, read_only=True)
     history = OrderHistorySerializer(many=True, read_only=True)
     review = serializers.SerializerMethodField()
+    acted_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="The family member who ordered for the buyer (亲情账号)"
+    )
 
     class Meta:
         model = Order
@@ -211,6 +214,7 @@ class OrderSerializer(ModelSerializer):
             "merchant",
             "kind",
             "status",
+            "acted_by",
             "fulfilment",
             "address",
             "note",

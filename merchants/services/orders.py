@@ -24,6 +24,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, InvalidTransition
 from linli.devices.models import Device
+from linli.family.acting import record_act
 from linli.notifications.services import notify
 from linli.payments import selectors as payment_selectors
 from linli.payments import services as payments
@@ -135,10 +136,11 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
         raise SoldOut(f"「{name}」库存不足")
 
 
-def _attach_payment(order: Order, *, points_fen: int, description: str) -> Order:
-    """Create the order's payment intent. Paid entirely with points, the order is paid on the spot."""
+def _attach_payment(order: Order, *, points_fen: int, description: str, payer: User | None = None) -> Order:
+    """Create the order's payment intent (the buyer pays, or `payer`: a family member who pays for
+    them). Paid entirely with points, the order is paid on the spot."""
     intent = payments.payment_intent_create(
-        payer=order.user,
+        payer=payer or order.user,
         amount_fen=order.total_fen,
         points_fen=points_fen,
         purpose=ORDER_PURPOSE,
@@ -163,8 +165,13 @@ def order_create(
     address: str = "",
     note: str = "",
     points_to_use: int = 0,
+    acted_by: User | None = None,
+    paid_by: User | None = None,
 ) -> Order:
-    """Place an order of one merchant's products; stock is reserved now; payment is due within 15 minutes."""
+    """Place an order of one merchant's products; stock is reserved now; payment is due within 15 minutes.
+
+    亲情账号: `acted_by` is the family member ordering for `user`; `paid_by` the one who pays (代付: the
+    payment intent is theirs, and `points_to_use` spends their points)."""
     if not items:
         raise DomainError("请至少选择一件商品", code="validation_error", fields={"items": ["不能为空"]})
     ids = [item["product"] for item in items]
@@ -206,6 +213,7 @@ def order_create(
         total_fen=total,
         points_fen=points_to_use,
         pickup_code=_pickup_code(),
+        acted_by=acted_by,
     )
     OrderItem.objects.bulk_create(
         [
@@ -221,10 +229,11 @@ def order_create(
             for pid in ids
         ]
     )
-    record_step(order, A.PLACE, actor=user, note="下单", from_status="")
+    record_step(order, A.PLACE, actor=acted_by or user, note="家属代下单" if acted_by else "下单", from_status="")
     first = products[ids[0]].name
     description = f"{merchant.name}-{first}" + ("等" if len(ids) > 1 else "")
-    return _attach_payment(order, points_fen=points_to_use, description=description)
+    record_act(actor=acted_by, beneficiary=user, kind="market.order", obj=order, summary=f"下单「{description}」")
+    return _attach_payment(order, points_fen=points_to_use, description=description, payer=paid_by)
 
 
 def order_pay(*, order: Order) -> dict:
@@ -238,8 +247,12 @@ def order_pay(*, order: Order) -> dict:
 
 @transaction.atomic
 def order_cancel(*, order: Order, by: User) -> Order:
-    """The resident cancels: before payment it just ends; paid but not accepted yet, it is refunded in full."""
+    """The resident (or their family member, 亲情账号, as `by`) cancels: before payment it just ends; paid
+    but not accepted yet, it is refunded in full (to whoever paid)."""
     order = _lock_order_with_payment(order)
+    record_act(
+        actor=by, beneficiary=order.user_id, kind="market.order_cancel", obj=order, summary=f"取消订单 {order.number}"
+    )
     if order.kind != Order.Kind.MARKET:
         raise InvalidTransition("设备订单不能取消")
     if order.status == S.PENDING_PAYMENT:

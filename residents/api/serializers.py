@@ -192,6 +192,9 @@ class WorkOrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
     room = ResidentsRoomRefSerializer(read_only=True, allow_null=True)
     assignee = UserRefSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    acted_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="The family member who filed it for the resident (亲情账号)"
+    )
 
     class Meta:
         model = WorkOrder
@@ -205,6 +208,7 @@ class WorkOrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
             "room",
             "location",
             "channel",
+            "acted_by",
             "assignee",
             "is_overdue",
             "rating",

@@ -12,6 +12,8 @@ from linli.accounts.models import Role
 from linli.api.errors import NotFoundError, field_error
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 from linli.regions import households
 from residents import selectors, services
 from residents.api import serializers as s
@@ -154,19 +156,23 @@ class StaffVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     list=extend_schema(summary="My work orders, newest first"),
     retrieve=extend_schema(summary="One of my work orders with its full timeline"),
 )
-class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+class WorkOrderViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+    """My work orders; with `?on_behalf_of=` (亲情账号, act_for) those of the elder I act for, filed as
+    channel `family` with `acted_by` = me."""
+
     schema_topic = "报修"
     filterset_class = MyWorkOrderFilterSet
+    acting_actions = dict.fromkeys(["list", "retrieve", "create", "cancel"], Permission.ACT_FOR)
 
     def get_queryset(self):
-        queryset = selectors.work_orders_of(self.request.user)
+        queryset = selectors.work_orders_of(self.beneficiary)
         return selectors.with_timeline(queryset) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         return s.WorkOrderDetailSerializer if self.action == "retrieve" else s.WorkOrderSerializer
 
     def _detail(self, work_order, status_code=status.HTTP_200_OK):
-        fresh = selectors.with_timeline(selectors.work_orders_of(self.request.user)).get(pk=work_order.pk)
+        fresh = selectors.with_timeline(selectors.work_orders_of(self.beneficiary)).get(pk=work_order.pk)
         return self.respond(s.WorkOrderDetailSerializer, fresh, status_code)
 
     @extend_schema(
@@ -176,7 +182,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
         responses={201: s.WorkOrderDetailSerializer},
     )
     def create(self, request):
-        work_order = services.work_order_submit(reporter=request.user, **self.validated(s.WorkOrderInputSerializer))
+        work_order = services.work_order_submit(
+            reporter=self.beneficiary, acted_by=self.acting.actor_or_none, **self.validated(s.WorkOrderInputSerializer)
+        )
         return self._detail(work_order, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -214,7 +222,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     def cancel(self, request, pk=None):
         work_order = self.get_object()
         data = self.validated(s.WorkOrderCancelInputSerializer)
-        work_order = services.work_order_cancel(work_order=work_order, actor=request.user, reason=data["reason"])
+        work_order = services.work_order_cancel(
+            work_order=work_order, actor=self.beneficiary, reason=data["reason"], acted_by=self.acting.actor_or_none
+        )
         return self._detail(work_order)
 
 

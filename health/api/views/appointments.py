@@ -8,8 +8,11 @@ from rest_framework.response import Response
 from health import selectors
 from health.api.serializers import AppointmentInputSerializer, AppointmentSerializer, SlotSerializer
 from health.filters import AppointmentFilterSet, SlotFilterSet
+from health.models import Appointment
 from health.services import appointments as services
 from linli.api.views import ApiViewSet
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 
 
 @extend_schema_view(
@@ -28,13 +31,18 @@ class SlotViewSet(mixins.ListModelMixin, ApiViewSet):
     list=extend_schema(summary="My appointments"),
     retrieve=extend_schema(summary="One of my appointments"),
 )
-class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class AppointmentViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """My appointments; with `?on_behalf_of=` (亲情账号, act_for) those of the elder I act for."""
+
     schema_topic = "预约"
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilterSet
+    acting_actions = dict.fromkeys(["list", "retrieve", "create", "cancel"], Permission.ACT_FOR)
 
     def get_queryset(self):
-        return selectors.appointments_of(self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            return Appointment.objects.none()
+        return selectors.appointments_of(self.beneficiary)
 
     @extend_schema(
         summary="Book a slot (409 slot_full / already_booked / slot_closed / appointment_overlap / limit_reached)",
@@ -47,7 +55,9 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     )
     def create(self, request):
         data = self.validated(AppointmentInputSerializer)
-        appointment = services.appointment_book(resident=request.user, slot=data["slot"])
+        appointment = services.appointment_book(
+            resident=self.beneficiary, slot=data["slot"], acted_by=self.acting.actor_or_none
+        )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=appointment.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -59,5 +69,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        appointment = services.appointment_cancel(appointment=self.get_object(), resident=request.user)
+        appointment = services.appointment_cancel(
+            appointment=self.get_object(), resident=self.beneficiary, acted_by=self.acting.actor_or_none
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=appointment.pk)).data)

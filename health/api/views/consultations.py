@@ -22,7 +22,7 @@ from health.api.serializers import (
     VitalReadingSerializer,
 )
 from health.filters import ConsultationFilterSet, PrescriptionFilterSet, VitalReadingFilterSet
-from health.models import Dispense, VitalReading
+from health.models import Consultation, Dispense, VitalReading
 from health.services import consultations as services
 from health.services.dispensing import prescription_dispense
 from health.services.vitals import ensure_vitals_shared, vitals_read_for_consultation
@@ -30,6 +30,8 @@ from linli.accounts.models import Role
 from linli.api.idempotency import idempotent
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 
 
 class _MessagesMixin:
@@ -49,15 +51,20 @@ class _MessagesMixin:
     list=extend_schema(summary="My consultations"),
     retrieve=extend_schema(summary="One of my consultations"),
 )
-class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """A resident's own consultations."""
+class ConsultationViewSet(
+    ActingViewMixin, _MessagesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
+):
+    """A resident's own consultations; with `?on_behalf_of=` (亲情账号, act_for) those of the elder I act for."""
 
     schema_topic = "问诊"
     serializer_class = ConsultationSerializer
     filterset_class = ConsultationFilterSet
+    acting_actions = dict.fromkeys(["list", "retrieve", "create", "close"], Permission.ACT_FOR)
 
     def get_queryset(self):
-        return selectors.consultations_of_resident(self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            return Consultation.objects.none()
+        return selectors.consultations_of_resident(self.beneficiary)
 
     @extend_schema(
         summary="Ask a doctor (waits for a doctor of the department to accept)",
@@ -67,7 +74,8 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
     def create(self, request):
         values = self.validated(ConsultationInputSerializer)
         consultation = services.consultation_create(
-            resident=request.user,
+            resident=self.beneficiary,
+            acted_by=self.acting.actor_or_none,
             department=values["department"],
             symptoms=values["symptoms"],
             photo_ids=values["photos"],
@@ -96,7 +104,10 @@ class ConsultationViewSet(_MessagesMixin, mixins.ListModelMixin, mixins.Retrieve
     def close(self, request, pk=None):
         data = self.validated(CloseInputSerializer)
         consultation = services.consultation_close(
-            consultation=self.get_object(), actor=request.user, note=data["note"]
+            consultation=self.get_object(),
+            actor=self.beneficiary,
+            note=data["note"],
+            acted_by=self.acting.actor_or_none,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
 

@@ -19,9 +19,11 @@ from health.api.serializers import (
 )
 from health.filters import AccessLogFilterSet, VitalReadingFilterSet
 from health.models import VitalType
-from health.services.vitals import kiosk_session_start
+from health.services.vitals import kiosk_session_start, vitals_read_by_family
 from linli.api.views import ApiViewSet
 from linli.devices.models import Device
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 
 FHIR_LIMIT = 1000
 
@@ -45,18 +47,27 @@ class KioskSessionViewSet(ApiViewSet):
         return Response(KioskSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="My vitals, newest first"),
-)
-class VitalReadingViewSet(mixins.ListModelMixin, ApiViewSet):
-    """My own readings. Nobody else's are ever listed here."""
+class VitalReadingViewSet(ActingViewMixin, mixins.ListModelMixin, ApiViewSet):
+    """My own readings; with `?on_behalf_of=` (亲情账号, view_health) those of the elder I look after,
+    each read written to the elder's access log. Nobody else's are ever listed here."""
 
     schema_topic = "健康档案"
     serializer_class = VitalReadingSerializer
     filterset_class = VitalReadingFilterSet
+    acting_actions = {"list": Permission.VIEW_HEALTH, "trends": Permission.VIEW_HEALTH}
 
     def get_queryset(self):
-        return selectors.vitals_of(self.request.user)
+        return selectors.vitals_of(self.beneficiary)
+
+    def _log_family_read(self, records: int) -> None:
+        if self.acting.on_behalf:
+            vitals_read_by_family(resident=self.beneficiary, viewer=self.request.user, records=records)
+
+    @extend_schema(summary="My vitals, newest first")
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._log_family_read(len(response.data["results"]))
+        return response
 
     @extend_schema(
         summary="Trend summary per type (same filters as the list)",
@@ -67,6 +78,7 @@ class VitalReadingViewSet(mixins.ListModelMixin, ApiViewSet):
         rows = selectors.vitals_trends(self.filter_queryset(self.get_queryset()))
         for row in rows:
             row["unit"] = UNITS[row["type"]]
+        self._log_family_read(sum(row["count"] for row in rows))
         return Response(TrendSerializer(rows, many=True).data)
 
 
@@ -97,9 +109,10 @@ class FhirJSONRenderer(JSONRenderer):
     format = "fhir"
 
 
-class FhirRecordView(views.APIView):
+class FhirRecordView(ActingViewMixin, views.APIView):
     schema_topic = "健康档案"
     renderer_classes = [JSONRenderer, FhirJSONRenderer]
+    acting_actions = {"get": Permission.VIEW_HEALTH}
 
     @extend_schema(
         summary="My vitals as a FHIR R4 Bundle of Observations (LOINC codes, UCUM units)",
@@ -112,22 +125,30 @@ class FhirRecordView(views.APIView):
         responses={(200, fhir.CONTENT_TYPE): FhirBundleSerializer},
     )
     def get(self, request):
-        filterset = VitalReadingFilterSet(request.query_params, queryset=selectors.vitals_of(request.user))
+        filterset = VitalReadingFilterSet(request.query_params, queryset=selectors.vitals_of(self.beneficiary))
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         readings = filterset.qs.order_by("-measured_at", "-id")
         rows = list(readings[:FHIR_LIMIT])
         total = len(rows) if len(rows) < FHIR_LIMIT else readings.count()
-        return Response(fhir.bundle(request.user, rows, total=total), content_type=fhir.CONTENT_TYPE)
+        if self.acting.on_behalf:
+            vitals_read_by_family(
+                resident=self.beneficiary, viewer=request.user, records=len(rows), purpose="family_record"
+            )
+        return Response(fhir.bundle(self.beneficiary, rows, total=total), content_type=fhir.CONTENT_TYPE)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Who read my vitals, and when"),
 )
-class AccessLogViewSet(mixins.ListModelMixin, ApiViewSet):
+class AccessLogViewSet(ActingViewMixin, mixins.ListModelMixin, ApiViewSet):
+    """Who read my vitals: doctors in a consultation, family members (purpose `family`, `family_record`).
+    With `?on_behalf_of=` (view_health): the log of the elder I look after."""
+
     schema_topic = "健康档案"
     serializer_class = AccessLogSerializer
     filterset_class = AccessLogFilterSet
+    acting_actions = {"list": Permission.VIEW_HEALTH}
 
     def get_queryset(self):
-        return selectors.access_log_of(self.request.user)
+        return selectors.access_log_of(self.beneficiary)

@@ -7,11 +7,13 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from linli.api.errors import NotFoundError, field_error
+from linli.api.errors import ConflictError, NotFoundError, field_error
 from linli.api.idempotency import idempotent
 from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView, ApiViewSet
 from linli.devices.models import Device
+from linli.family.acting import ActingViewMixin
+from linli.family.models import Permission
 from linli.payments.api.serializers import ClientParamsSerializer
 from linli.uploads.selectors import attachments
 from merchants import devices, selectors, services
@@ -26,7 +28,7 @@ from merchants.filters import (
     MyOrderFilterSet,
     ReviewFilterSet,
 )
-from merchants.models import CabinetSlot, ProductImage
+from merchants.models import CabinetSlot, Order, ProductImage
 
 NO_DEVICE = OpenApiResponse(ErrorSerializer, description="No such device (not_found)")
 NOT_MY_SHOP = OpenApiResponse(ErrorSerializer, description="Not a shop of mine (not_found)")
@@ -80,15 +82,22 @@ class MarketReviewViewSet(mixins.ListModelMixin, ApiViewSet):
     list=extend_schema(summary="My orders, newest first"),
     retrieve=extend_schema(summary="One of my orders, with items and history"),
 )
-class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """My orders: market orders, rice mill and cabinet purchases. Someone else's is 404."""
+class MarketOrderViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """My orders: market orders, rice mill and cabinet purchases. Someone else's is 404. With
+    `?on_behalf_of=` (亲情账号): the orders of the elder I act for (act_for); paying needs pay_for."""
 
     schema_topic = "订单"
     serializer_class = s.OrderSerializer
     filterset_class = MyOrderFilterSet
+    acting_actions = {
+        **dict.fromkeys(["list", "retrieve", "create", "cancel"], Permission.ACT_FOR),
+        "pay": Permission.PAY_FOR,
+    }
 
     def get_queryset(self):
-        return selectors.orders_of(self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.orders_of(self.beneficiary)
 
     def _render(self, order, code=status.HTTP_200_OK):
         return self.respond(s.OrderSerializer, self.get_queryset().get(pk=order.pk), code)
@@ -107,7 +116,9 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     @idempotent
     def create(self, request):
         data = self.validated(s.OrderCreateSerializer)
-        order = services.order_create(user=request.user, **data)
+        acting = self.acting
+        paid_by = acting.actor if acting.on_behalf and acting.binding.pay_for else None
+        order = services.order_create(user=self.beneficiary, acted_by=acting.actor_or_none, paid_by=paid_by, **data)
         return self._render(order, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -117,7 +128,11 @@ class MarketOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     )
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
-        params = services.order_pay(order=self.get_object())
+        order = self.get_object()
+        if order.payment_intent is not None and order.payment_intent.payer_id != request.user.pk:
+            # wx.requestPayment runs with the payer's own WeChat: the one the order was placed to be paid by.
+            raise ConflictError("该订单由下单时指定的付款人支付", code="not_the_payer")
+        params = services.order_pay(order=order)
         return Response(ClientParamsSerializer(params).data)
 
     @extend_schema(
