@@ -244,7 +244,12 @@ def fee_bills_generate(*, month: date | None = None) -> int:
 @transaction.atomic
 def fee_bill_pay(*, bill: FeeBill, payer: User) -> FeeBill:
     """The parent pays a bill online: a payment intent (reused while it is open)."""
-    bill = FeeBill.objects.select_for_update().select_related("enrolment__child", "payment_intent").get(pk=bill.pk)
+    # Only the bill row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of the intent join).
+    bill = (
+        FeeBill.objects.select_for_update(of=("self",))
+        .select_related("enrolment__child", "payment_intent")
+        .get(pk=bill.pk)
+    )
     if bill.parent_id != payer.pk:
         raise NotFoundError("账单不存在")
     if bill.status == FeeBill.Status.PAID:
