@@ -37,6 +37,15 @@ class ProviderAwareAdmin(CommunityScopedAdmin):
         )
         return qs.filter(mine).distinct()
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A manager picks among their own providers; community staff among those serving their communities.
+        if db_field.name == self.provider_field and not request.user.is_superuser:
+            ids = console_community_ids(request.user) or []
+            kwargs["queryset"] = Provider.objects.filter(
+                Q(pk__in=selectors.managed_provider_ids(request.user)) | Q(communities__in=ids)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def _staff(self, request) -> bool:
         if not hasattr(request, "_care_console_user"):
             manager = request.user.is_active and request.user.is_staff

@@ -15,7 +15,7 @@ def care_orders(scope: Scope) -> WidgetData | None:
     if not by_status:
         return None
     daily = orders.annotate(day=TruncDate("created_at")).order_by().values_list("day").annotate(n=Count("id"))  # 1
-    rating = orders.aggregate(avg=Sum("rating") * 1.0 / Count("rating"))["avg"]  # 1 query
+    rating = orders.aggregate(avg=Avg("rating"))["avg"]  # 1 query
     open_count = sum(by_status.get(s, 0) for s in CareOrder.OPEN_STATUSES)
     return WidgetData(
         metrics=[

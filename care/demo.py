@@ -67,7 +67,7 @@ def _provider(community: Community) -> Provider:
 def _elder(community: Community) -> User:
     """`dev-elder` (the family demo's elder when linli.family seeded one), living in 斗潭小区 1幢1单元 202."""
     elder, _ = User.objects.get_or_create(
-        wechat_openid="dev-elder", defaults={"username": "wx_dev-elder", "display_name": "陈奶奶"}
+        wechat_openid="dev-elder", defaults={"username": "wx_dev-elder", "display_name": "王奶奶"}
     )
     if elder.birth_date is None:
         elder.birth_date = timezone.localdate().replace(year=1941, month=5, day=8)

@@ -30,7 +30,11 @@ def _iso(value):
 
 
 def export(user) -> dict:
-    orders = CareOrder.objects.filter(elder=user).select_related("service", "provider", "room").order_by("created_at")
+    orders = (
+        CareOrder.objects.filter(elder=user)
+        .select_related("service", "provider", "room__building__estate")
+        .order_by("created_at")
+    )
     entries = SubsidyEntry.objects.filter(account__elder=user).order_by("created_at", "id")
     visits = Visit.objects.filter(elder=user).select_related("visitor").order_by("date", "id")
     return {

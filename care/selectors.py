@@ -1,9 +1,10 @@
 """Careful reads of home care: who works for which provider, and every list scoped to its reader."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from care.models import (
     CareOrder,
+    CareOrderHistory,
     CareOrderPhoto,
     CareService,
     Provider,
@@ -95,7 +96,8 @@ def _orders() -> QuerySet[CareOrder]:
 
 def with_details(queryset: QuerySet[CareOrder]) -> QuerySet[CareOrder]:
     """An order's photos and timeline, for a detail view."""
-    return queryset.prefetch_related(attachments("photo_links", CareOrderPhoto), "history")
+    steps = CareOrderHistory.objects.select_related("actor").order_by("created_at", "id")
+    return queryset.prefetch_related(attachments("photo_links", CareOrderPhoto), Prefetch("history", queryset=steps))
 
 
 def orders_of(elder: User) -> QuerySet[CareOrder]:

@@ -186,12 +186,18 @@ def reports_nearby(*, category_id: int, lat, lng, radius_m: float | None = None)
 
 
 def _reports() -> QuerySet[ProblemReport]:
-    return ProblemReport.objects.select_related("category", "matter__domain", "team", "street", "assignee")
+    return ProblemReport.objects.select_related("category", "matter__domain", "team", "street")
+
+
+def _staff_reports() -> QuerySet[ProblemReport]:
+    # People in one narrow query after the page rather than two joins of the wide user table: with
+    # them, PostgreSQL spent ~50 ms planning the staff page query against ~1 ms running it.
+    return _reports().with_users("assignee", "reporter")
 
 
 def all_reports() -> QuerySet[ProblemReport]:
     """Unscoped: only for re-reading a report the caller has just been allowed to act on."""
-    return _reports().select_related("reporter")
+    return _staff_reports()
 
 
 def with_overdue(queryset: QuerySet[ProblemReport], now: datetime | None = None) -> QuerySet[ProblemReport]:
@@ -203,7 +209,7 @@ def with_overdue(queryset: QuerySet[ProblemReport], now: datetime | None = None)
 def reports_for_staff(user: User) -> QuerySet[ProblemReport]:
     """Dispatchers see everything; officers and grid workers see their teams' reports and the
     ones they filed. Anything else is 404."""
-    queryset = with_overdue(_reports().select_related("reporter"))
+    queryset = with_overdue(_staff_reports())
     if not user.is_authenticated:
         return queryset.none()
     if is_dispatcher(user):

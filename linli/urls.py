@@ -4,26 +4,33 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from linli.api.routing import flatten, grouped
 from linli.api.views import healthz
 
-api_v1 = [
-    path("", include("linli.accounts.api.urls")),
-    path("", include("linli.regions.api.urls")),
-    path("", include("linli.console.api.urls")),
-    path("", include("linli.uploads.api.urls")),
-    path("", include("linli.payments.api.urls")),
-    path("", include("merchants.api.urls")),
-    path("", include("linli.points.api.urls")),
-    path("", include("linli.notifications.api.urls")),
-    path("", include("linli.devices.api.urls")),
-    path("", include("linli.family.api.urls")),
-    path("", include("residents.api.urls")),
-    path("", include("health.api.urls")),
-    path("", include("events.api.urls")),
-    path("", include("enforcement.api.urls")),
-    path("", include("care.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-]
+api_v1 = grouped(
+    [
+        *flatten(
+            [
+                "linli.accounts.api.urls",
+                "linli.regions.api.urls",
+                "linli.console.api.urls",
+                "linli.uploads.api.urls",
+                "linli.payments.api.urls",
+                "merchants.api.urls",
+                "linli.points.api.urls",
+                "linli.notifications.api.urls",
+                "linli.devices.api.urls",
+                "linli.family.api.urls",
+                "residents.api.urls",
+                "health.api.urls",
+                "events.api.urls",
+                "enforcement.api.urls",
+                "care.api.urls",
+            ]
+        ),
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    ]
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

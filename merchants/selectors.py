@@ -124,8 +124,10 @@ def products_for_member(user) -> QuerySet[Product]:
     )
 
 
-def _order_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("merchant", "user", "payment_intent", "device", "acted_by").prefetch_related(
+def _order_details(queryset: QuerySet[Order], *, customer: bool = False) -> QuerySet[Order]:
+    # The buyer is joined only for the shop's view: the resident is the buyer of every order they list.
+    related = ("merchant", "payment_intent", "device", "acted_by", *(("user",) if customer else ()))
+    return queryset.select_related(*related).prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.order_by("id")),
         Prefetch("history", queryset=OrderHistory.objects.order_by("created_at", "id")),
         "review",
@@ -141,7 +143,7 @@ def orders_of(user) -> QuerySet[Order]:
 
 def orders_for_member(user) -> QuerySet[Order]:
     """Orders of the merchants the user is a member of. Anyone else's is simply not there (404)."""
-    return _order_details(Order.objects.filter(merchant_id__in=member_merchant_ids(user)))
+    return _order_details(Order.objects.filter(merchant_id__in=member_merchant_ids(user)), customer=True)
 
 
 def reviews_of_market() -> QuerySet[Review]:

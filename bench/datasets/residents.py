@@ -20,11 +20,9 @@ from django.utils import timezone
 
 from linli.accounts.models import Membership, Role, User
 from linli.accounts.tokens import RefreshToken
+from linli.regions.models import Building, Estate, Room
 from residents.models import (
-    Building,
-    Estate,
     Relation,
-    Room,
     Verification,
     WorkOrder,
     WorkOrderCategory,

@@ -7,9 +7,9 @@ from care.models import (
     SubsidyAccount,
     SubsidyEntry,
     Visit,
-    VisitHistory,
     VisitPlan,
 )
+from care.models.orders import CheckInMethod
 from care.models.visits import Weekday
 from linli.accounts.models import User
 from linli.api.fields import DateTimeField
@@ -60,7 +60,10 @@ class CareServiceSerializer(ModelSerializer):
 
 
 class CareOrderStepSerializer(ModelSerializer):
-    actor = UserRefSerializer(read_only=True, allow_null=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True, help_text="null: the system")
+    from_status = serializers.ChoiceField(
+        choices=CareOrder.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the first step"
+    )
 
     class Meta:
         model = CareOrderHistory
@@ -112,6 +115,9 @@ class CareOrderSerializer(ModelSerializer):
 
 
 class CareOrderDetailSerializer(CareOrderSerializer):
+    check_in_method = serializers.ChoiceField(
+        choices=CheckInMethod.choices, allow_blank=True, read_only=True, help_text="Empty until checked in"
+    )
     photos = AttachedPhotosSerializer(source="photo_links")
     timeline = CareOrderStepSerializer(source="history", many=True, read_only=True)
 
@@ -239,16 +245,10 @@ class VisitPlanInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class VisitStepSerializer(ModelSerializer):
-    actor = UserRefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = VisitHistory
-        fields = ["action", "from_status", "to_status", "actor", "note", "created_at"]
-        read_only_fields = fields
-
-
 class VisitSerializer(ModelSerializer):
+    check_in_method = serializers.ChoiceField(
+        choices=CheckInMethod.choices, allow_blank=True, read_only=True, help_text="Empty until checked in"
+    )
     elder = UserRefSerializer(read_only=True)
     visitor = UserRefSerializer(read_only=True)
     community = RefSerializer(read_only=True)

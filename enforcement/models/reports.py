@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from enforcement.models.catalogue import Category, Matter, Team
+from linli.accounts.querysets import UserRefsQuerySet
 from linli.devices.models import Device
 from linli.lib.models import TimestampedModel
 from linli.regions.models import Street
@@ -166,6 +167,8 @@ class ProblemReport(TimestampedModel):
     )
     rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
     rating_comment = models.CharField("评价", max_length=500, blank=True)
+
+    objects = UserRefsQuerySet.as_manager()
 
     class Meta:
         verbose_name = "问题线索"

@@ -166,14 +166,14 @@ class ProductCreateSerializer(ProductUpdateSerializer):
         return attrs
 
 
-class OrderItemSerializer(ModelSerializer):
+class OrderItemSerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = OrderItem
         fields = ["product", "name", "unit", "unit_price_fen", "quantity", "subtotal_fen", "weight_g"]
         read_only_fields = fields
 
 
-class OrderHistorySerializer(ModelSerializer):
+class OrderHistorySerializer(PrebuiltFieldsMixin, ModelSerializer):
     from_status = serializers.ChoiceField(
         choices=Order.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the order's creation"
     )
@@ -184,14 +184,17 @@ class OrderHistorySerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewBriefSerializer(ModelSerializer):
+class ReviewBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
     class Meta:
         model = Review
         fields = ["rating", "content", "created_at"]
         read_only_fields = fields
 
 
-class OrderSerializer(ModelSerializer):
+_MOMENT = DateTimeField()  # formats only: never bound to a serializer, so shared safely
+
+
+class OrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
     """A resident's order: with the pickup code, which only they see."""
 
     merchant = MerchantBriefSerializer(read_only=True)
@@ -201,7 +204,7 @@ class OrderSerializer(ModelSerializer):
     expires_at = serializers.SerializerMethodField()
     items = OrderItemSerializer(many=True, read_only=True)
     history = OrderHistorySerializer(many=True, read_only=True)
-    review = serializers.SerializerMethodField()
+    review = ReviewBriefSerializer(read_only=True, allow_null=True)
     acted_by = UserRefSerializer(
         read_only=True, allow_null=True, help_text="The family member who ordered for the buyer (亲情账号)"
     )
@@ -254,12 +257,7 @@ class OrderSerializer(ModelSerializer):
         if order.status != Order.Status.PENDING_PAYMENT or order.payment_intent is None:
             return None
         moment = order.payment_intent.expires_at
-        return DateTimeField().to_representation(moment) if moment else None
-
-    @extend_schema_field(ReviewBriefSerializer(allow_null=True))
-    def get_review(self, order):
-        review = getattr(order, "review", None)
-        return ReviewBriefSerializer(review).data if review else None
+        return _MOMENT.to_representation(moment) if moment else None
 
 
 class MerchantOrderSerializer(OrderSerializer):

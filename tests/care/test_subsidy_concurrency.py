@@ -50,3 +50,18 @@ def test_two_orders_at_once_never_spend_more_subsidy_than_there_is(community):
     assert spent == 10000
     assert account.balance_fen == 0
     assert sorted(CareOrder.objects.values_list("subsidy_fen", flat=True)) == [0, 2000, 8000]
+
+
+def test_cancelling_twice_at_once_returns_the_subsidy_once(community):
+    provider = cf.make_provider(community)
+    service = cf.make_service(provider, community, price_fen=8000)
+    elder = cf.make_elder(community)
+    cf.give_subsidy(elder, community, amount_fen=3000)
+    order = cf.make_order(elder, service)
+
+    results = race([lambda: services.care_order_cancel(order=CareOrder(pk=order.pk), by=elder) for _ in range(3)])
+
+    assert len(errors(results)) == 2
+    assert {type(e).__name__ for e in errors(results)} == {"InvalidTransition"}
+    assert SubsidyAccount.objects.get(elder=elder).balance_fen == 3000
+    assert SubsidyEntry.objects.filter(order=order, kind="refund").count() == 1

@@ -121,12 +121,13 @@ def categories(persona, n):
 
 def team_reports(persona, n):
     team = _team(persona)
+    reporter = factories.make_resident()
     for _ in range(n):
-        _report(team=team)
+        _report(team=team, reporter=reporter, assignee=persona.user)
 
 
 def team_report(persona):
-    report = _report(team=_team(persona), contact_phone="13800001234")
+    report = _report(team=_team(persona), reporter=factories.make_resident(), contact_phone="13800001234")
     report.history.create(action="report", to_status="reported")
     ReportRequest.objects.create(report=report, kind="return", team=report.team, reason="不属本队")
     return {"id": report.pk}
@@ -266,8 +267,8 @@ LIST_DATA = {
 DETAIL_BUDGETS = {
     # 1 token user, 1 the report (mine or followed), 1 its photos, 1 its public timeline
     "/api/v1/enforcement/reports/{id}/": ("resident", my_report, 4),
-    # 3 (user, membership, dispatcher), 1 the report, 1 photos, 1 history, 1 requests, 1 cases
-    "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 8),
+    # 3 (user, membership, dispatcher), 1 the report, 1 its people, 1 photos, 1 history, 1 requests, 1 cases
+    "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 9),
     # 2 (user, membership), 1 the matter with its domain
     "/api/v1/staff/enforcement/matters/{id}/": (OFFICER, one_matter, 3),
     # 2 (user, membership), 1 the team with its street and open workload
