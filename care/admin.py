@@ -229,3 +229,6 @@ class VisitAdmin(CommunityScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # generated from the roster
+
+
+from care import admin_alarms, admin_childcare  # noqa: E402, F401  (一键呼叫 and 托育 register their admins)

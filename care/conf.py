@@ -27,3 +27,13 @@ def late_cancel_fee_percent() -> int:
 def subsidy_expiry_months() -> int:
     """A month's allowance expires this many months after its month (1: unspent by the end of next month)."""
     return _get("CARE_SUBSIDY_EXPIRY_MONTHS", 2)
+
+
+def alarm_escalate_minutes() -> int:
+    """An SOS alarm nobody has acknowledged is notified again (escalated) every this many minutes."""
+    return max(1, _get("CARE_ALARM_ESCALATE_MINUTES", 5))
+
+
+def alarm_max_escalations() -> int:
+    """After this many escalations the alarm stays open on the console but nobody is paged again."""
+    return _get("CARE_ALARM_MAX_ESCALATIONS", 12)

@@ -1,9 +1,9 @@
 """What home care contributes to the staff console: care orders by status, visits on time, subsidy spent."""
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from care.models import CareOrder, SubsidyEntry, Visit
+from care.models import Alarm, AlarmOutcome, CareOrder, SubsidyEntry, Visit
 from linli.console.registry import Metric, Scope, Trend, WidgetData, daily_series, widget
 
 
@@ -87,4 +87,39 @@ def subsidy(scope: Scope) -> WidgetData | None:
             Metric("granted_this_month", "本月发放", round((month["granted"] or 0) / 100, 2), "元"),
             Metric("elders", "本月使用人数", month["elders"], "人"),
         ]
+    )
+
+
+@widget("care_alarms", "紧急呼叫与响应时长", order=39)
+def alarms(scope: Scope) -> WidgetData | None:
+    """Open alarms first (they need someone now), then the period's alarms and how fast they were answered."""
+    start, end = scope.bounds()
+    mine = Alarm.objects.filter(community_id__in=scope.community_ids)
+    period = mine.filter(raised_at__gte=start, raised_at__lt=end)
+    answered = period.filter(acknowledged_at__isnull=False)
+    totals = mine.aggregate(  # 1 query
+        open=Count("id", filter=Q(status=Alarm.Status.OPEN)),
+        responding=Count("id", filter=Q(status__in=[Alarm.Status.ACKNOWLEDGED, Alarm.Status.ON_SITE])),
+        period=Count("id", filter=Q(raised_at__gte=start, raised_at__lt=end)),
+    )
+    if not totals["open"] and not totals["responding"] and not totals["period"]:
+        return None
+    wait = answered.aggregate(avg=Avg(F("acknowledged_at") - F("raised_at")))["avg"]  # 1 query
+    daily = period.annotate(day=TruncDate("raised_at")).order_by().values_list("day").annotate(n=Count("id"))  # 1
+    by_outcome = dict(period.exclude(outcome="").order_by().values_list("outcome").annotate(n=Count("id")))  # 1
+    return WidgetData(
+        metrics=[
+            Metric("open", "待响应", totals["open"], "起"),
+            Metric("responding", "处置中", totals["responding"], "起"),
+            Metric("total", f"{scope.days}天呼叫", totals["period"], "起"),
+            Metric(
+                "average_ack_minutes",
+                "平均响应时长",
+                None if wait is None else round(wait.total_seconds() / 60, 1),
+                "分钟",
+            ),
+        ],
+        trend=Trend([("呼叫", daily_series(scope, daily))]),
+        breakdown=[(label, by_outcome.get(value, 0)) for value, label in AlarmOutcome.choices],
+        breakdown_title="处置结果",
     )

@@ -140,7 +140,102 @@ def seed(log):
         services.visit_plan_create(
             by=staff, elder=elder, visitor=volunteer, weekday=timezone.localdate().weekday(), note="独居，每周上门一次"
         )
+    _sos_button(community, elder, staff)
+    _nursery(community)
     log(
         f"care: {Provider.objects.count()} providers, {CareService.objects.count()} services, "
         f"{CareOrder.objects.count()} care orders, {VisitPlan.objects.count()} visit plans"
     )
+
+
+# --- 一键呼叫 and 托育 ----------------------------------------------------------------------------
+
+SOS_BUTTON = "doutan-sos-elder"
+NURSERY = "斗潭社区托育点"
+NURSERY_CLASSES = [
+    # name, months from, months to (exclusive), places, monthly fee (fen)
+    ("托小班", 12, 24, 12, 180000),
+    ("托大班", 24, 36, 15, 160000),
+]
+
+
+def _sos_button(community: Community, elder: User, staff: User) -> None:
+    """The elder's SOS button by the bed, bound to her, playable with `device_simulator` (docs/demo.md)."""
+    from care.services.alarms import care_device_bind
+    from linli.devices.models import Device
+    from linli.devices.services import device_create
+
+    device = Device.objects.filter(code=SOS_BUTTON).first()
+    if device is None:
+        # The secret is stored encrypted; `device_simulator --device doutan-sos-elder` reads it on the server.
+        device, _secret = device_create(
+            kind=Device.Kind.SOS_BUTTON,
+            code=SOS_BUTTON,
+            name=f"一键呼叫按钮（{elder}家）",
+            community=community,
+            street=community.street,
+            location=f"{selectors.home_of(elder, community.pk) or '老人家中'} 卧室床头",
+        )
+    if not hasattr(device, "care_binding"):
+        care_device_bind(
+            device=device,
+            elder=elder,
+            community=community,
+            room=selectors.home_of(elder, community.pk),
+            note="卧室床头",
+            actor=staff,
+        )
+
+
+def _nursery(community: Community) -> None:
+    """斗潭's 500 m² 托育点 with two classes, and 李敏 (dev-mama) who applied for her son 小宇 (pending review)."""
+    from care.models import Child, ChildcareClass, Enrolment
+    from care.services import childcare
+
+    nursery, _ = Provider.objects.get_or_create(
+        name=NURSERY,
+        defaults={
+            "kind": Provider.Kind.CHILDCARE,
+            "phone": "0570-3010020",
+            "address": "衢州市柯城区斗潭路斗潭未来社区邻里中心一楼（500 平方米）",
+        },
+    )
+    nursery.communities.add(community)
+    classes = {}
+    for name, low, high, places, fee in NURSERY_CLASSES:
+        classes[name], _ = ChildcareClass.objects.get_or_create(
+            provider=nursery,
+            name=name,
+            defaults={
+                "community": community,
+                "min_age_months": low,
+                "max_age_months": high,
+                "capacity": places,
+                "monthly_fee_fen": fee,
+            },
+        )
+    parent, _ = User.objects.get_or_create(
+        wechat_openid="dev-mama", defaults={"username": "wx_dev-mama", "display_name": "李敏"}
+    )
+    room = Room.objects.get(
+        building__estate__community=community,
+        building__estate__name="斗潭小区",
+        building__name="2幢",
+        building__unit="1单元",
+        number="101",
+    )
+    Membership.objects.get_or_create(
+        user=parent,
+        role=Role.RESIDENT,
+        scope_type=ContentType.objects.get_for_model(Room),
+        scope_id=room.pk,
+        defaults={"community": community, "position": "owner"},
+    )
+    today = timezone.localdate()
+    child = Child.objects.filter(parent=parent, name="小宇").first()
+    if child is None:
+        total = today.year * 12 + today.month - 1 - 18  # 18 months old today: 托小班
+        born = today.replace(year=total // 12, month=total % 12 + 1, day=min(today.day, 28))
+        child = childcare.child_register(parent=parent, room=room, name="小宇", birth_date=born)
+    if not Enrolment.objects.filter(child=child).exists():
+        childcare.enrolment_apply(parent=parent, child=child, klass=classes["托小班"], start_date=today)

@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from care import services
+from care.services import childcare
 from linli.payments import signals
 
 
@@ -10,6 +11,8 @@ from linli.payments import signals
 def payment_succeeded(sender, intent, **kwargs):
     if intent.purpose == services.PURPOSE:
         services.on_payment_succeeded(intent)
+    elif intent.purpose == childcare.FEE_PURPOSE:
+        childcare.on_fee_paid(intent)
 
 
 @receiver(signals.payment_closed, dispatch_uid="care.payment_closed")

@@ -31,3 +31,19 @@ def escalate_missed_visits() -> int:
     from care.services import visits_escalate_missed
 
     return visits_escalate_missed()
+
+
+@shared_task(name="care.tasks.escalate_alarms")
+def escalate_alarms() -> int:
+    """Beat: page everyone again for each SOS alarm nobody acknowledged in time (each level once)."""
+    from care.services.alarms import alarms_escalate
+
+    return alarms_escalate()
+
+
+@shared_task(name="care.tasks.bill_childcare_fees")
+def bill_childcare_fees() -> int:
+    """Beat: this month's fee bill of every enrolled child (one per enrolment and month)."""
+    from care.services.childcare import fee_bills_generate
+
+    return fee_bills_generate()

@@ -320,6 +320,14 @@ SPECTACULAR_SETTINGS = {
         "EnforcementCaseStatusEnum": "enforcement.models.Case.Status",
         "EnforcementCasePushStatusEnum": "enforcement.models.Case.PushStatus",
         "EnforcementCaseActionEnum": "enforcement.models.CaseHistory.Action",
+        # care: emergency alarms and childcare
+        "CareAlarmKindEnum": "care.models.Alarm.Kind",
+        "CareAlarmStatusEnum": "care.models.Alarm.Status",
+        "CareAlarmActionEnum": "care.models.Alarm.Action",
+        "CareAlarmOutcomeEnum": "care.models.AlarmOutcome",
+        "ChildcareEnrolmentStatusEnum": "care.models.Enrolment.Status",
+        "ChildcareEnrolmentActionEnum": "care.models.Enrolment.Action",
+        "ChildcareFeeBillStatusEnum": "care.models.FeeBill.Status",
         # care
         "CareOrderStatusEnum": "care.models.CareOrder.Status",
         "CareOrderActionEnum": "care.models.CareOrder.Action",

@@ -4,6 +4,10 @@
 * `subsidy` — 养老服务补贴: eligibility, the monthly grant, expiry, the ledger;
 * `visits` — the visit roster for elders living alone, visits, missed-visit escalation;
 * `providers` — a provider's managers and care workers.
+* `alarms` — 一键呼叫: device bindings, alarms raised by devices, escalation, the response
+  (`from care.services import alarms`);
+* `childcare` — 托育: children, applications with a waitlist, monthly fee bills
+  (`from care.services import childcare`).
 """
 
 from care.services.orders import (

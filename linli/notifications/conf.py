@@ -52,6 +52,13 @@ DEFAULT_KINDS: dict[str, dict] = {
     "family.binding": {"label": "亲情绑定申请与变更", "channels": [WECHAT], "essential": True},
     "care": {"label": "居家养老服务进度", "channels": [WECHAT]},
     "care.visit_missed": {"label": "探访逾期提醒", "channels": [WECHAT], "essential": True},
+    # 一键呼叫: family, providers and staff are paged at once and again until someone answers.
+    "care.alarm": {
+        "label": "紧急呼叫",
+        "channels": [WECHAT, SMS],
+        "essential": True,
+        "sms_template": "SMS_LINLI_CARE_ALARM",
+    },
     "devices": {
         "label": "设备告警",
         "channels": [SMS],

@@ -3,6 +3,7 @@
 from care.models import ProviderPosition
 from linli.accounts.models import Role
 from tests import factories
+from tests.care import budgets_alarms_childcare as alarms_childcare
 from tests.care import factories as cf
 from tests.support.personas import Persona
 
@@ -287,6 +288,15 @@ def give_care(user):
     return ["请带上李秀英的药盒"]
 
 
-PRIVACY_DATA = {"care": give_care}
-# orders with service, provider and room joined; subsidy entries; visits with visitor; orders served; visits made
-EXPORT_QUERIES = {"care": 5}
+def give_care_and_alarms_and_children(user):
+    return give_care(user) + alarms_childcare.give_alarms_and_children(user)
+
+
+PRIVACY_DATA = {"care": give_care_and_alarms_and_children}
+# orders with service, provider and room joined; subsidy entries; visits with visitor; orders served; visits made;
+# alarms; children; applications with child and class; fee bills with their child
+EXPORT_QUERIES = {"care": 9}
+
+# 一键呼叫 and 托育 (budgets_alarms_childcare.py)
+LIST_DATA.update(alarms_childcare.LIST_DATA)
+DETAIL_BUDGETS.update(alarms_childcare.DETAIL_BUDGETS)
