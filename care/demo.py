@@ -2,7 +2,7 @@
 catalogue, the elder `dev-elder` with a subsidy balance, one finished and one open order, and a weekly
 visit by the volunteer 王阿姨 (dev-wang). Idempotent: rows are looked up by natural keys first."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -141,6 +141,7 @@ def seed(log):
             by=staff, elder=elder, visitor=volunteer, weekday=timezone.localdate().weekday(), note="独居，每周上门一次"
         )
     _sos_button(community, elder, staff)
+    _history(elder, staff)
     _nursery(community)
     log(
         f"care: {Provider.objects.count()} providers, {CareService.objects.count()} services, "
@@ -184,6 +185,44 @@ def _sos_button(community: Community, elder: User, staff: User) -> None:
             room=selectors.home_of(elder, community.pk),
             note="卧室床头",
             actor=staff,
+        )
+
+
+def _history(elder: User, staff: User) -> None:
+    """Last weeks as the console should show them: two visits done and an alarm answered in 4 minutes.
+    The services stamp "now"; these rows are records of the past, so their times are set afterwards."""
+    from care.models import Alarm, CareDevice, Visit
+    from care.models.alarms import AlarmOutcome
+    from care.services.alarms import alarm_acknowledge, alarm_arrive, alarm_close, alarm_raise
+
+    now = timezone.now()
+    plan = VisitPlan.objects.filter(elder=elder, is_active=True).first()
+    if plan is not None and not Visit.objects.filter(plan=plan, date__lt=timezone.localdate()).exists():
+        services.visits_generate(
+            today=timezone.localdate() - timedelta(days=14), plans=VisitPlan.objects.filter(pk=plan.pk)
+        )
+        for visit in Visit.objects.filter(plan=plan, date__lt=timezone.localdate()):
+            start = timezone.make_aware(datetime.combine(visit.date, time(9, 30)))
+            Visit.objects.filter(pk=visit.pk).update(
+                status=Visit.Status.DONE,
+                checked_in_at=start,
+                check_in_method="door_code",
+                checked_out_at=start + timedelta(minutes=40),
+                notes="老人精神不错，血压正常，帮忙整理了药盒。",
+            )
+    binding = CareDevice.objects.filter(elder=elder, is_active=True).first()
+    if binding is not None and not Alarm.objects.filter(elder=elder).exists():
+        raised = now - timedelta(days=3, hours=2)
+        alarm, _ = alarm_raise(binding=binding, kind=Alarm.Kind.SOS, at=raised)
+        alarm = alarm_acknowledge(alarm=alarm, actor=staff, note="已电话联系老人，马上上门")
+        alarm = alarm_arrive(alarm=alarm, actor=staff)
+        alarm = alarm_close(
+            alarm=alarm, actor=staff, outcome=AlarmOutcome.HANDLED_AT_HOME, note="老人起夜头晕，已扶回床上休息"
+        )
+        Alarm.objects.filter(pk=alarm.pk).update(
+            acknowledged_at=raised + timedelta(minutes=4),
+            arrived_at=raised + timedelta(minutes=15),
+            closed_at=raised + timedelta(minutes=50),
         )
 
 

@@ -33,7 +33,21 @@ def landing(username):
 @pytest.mark.parametrize(
     ("username", "widgets"),
     [
-        ("staff_doutan", {"work_orders", "events", "market", "health", "residents", "devices"}),
+        (
+            "staff_doutan",
+            {
+                "work_orders",
+                "events",
+                "market",
+                "health",
+                "residents",
+                "devices",
+                "care_alarms",  # 王奶奶's answered SOS
+                "care_orders",
+                "care_visits",
+                "care_subsidy",
+            },
+        ),
         (
             "admin",
             {
@@ -46,6 +60,11 @@ def landing(username):
                 "devices",
                 "property_collection",  # 春江月小区's bills (白云)
                 "property_arrears",
+                "property_visitors",  # 张大爷's visitor at the gate
+                "care_alarms",  # 斗潭's home care
+                "care_orders",
+                "care_visits",
+                "care_subsidy",
             },
         ),
     ],
@@ -72,7 +91,7 @@ def test_the_three_communities_have_comparable_indexes(seeded):
         assert all(part["value"] is not None for part in row["components"]), row
 
 
-OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices", "property"}
+OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices", "property", "care", "family"}
 
 
 def test_every_console_page_renders_with_the_demo_data(seeded):

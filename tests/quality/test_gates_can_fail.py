@@ -89,7 +89,7 @@ def test_the_list_gate_fails_when_the_maker_makes_nothing_visible():
 
 def test_the_detail_gate_fails_above_and_below_the_budget():
     for wrong in (0, 2):
-        with pytest.raises(Failed, match=f"budget {wrong} queries, ran 1"):
+        with pytest.raises(Failed, match=rf"budget {wrong} queries \(warm cache\), ran 1"):
             assert_get_within_budget("/api/v1/communities/{id}/", "anonymous", community_of, wrong)
 
 
