@@ -1,7 +1,7 @@
 """托育 over HTTP: parents under /care/childcare/ (classes, their children, applications, fee bills);
 community staff and the 托育点's people review applications under /staff/care/childcare/."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 
@@ -13,9 +13,14 @@ from linli.accounts.models import Role
 from linli.api.errors import NotFoundError
 from linli.api.fields import DateField
 from linli.api.permissions import has_role
+from linli.api.schema import ErrorSerializer
 from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer
 from linli.api.views import ApiViewSet
 from linli.regions import households
+
+# A POST that names someone else's bill, room, child or class (or one that does not exist) is 404.
+NOT_MINE = OpenApiResponse(ErrorSerializer, description="A referenced object is not yours (not_found)")
+
 
 # --- serializers -------------------------------------------------------------------------------
 
@@ -164,7 +169,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
     @extend_schema(
         summary="Register a child under 3 in a household I am verified in",
         request=ChildInputSerializer,
-        responses={201: ChildSerializer},
+        responses={201: ChildSerializer, 404: NOT_MINE},
     )
     def create(self, request):
         data = self.validated(ChildInputSerializer)
@@ -200,7 +205,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
     @extend_schema(
         summary="Apply for my child to a class (staff review it)",
         request=EnrolmentInputSerializer,
-        responses={201: EnrolmentDetailSerializer},
+        responses={201: EnrolmentDetailSerializer, 404: NOT_MINE},
     )
     def create(self, request):
         data = self.validated(EnrolmentInputSerializer)

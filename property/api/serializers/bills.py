@@ -10,6 +10,14 @@ from property.models import Bill, BillHistory, Receipt
 OFFLINE_METHODS = [(m.value, m.label) for m in (Receipt.Method.CASH, Receipt.Method.TRANSFER)]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthOutField(DateField):
+    """A month shown as YYYY-MM (a bill's period is the first day of its month)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class RoomRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="__str__", help_text="春江月小区 3幢2单元 502室")
@@ -30,6 +38,10 @@ class BillSerializer(ModelSerializer):
     period = serializers.SerializerMethodField(help_text="Month, YYYY-MM")
     overdue = serializers.SerializerMethodField()
     receipt = serializers.IntegerField(source="receipt_id", read_only=True, allow_null=True)
+    # ModelSerializer drops allow_blank on read-only choices: "" (not paid yet) must be in the schema.
+    method = serializers.ChoiceField(
+        choices=Bill._meta.get_field("method").choices, allow_blank=True, read_only=True, help_text="Empty until paid"
+    )
 
     class Meta:
         model = Bill
@@ -220,7 +232,7 @@ class CollectionStatsQuerySerializer(serializers.Serializer):
 class CollectionStatsRowSerializer(serializers.Serializer):
     estate = serializers.IntegerField(source="estate_id")
     estate_name = serializers.CharField(source="estate__name")
-    period = DateField(format="%Y-%m")
+    period = MonthOutField()
     bill_count = serializers.IntegerField()
     billed_fen = serializers.IntegerField()
     collected_fen = serializers.IntegerField()
@@ -239,8 +251,8 @@ class CollectionStatsTotalsSerializer(serializers.Serializer):
 
 
 class CollectionStatsSerializer(serializers.Serializer):
-    period_from = DateField(format="%Y-%m")
-    period_to = DateField(format="%Y-%m")
+    period_from = MonthOutField()
+    period_to = MonthOutField()
     rows = CollectionStatsRowSerializer(many=True)
     totals = CollectionStatsTotalsSerializer()
 

@@ -3,7 +3,7 @@ collect at the counter, waive, adjust and refund them, and see arrears and colle
 
 from django.db.models import Q
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from linli.accounts.models import Role
 from linli.api.errors import NotFoundError
 from linli.api.idempotency import HEADER, idempotent
 from linli.api.permissions import has_role
+from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView, ApiViewSet
 from linli.payments import services as payments
 from linli.regions.models import Estate
@@ -21,6 +22,10 @@ from property.selectors import bills as selectors
 from property.selectors import stats
 from property.services import bills as services
 from property.services import fees as fee_services
+
+# A POST that names someone else's bill, room, child or class (or one that does not exist) is 404.
+NOT_MINE = OpenApiResponse(ErrorSerializer, description="A referenced object is not yours (not_found)")
+
 
 STAFF = [has_role(Role.PROPERTY_MANAGER, Role.COMMUNITY_STAFF)]
 
@@ -73,7 +78,7 @@ class PaymentView(ApiView):
             f"`invalid_transition` for one that is not unpaid. The same `{HEADER}` replays the first answer."
         ),
         request=s.PaymentInputSerializer,
-        responses={201: s.PaymentSerializer},
+        responses={201: s.PaymentSerializer, 404: NOT_MINE},
     )
     @idempotent
     def post(self, request):
@@ -194,7 +199,7 @@ class StaffOfflinePaymentView(ApiView):
         summary="Record a payment at the counter (cash or bank transfer): the bills are paid, one receipt",
         description="Bills of my scope (404 otherwise), unpaid, of one community. Send an Idempotency-Key.",
         request=s.OfflinePaymentInputSerializer,
-        responses={201: s.ReceiptSerializer},
+        responses={201: s.ReceiptSerializer, 404: NOT_MINE},
     )
     @idempotent
     def post(self, request):

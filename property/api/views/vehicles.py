@@ -1,11 +1,12 @@
 """Vehicles: households register them and ask for monthly parking permits; property staff confirm."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 
 from linli.api.errors import NotFoundError
+from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiViewSet
 from linli.regions.households import households_of
 from property.api.serializers import vehicles as s
@@ -15,6 +16,9 @@ from property.models import ParkingPermit
 from property.selectors import bills as bill_selectors
 from property.selectors import vehicles as selectors
 from property.services import vehicles as services
+
+# A POST that names someone else's bill, room, child or class (or one that does not exist) is 404.
+NOT_MINE = OpenApiResponse(ErrorSerializer, description="A referenced object is not yours (not_found)")
 
 
 class Viewset(ApiViewSet):
@@ -46,7 +50,7 @@ class VehicleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
         description="The plate is normalised (浙h 12345 → 浙H12345); 409 `plate_taken` when the community "
         "already has it among its active vehicles; 404 for a room that is not my household.",
         request=s.VehicleInputSerializer,
-        responses={201: s.VehicleSerializer},
+        responses={201: s.VehicleSerializer, 404: NOT_MINE},
     )
     def create(self, request):
         data = self.validated(s.VehicleInputSerializer)
