@@ -43,7 +43,11 @@ def give_roles(user):
 
     from linli.accounts.models import PhoneCode
 
-    factories.grant(user, Role.RESIDENT, community=factories.make_community(), position="户主")
+    from tests.residents.factories import make_room
+
+    # A verified household, as residents have: its membership is scoped to a room, which the export names.
+    community = factories.make_community()
+    factories.grant(user, Role.RESIDENT, community=community, scope=make_room(community), position="owner")
     now = timezone.now()
     PhoneCode.objects.create(
         user=user, phone="13755550123", code_hash="0" * 64, sent_at=now, expires_at=now + timedelta(minutes=10)
@@ -90,7 +94,8 @@ PRIVACY_DATA = {
     "admin": give_admin_actions,
 }
 EXPORT_QUERIES = {
-    "accounts": 2,  # memberships with communities, streets and content types joined; a pending phone code
+    # memberships with communities, streets and content types joined; the rooms they are scoped to; a phone code
+    "accounts": 3,
     "api": 1,  # stored idempotent responses
     "admin": 1,  # the admin's change log with content types joined
     "token_blacklist": 1,  # refresh tokens issued, with whether each was used
