@@ -42,7 +42,6 @@ def give_roles(user):
     from django.utils import timezone
 
     from linli.accounts.models import PhoneCode
-
     from tests.residents.factories import make_room
 
     # A verified household, as residents have: its membership is scoped to a room, which the export names.
