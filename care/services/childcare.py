@@ -17,7 +17,7 @@ from linli.accounts.models import User
 from linli.api.errors import ConflictError, DomainError, NotFoundError, field_error
 from linli.notifications.services import notify
 from linli.payments.models import PaymentIntent
-from linli.payments.services import payment_intent_create
+from linli.payments.services import payment_intent_create, refund_create
 from linli.regions import households
 from linli.regions.models import Room
 from linli.workflow import check, record_step, transition
@@ -276,7 +276,13 @@ def fee_bill_pay(*, bill: FeeBill, payer: User) -> FeeBill:
 def on_fee_paid(intent: PaymentIntent) -> None:
     """payment_succeeded of a fee bill's intent (inside the payment's transaction): the bill is paid, once."""
     bill = FeeBill.objects.select_for_update().filter(pk=int(intent.reference), parent_id=intent.payer_id).first()
-    if bill is None or bill.status == FeeBill.Status.PAID:
+    if bill is None:
+        return
+    if bill.status == FeeBill.Status.PAID:
+        if bill.payment_intent_id != intent.pk:
+            # An expired intent the parent still managed to pay after a newer one settled the bill: the
+            # second payment goes back in full rather than being kept.
+            refund_create(intent=intent, amount_fen=intent.amount_fen, reason="托育费已缴清，重复支付退回")
         return
     # Whichever of the bill's intents was paid settles it (an older one paid late counts too).
     bill.status, bill.paid_at, bill.payment_intent = FeeBill.Status.PAID, timezone.now(), intent

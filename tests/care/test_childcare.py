@@ -2,13 +2,14 @@
 review with a waitlist, the freed place going to the first waitlisted child, monthly fee bills paid
 through the sandbox, and personal data kept to the parent and the staff (others get 404)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from care.models import ChildcareClass, Enrolment, FeeBill
 from care.services import childcare as services
+from linli.payments.models import PaymentIntent
 from linli.payments.services import payment_sandbox_complete
 from tests.care.factories_alarms import make_community_staff, make_provider_worker
 from tests.care.factories_childcare import make_application, make_child, make_class, months_ago
@@ -182,6 +183,25 @@ def test_a_fee_bill_is_paid_through_the_sandbox(klass, reviewer):
     again = api.post(f"{MINE}bills/{bill.pk}/pay/")
     assert again.status_code == 409
     assert again.json()["code"] == "already_paid"
+
+
+def test_a_late_payment_of_an_expired_intent_goes_back_once_the_bill_is_paid(klass, reviewer):
+    enrolment = make_application(klass)
+    services.enrolment_approve(enrolment=enrolment, reviewer=reviewer)
+    services.fee_bills_generate()
+    bill, parent = FeeBill.objects.get(), enrolment.child.parent
+    first = services.fee_bill_pay(bill=bill, payer=parent).payment_intent
+    PaymentIntent.objects.filter(pk=first.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    second = services.fee_bill_pay(bill=bill, payer=parent).payment_intent
+    assert second.pk != first.pk
+
+    payment_sandbox_complete(intent=second)
+    payment_sandbox_complete(intent=first)  # the provider still took the old one
+
+    bill.refresh_from_db()
+    first.refresh_from_db()
+    assert (bill.status, bill.payment_intent_id) == ("paid", second.pk)
+    assert first.refunded_fen == first.amount_fen == 180000
 
 
 def test_another_parent_cannot_pay_or_see_a_bill(klass, reviewer):
