@@ -314,7 +314,6 @@ class ProviderWorkerViewSet(mixins.ListModelMixin, Viewset):
     schema_topic = "居家养老"
     permission_classes = [care_worker]
     serializer_class = s.ProviderWorkerSerializer
-    pagination_class = None
 
     def get_queryset(self):
         from linli.accounts.models import Membership

@@ -222,11 +222,13 @@ def a_provider_order(persona):
     return {"id": CareOrder.objects.filter(pk__gt=before).order_by("pk").first().pk}
 
 
-def provider_workers(persona):
+def provider_workers(persona, n):
     provider = _provider_for(persona, ProviderPosition.MANAGER)
-    for _ in range(3):
+    for _ in range(n):
         cf.make_member(provider)
-    return {}
+
+
+LIST_DATA["/api/v1/staff/care/provider-workers/"] = ("care_manager", provider_workers)
 
 
 def a_subsidy_account(persona):
@@ -263,8 +265,6 @@ DETAIL_BUDGETS = {
     # 1 token user, 1 my roles, 1 the order, 1 photos, 1 timeline with actors, 1 its people
     "/api/v1/staff/care/assignments/{id}/": ("care_worker", an_assignment, 6),
     "/api/v1/staff/care/provider-orders/{id}/": ("care_manager", a_provider_order, 6),
-    # 1 token user, 1 my roles, 1 the workers with their users
-    "/api/v1/staff/care/provider-workers/": ("care_manager", provider_workers, 3),
     # 1 token user, 1 my roles, 1 the account with elder, community and approver
     "/api/v1/staff/care/subsidy-accounts/{id}/": ("staff", a_subsidy_account, 3),
     "/api/v1/staff/care/visit-plans/{id}/": ("staff", a_visit_plan, 3),

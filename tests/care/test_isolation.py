@@ -40,7 +40,7 @@ def test_a_manager_never_sees_or_dispatches_another_providers_orders(as_user, ou
         f"/api/v1/staff/care/provider-orders/{ours.pk}/dispatch/", {"worker": rival_worker.pk}, format="json"
     )
     assert dispatch.status_code == 404
-    assert [w["id"] for w in client.get("/api/v1/staff/care/provider-workers/").json()] == [rival_worker.pk]
+    assert [w["id"] for w in client.get("/api/v1/staff/care/provider-workers/").json()["results"]] == [rival_worker.pk]
 
 
 def test_a_manager_cannot_dispatch_to_another_providers_worker(as_user, elder, bathing, manager, rival):

@@ -168,6 +168,6 @@ def test_the_simulator_says_when_there_is_no_next_command(live_server, cabinet):
 
     with pytest.raises(CommandError, match="has no pending command"):
         call_command(
-            "device_simulator", "--device", device.code, "--secret", secret, "--base-url", live_server.url,
+            "device_simulator", "--device", device.code, f"--secret={secret}", "--base-url", live_server.url,
             "ack", "next", "done",
         )  # fmt: skip
