@@ -8,7 +8,11 @@ from rest_framework.test import APIClient
 from linli.accounts.tokens import RefreshToken
 from tests import factories
 from tests.support import personas
-from tests.support.migrations import to_latest  # noqa: F401 (a fixture for data-migration tests)
+from tests.support.migrations import (
+    built_from_models,
+    record_every_migration_applied,
+    to_latest,  # noqa: F401 (a fixture for data-migration tests)
+)
 
 
 def pytest_configure(config):
@@ -47,6 +51,13 @@ def _redis_per_xdist_worker(settings) -> None:
         changes["CACHES"] = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": redis_url}}
     # For the whole session; override_settings also makes django.core.cache reconnect.
     override_settings(**changes).enable()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    if built_from_models():
+        with django_db_blocker.unblock():
+            record_every_migration_applied()
 
 
 @pytest.fixture(autouse=True)

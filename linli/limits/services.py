@@ -62,3 +62,18 @@ def forget_cached(**_signal) -> None:
     row before the commit may have cached it meanwhile."""
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def create_missing_rows(*, using="default", apps=None, **_signal) -> None:
+    """After every migrate: a row for each limit that has none, at its default, so the console lists
+    every limit ready to edit (a limit added to RULES later gets its row too). Never changes a row."""
+    if apps is None:  # a flush sends no migration state; the tables are the current models'
+        from django.apps import apps
+    try:
+        model = apps.get_model("limits", "FairUseLimit")
+    except LookupError:  # migrating only other apps, this one not yet
+        return
+    existing = set(model.objects.using(using).values_list("key", flat=True))
+    model.objects.using(using).bulk_create(
+        [model(key=key, value=rule.default) for key, rule in RULES.items() if key not in existing]
+    )
