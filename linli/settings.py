@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "enforcement",
     "care",
     "property",
+    "participation",
 ]
 
 MIDDLEWARE = [

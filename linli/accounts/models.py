@@ -89,6 +89,10 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", "网格员"
     CARE_WORKER = "care_worker", "助老服务员"
     OPS = "ops", "运维"  # sees the operations alerts in the console and /healthz/detail (linli.ops)
+    # Scoped through Membership.scope: the contact of one 共建单位 of a 党建联盟 (participation) …
+    ALLIANCE_MEMBER = "alliance_member", "共建单位联络人"
+    # … and the liaison officer of one village liaison station (联络站) of the enforcement loop.
+    LIAISON_OFFICER = "liaison_officer", "村联络员"
 
 
 class Membership(models.Model):

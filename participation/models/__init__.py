@@ -1,0 +1,2 @@
+"""红色礼享家 and 在社区当家: party members, the 党建联盟 (alliance units and their three lists), votes
+and surveys. Each subject has its own module; the app's models are imported here."""
