@@ -20,9 +20,8 @@ PUBLIC_VALUES = [{"key": "false", "name": "不公开（默认）：仅执法人�
 
 
 def _townships():
-    return (
-        Street.objects.filter(enforcement_teams__kind=Team.Kind.TOWNSHIP_TEAM).distinct().order_by("code").values_list("code", "name")
-    )
+    teams = Street.objects.filter(enforcement_teams__kind=Team.Kind.TOWNSHIP_TEAM)
+    return teams.distinct().order_by("code").values_list("code", "name")
 
 
 def service_definition(category: Category) -> dict:

@@ -36,7 +36,9 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the endpoint's behaviour last changed (discovery's changeset): bump it with the API.
 CHANGESET = "2026-12-06T00:00:00+08:00"
 CONTACT = "越城区综合行政执法指挥中心 · 0575-85000000 · open311@linli.example.cn"
-KEY_SERVICE = "api_key 由指挥中心在管理后台「Open311 接入应用」签发（只显示一次）；来函或邮件申请：open311@linli.example.cn"
+KEY_SERVICE = (
+    "api_key 由指挥中心在管理后台「Open311 接入应用」签发（只显示一次）；来函或邮件申请：open311@linli.example.cn"
+)
 ATTRIBUTE = re.compile(r"^attribute\[([a-z_]{1,40})\]$")
 
 _DESCRIPTIONS = {
@@ -165,8 +167,8 @@ class TokenView(Open311View):
 
 
 def _form_answers(data) -> dict:
-    """attribute[code]=key pairs of a form-encoded POST (a JSON body may send {"attribute": {…}})."""
-    return {m.group(1): data[key] for key in data if (m := ATTRIBUTE.match(key))}
+    """attribute[code]=key pairs, as the spec sends them (form-encoded; JSON bodies may do the same)."""
+    return {m.group(1): data.get(key) for key in data if isinstance(key, str) and (m := ATTRIBUTE.match(key))}
 
 
 def _public_requests():
@@ -225,9 +227,11 @@ class RequestListView(Open311View):
         client = open311_client_for(raw_key) if isinstance(raw_key, str) else None
         if client is None:
             raise ForbiddenError("api_key 缺失、无效或已停用", code="invalid_api_key")
-        if hasattr(body, "getlist"):  # form-encoded or multipart: flatten, gather attribute[code]
-            answers = _form_answers(body)
-            body = {key: body.get(key) for key in body if not ATTRIBUTE.match(key)}
+        # Flatten a form's QueryDict; gather attribute[code]=key pairs (a JSON body may also send
+        # {"attribute": {code: key}}).
+        answers = _form_answers(body)
+        body = {key: body.get(key) for key in body if not ATTRIBUTE.match(key)}
+        if answers:
             body["attribute"] = answers
         serializer = s.RequestInputSerializer(data={**body, "api_key": raw_key})
         serializer.is_valid(raise_exception=True)
