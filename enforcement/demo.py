@@ -361,7 +361,13 @@ DEVICE_EVENTS = [
         {"detection": "illegal_fishing", "confidence": 0.41},  # below the camera's bar: no report
     ),
     (1, "jianhu-water-01", "demo-water-0001", "sensor.reading", {"metric": "cod_mg_l", "value": 31.5, "unit": "mg/L"}),
-    (0.5, "jianhu-water-01", "demo-water-0002", "sensor.reading", {"metric": "cod_mg_l", "value": 52.8, "unit": "mg/L"}),
+    (
+        0.5,
+        "jianhu-water-01",
+        "demo-water-0002",
+        "sensor.reading",
+        {"metric": "cod_mg_l", "value": 52.8, "unit": "mg/L"},
+    ),  # over 40
 ]
 
 
