@@ -160,7 +160,7 @@ class TokenView(Open311View):
 
     @extend_schema(
         summary="Token → service_request_id: always 404 (POST returns the id directly, no tokens)",
-        responses={200: s.RequestCreatedSerializer(many=True)},
+        responses={200: s.TokenSerializer(many=True)},
     )
     def get(self, request, token: str, **kwargs):
         raise NotFoundError("本接口提交后直接返回 service_request_id，不签发 token")
