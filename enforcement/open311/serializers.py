@@ -176,11 +176,6 @@ class RequestCreatedSerializer(serializers.Serializer):
     account_id = serializers.CharField(allow_null=True)
 
 
-class TokenSerializer(serializers.Serializer):
-    service_request_id = serializers.CharField()
-    token = serializers.CharField()
-
-
 class RequestInputSerializer(serializers.Serializer):
     api_key = serializers.CharField(
         max_length=200, help_text="Issued to your app in the admin; missing or wrong → 403 (also read from the query)"

@@ -13,7 +13,6 @@ BARE_ARRAYS = {
     ("post", "/open311/v2/requests.json"),
     ("get", "/open311/v2/requests/{id}.json"),
     ("get", "/open311/v2/services.json"),
-    ("get", "/open311/v2/tokens/{token}.json"),
 }
 
 
