@@ -30,6 +30,25 @@ class EnforcementConfig(AppConfig):
         # Cases whose push ran out of retries are tried again, slowly.
         register_periodic("enforcement.retry_failed_pushes", "enforcement.tasks.retry_failed_pushes", 60 * 60.0)
 
+        # Reports and inspections: pushed as they change (services/sync.py), their updates pulled back.
+        from enforcement.services import sync
+
+        sync.connect()
+        register_periodic("enforcement.pull_sync_updates", "enforcement.tasks.pull_sync_updates", 5 * 60.0)
+        register_periodic(
+            "enforcement.retry_stuck_record_pushes", "enforcement.tasks.retry_stuck_record_pushes", 60 * 60.0
+        )
+        register_outbound(
+            self.label,
+            Outbound(
+                key="provincial_record_sync",
+                title="线索与联合检查同步省平台",
+                failed=self._failed_record_pushes,
+                changelist="admin:enforcement_syncedrecord_changelist",
+                query="push_status__exact=failed",
+                retry="在列表中勾选后执行「重新推送省平台」",
+            ),
+        )
         register_outbound(
             self.label,
             Outbound(
@@ -41,6 +60,12 @@ class EnforcementConfig(AppConfig):
                 retry="在列表中勾选后执行「重新推送省平台」（办案队伍的执法人员）",
             ),
         )
+
+    @staticmethod
+    def _failed_record_pushes():
+        from enforcement.models import SyncedRecord
+
+        return SyncedRecord.objects.filter(push_status=SyncedRecord.PushStatus.FAILED)
 
     @staticmethod
     def _failed_pushes():
