@@ -25,7 +25,7 @@ from django.db.models import Q
 from enforcement import selectors
 from enforcement.models import Case, Empowerment, Finding, Inspection, ProblemReport, Team
 from enforcement.stats import _bounds
-from linli.accounts.models import Role, User
+from linli.accounts.models import User
 from linli.regions.models import Street
 
 

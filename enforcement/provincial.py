@@ -142,9 +142,7 @@ class ProvincialClient:
 
     def push_record(self, kind: str, payload: dict, *, idempotency_key: str) -> str:
         """Push one version of a report or an inspection (`kind`: report / inspection)."""
-        data = self._send(
-            "POST", f"/{kind}s", body=encode(payload), headers={"Idempotency-Key": idempotency_key}
-        )
+        data = self._send("POST", f"/{kind}s", body=encode(payload), headers={"Idempotency-Key": idempotency_key})
         external_id = data.get("external_id") if isinstance(data, dict) else None
         if not external_id:
             raise ProvincialRejected("省平台未返回 external_id")

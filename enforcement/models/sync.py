@@ -35,7 +35,8 @@ class SyncedRecord(TimestampedModel):
     push_attempts = models.PositiveSmallIntegerField("推送次数", default=0)
     pushed_at = models.DateTimeField("最近推送成功时间", null=True, blank=True)
     push_error = models.CharField("最近推送错误", max_length=500, blank=True)
-    external_id = models.CharField("省平台编号", max_length=64, null=True, blank=True)
+    # NULL until the province answers: the (kind, external_id) constraint must not match unpushed rows.
+    external_id = models.CharField("省平台编号", max_length=64, null=True, blank=True)  # noqa: DJ001
     platform_status = models.CharField("省平台状态", max_length=40, blank=True)
     platform_status_at = models.DateTimeField("省平台状态时间", null=True, blank=True)
 
@@ -48,7 +49,9 @@ class SyncedRecord(TimestampedModel):
             models.UniqueConstraint(
                 fields=["kind", "external_id"], condition=Q(external_id__isnull=False), name="synced_external_id_once"
             ),
-            models.CheckConstraint(condition=Q(pushed_version__lte=models.F("version")), name="synced_pushed_le_version"),
+            models.CheckConstraint(
+                condition=Q(pushed_version__lte=models.F("version")), name="synced_pushed_le_version"
+            ),
         ]
         indexes = [models.Index(fields=["push_status", "updated_at"], name="synced_push_status_idx")]
 

@@ -164,4 +164,3 @@ class SyncedRecordSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
