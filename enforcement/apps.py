@@ -10,7 +10,7 @@ class EnforcementConfig(AppConfig):
     verbose_name = "综合行政执法"
 
     def ready(self):
-        from enforcement import checks, dashboard, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
+        from enforcement import checks, dashboard, dashboard_reform, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
         from enforcement import demo as demo_data
         from enforcement import privacy as personal_data
         from linli.accounts import privacy
@@ -21,7 +21,7 @@ class EnforcementConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.enforcement])
+        console.register(self.label, widgets=[dashboard.enforcement, dashboard_reform.reform])
 
         # Overdue reports go to the team leader, then to the district command centre, each step once.
         register_periodic("enforcement.escalate_overdue", "enforcement.tasks.escalate_overdue", 10 * 60.0)

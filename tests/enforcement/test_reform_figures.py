@@ -2,6 +2,7 @@
 here independently from the rows; and who sees which townships (the scoping matrix)."""
 
 from collections import Counter
+from datetime import date
 from statistics import median
 
 import pytest
@@ -9,8 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from enforcement import demo as enforcement_demo
 from enforcement import demo_reform
+from enforcement.dashboard_reform import reform
 from enforcement.models import Case, Empowerment, Finding, Inspection, ProblemReport, Team
 from linli.accounts.models import Membership, Role
+from linli.console.registry import Scope
 from linli.regions import demo as regions_demo
 from tests import factories
 
@@ -48,7 +51,7 @@ def independent_counts(street_ids=None):
 
 
 def test_the_demo_period_has_the_seeds_shape_and_the_endpoint_reproduces_it(demo_world, as_user):
-    teams, users = demo_world
+    _teams, users = demo_world
     joint, problems, cases, replaced = independent_counts()
     assert (joint, problems, cases) == (1153, 109, 47)
 
@@ -71,6 +74,17 @@ def test_the_demo_period_has_the_seeds_shape_and_the_endpoint_reproduces_it(demo
         e.street.name for e in Empowerment.objects.select_related("street") if e.since.isoformat() <= PERIOD["to"]
     )
     assert {row["street"]["name"]: row["matters"] for row in body["empowerment"]} == dict(expected)
+
+    # The console's district widget shows the same figures; a community's dashboard shows none.
+    widget = reform.compute(Scope(community_ids=[], end=date(2024, 12, 31), days=366, district=True))
+    metrics = {m.key: m.value for m in widget.metrics}
+    assert (metrics["joint_inspections"], metrics["problems_found"], metrics["cases_from_inspections"]) == (
+        1153,
+        109,
+        47,
+    )
+    assert metrics["inspections_saved"] == replaced - joint
+    assert reform.compute(Scope(community_ids=[1], end=date(2024, 12, 31), days=366)) is None
 
 
 def test_a_township_team_sees_its_own_township_only(demo_world, as_user):
