@@ -49,11 +49,11 @@ def township_scope(user: User) -> set[int] | None:
     superusers and officers of district departments; else the townships of their teams."""
     if selectors.is_dispatcher(user):
         return None
-    team_ids = selectors.team_ids_of(user)
-    teams = Team.objects.filter(pk__in=team_ids, is_active=True)
-    if teams.filter(kind=Team.Kind.DISTRICT_DEPARTMENT).exists():
+    mine = selectors.team_memberships().filter(user=user).values("scope_id")
+    teams = list(Team.objects.filter(pk__in=mine, is_active=True).values_list("kind", "street_id"))  # 1 query
+    if any(kind == Team.Kind.DISTRICT_DEPARTMENT for kind, _ in teams):
         return None
-    return set(teams.exclude(street__isnull=True).values_list("street_id", flat=True))
+    return {street_id for _, street_id in teams if street_id is not None}
 
 
 def _hours(values: list[timedelta]) -> tuple[float | None, float | None]:

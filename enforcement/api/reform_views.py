@@ -1,5 +1,6 @@
 """监管一件事 scenarios, the reform's figures and the provincial sync records (staff API)."""
 
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from enforcement.api import serializers as s
 from enforcement.api.serializers import reform as r
 from enforcement.api.views import IsEnforcementStaff, Viewset
 from enforcement.filters import ScenarioFilterSet, SyncedRecordFilterSet
-from enforcement.models import SyncedRecord, SyncKind
+from enforcement.models import Inspection, ProblemReport, SyncedRecord, SyncKind
 from enforcement.services import scenarios as scenario_services
 from enforcement.services import sync as sync_services
 from linli.api.errors import NotFoundError
@@ -37,7 +38,7 @@ class ScenarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset)
 
     def get_queryset(self):
         queryset = scenario_selectors.scenarios()
-        return queryset if self.action == "list" else scenario_selectors.scenario_detail(queryset)
+        return scenario_selectors.scenario_detail(queryset) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         return r.ScenarioSerializer if self.action == "list" else r.ScenarioDetailSerializer
@@ -109,10 +110,13 @@ class SyncedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
         queryset = SyncedRecord.objects.order_by("-updated_at", "-id")
         if selectors.is_dispatcher(user):
             return queryset
-        reports = selectors.reports_for_staff(user).order_by().values("pk")
-        inspections = selectors.inspections_for_staff(user).order_by().values("pk")
-        return queryset.filter(kind=SyncKind.REPORT, object_id__in=reports) | queryset.filter(
-            kind=SyncKind.INSPECTION, object_id__in=inspections
+        # The reports and inspections the caller sees (selectors.reports_for_staff / inspections_for_staff),
+        # as subqueries of the one query.
+        mine = selectors.team_memberships().filter(user=user).values("scope_id")
+        reports = ProblemReport.objects.filter(Q(team_id__in=mine) | Q(reporter=user)).values("pk")
+        inspections = Inspection.teams.through.objects.filter(team_id__in=mine).values("inspection_id")
+        return queryset.filter(
+            Q(kind=SyncKind.REPORT, object_id__in=reports) | Q(kind=SyncKind.INSPECTION, object_id__in=inspections)
         )
 
     @extend_schema(
