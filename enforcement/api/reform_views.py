@@ -108,6 +108,8 @@ class SyncedRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
     def get_queryset(self):
         user = self.request.user
         queryset = SyncedRecord.objects.order_by("-updated_at", "-id")
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, without a database
+            return queryset.none()
         if selectors.is_dispatcher(user):
             return queryset
         # The reports and inspections the caller sees (selectors.reports_for_staff / inspections_for_staff),
