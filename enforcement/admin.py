@@ -31,12 +31,15 @@ from enforcement.models import (
     SandboxPush,
     Scenario,
     SensorEpisode,
+    SyncedRecord,
+    SyncUpdate,
     Target,
     Team,
 )
 from enforcement.services import cases as case_services
 from enforcement.services import open311 as open311_services
 from enforcement.services import reports as report_services
+from enforcement.services import sync as sync_services
 from enforcement.services.catalogue import ImportFailed, empowerments_import
 from linli.api.errors import DomainError
 from linli.console.admin import HistoryInline, apply_service
@@ -87,7 +90,9 @@ class CategoryAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(Scenario)
 class ScenarioAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ("name", "place_kind")
+    list_display = ("name", "place_kind", "lead_team")
+    list_select_related = ("lead_team",)
+    list_filter = ("lead_team",)
     search_fields = ("name",)
     filter_horizontal = ("matters",)
 
@@ -371,3 +376,46 @@ class Open311ClientAdmin(admin.ModelAdmin):
             messages.warning(request, f"「{client.name}」的新 api_key（只显示这一次）：{raw_key}")
 
         apply_service(self, request, queryset, "重新生成密钥", rotate, unit="个")
+
+
+@admin.register(SyncedRecord)
+class SyncedRecordAdmin(ExportMixin, admin.ModelAdmin):
+    """线索与联合检查在省平台的同步情况；推送失败的可重新推送（区指挥中心）。"""
+
+    list_display = (
+        "kind",
+        "object_id",
+        "version",
+        "pushed_version",
+        "push_status",
+        "external_id",
+        "platform_status",
+        "platform_status_at",
+        "updated_at",
+    )
+    list_filter = ("kind", "push_status")
+    search_fields = ("external_id", "=object_id")
+    readonly_fields = [f.name for f in SyncedRecord._meta.fields]
+    actions = ["push_again"]
+
+    def has_add_permission(self, request):
+        return False  # rows appear as reports and inspections change
+
+    @admin.action(description="重新推送省平台（推送失败的）")
+    def push_again(self, request, queryset):
+        apply_service(
+            self,
+            request,
+            queryset,
+            "重新排队推送",
+            lambda record: sync_services.record_push_again(record=record, actor=request.user),
+            unit="条",
+        )
+
+
+@admin.register(SyncUpdate)
+class SyncUpdateAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = ("update_id", "kind", "external_id", "record", "status", "occurred_at", "applied", "received_at")
+    list_filter = ("kind", "applied")
+    search_fields = ("update_id", "external_id")
+    readonly_fields = [f.name for f in SyncUpdate._meta.fields]

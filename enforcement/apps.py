@@ -10,7 +10,7 @@ class EnforcementConfig(AppConfig):
     verbose_name = "综合行政执法"
 
     def ready(self):
-        from enforcement import checks, dashboard, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
+        from enforcement import checks, dashboard, dashboard_reform, devices  # noqa: F401  (system checks; camera.detection, sensor.reading)
         from enforcement import demo as demo_data
         from enforcement import privacy as personal_data
         from linli.accounts import privacy
@@ -21,7 +21,7 @@ class EnforcementConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.enforcement])
+        console.register(self.label, widgets=[dashboard.enforcement, dashboard_reform.reform])
 
         # Overdue reports go to the team leader, then to the district command centre, each step once.
         register_periodic("enforcement.escalate_overdue", "enforcement.tasks.escalate_overdue", 10 * 60.0)
@@ -30,6 +30,25 @@ class EnforcementConfig(AppConfig):
         # Cases whose push ran out of retries are tried again, slowly.
         register_periodic("enforcement.retry_failed_pushes", "enforcement.tasks.retry_failed_pushes", 60 * 60.0)
 
+        # Reports and inspections: pushed as they change (services/sync.py), their updates pulled back.
+        from enforcement.services import sync
+
+        sync.connect()
+        register_periodic("enforcement.pull_sync_updates", "enforcement.tasks.pull_sync_updates", 5 * 60.0)
+        register_periodic(
+            "enforcement.retry_stuck_record_pushes", "enforcement.tasks.retry_stuck_record_pushes", 60 * 60.0
+        )
+        register_outbound(
+            self.label,
+            Outbound(
+                key="provincial_record_sync",
+                title="线索与联合检查同步省平台",
+                failed=self._failed_record_pushes,
+                changelist="admin:enforcement_syncedrecord_changelist",
+                query="push_status__exact=failed",
+                retry="在列表中勾选后执行「重新推送省平台」",
+            ),
+        )
         register_outbound(
             self.label,
             Outbound(
@@ -41,6 +60,12 @@ class EnforcementConfig(AppConfig):
                 retry="在列表中勾选后执行「重新推送省平台」（办案队伍的执法人员）",
             ),
         )
+
+    @staticmethod
+    def _failed_record_pushes():
+        from enforcement.models import SyncedRecord
+
+        return SyncedRecord.objects.filter(push_status=SyncedRecord.PushStatus.FAILED)
 
     @staticmethod
     def _failed_pushes():

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from enforcement import demo_reform
 from enforcement.models import (
     Case,
     Category,
@@ -513,6 +514,12 @@ def seed(log):
     _devices()
     _open311()
     _history(users, departments, teams)
+    if demo_reform.seed_reform_period():
+        log(
+            f"enforcement: the reform's figures of {demo_reform.PERIOD[0].year}: "
+            f"{demo_reform.JOINT_INSPECTIONS} joint inspections → {demo_reform.PROBLEMS_FOUND} problems → "
+            f"{demo_reform.CASES_FILED} cases"
+        )
     log(
         f"enforcement: {Domain.objects.count()} domains, {Matter.objects.count()} matters, "
         f"{Team.objects.count()} teams, {Empowerment.objects.count()} empowerments, "

@@ -2,7 +2,17 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from enforcement.models import Case, Finding, Inspection, ProblemReport, ReportRequest, Target, Team
+from enforcement.models import (
+    Case,
+    Finding,
+    Inspection,
+    ProblemReport,
+    ReportRequest,
+    Scenario,
+    SyncedRecord,
+    Target,
+    Team,
+)
 from linli.api.filters import DateFilter
 
 
@@ -102,3 +112,25 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(party_name__icontains=value))
+
+
+class ScenarioFilterSet(django_filters.FilterSet):
+    lead_team = django_filters.NumberFilter(field_name="lead_team_id", help_text="Lead department (team id)")
+    matter = django_filters.NumberFilter(field_name="matters", help_text="Scenarios that include this matter id")
+    search = django_filters.CharFilter(method="filter_search", help_text="Name or place kind contains")
+
+    class Meta:
+        model = Scenario
+        fields = ["lead_team", "matter", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(place_kind__icontains=value))
+
+
+class SyncedRecordFilterSet(django_filters.FilterSet):
+    object_id = django_filters.NumberFilter(field_name="object_id", help_text="Id of the report or inspection")
+    external_id = django_filters.CharFilter(field_name="external_id", help_text="The province's id")
+
+    class Meta:
+        model = SyncedRecord
+        fields = ["kind", "push_status", "object_id", "external_id"]

@@ -8,6 +8,12 @@ Every request is signed: `X-Linli-Timestamp: <unix seconds>` and
 
     POST {base}/cases                    {case…}                 → 200/201 {"external_id": "…"}
     GET  {base}/cases/updates?since=<c>                          → {"updates": [...], "cursor": "…"}
+    POST {base}/reports | /inspections   {record…}               → 200/201 {"external_id": "…"}
+    GET  {base}/reports/updates | /inspections/updates?since=<c> → {"updates": [...], "cursor": "…"}
+
+Reports and inspections are pushed again when they change, each version under its own key
+(linli-report-<id>-v<version>); the province answers with the record's one external id
+(docs/provincial-sync.md has the field mapping).
 
 Connection problems, timeouts, 429 and 5xx are `ProvincialUnavailable` (retry later); any other
 answer the province gives is `ProvincialRejected` (retrying will not help).
@@ -134,6 +140,17 @@ class ProvincialClient:
     def fetch_updates(self, cursor: str) -> tuple[list[CaseUpdate], str]:
         return parse_updates(self._send("GET", "/cases/updates", params={"since": cursor} if cursor else None))
 
+    def push_record(self, kind: str, payload: dict, *, idempotency_key: str) -> str:
+        """Push one version of a report or an inspection (`kind`: report / inspection)."""
+        data = self._send("POST", f"/{kind}s", body=encode(payload), headers={"Idempotency-Key": idempotency_key})
+        external_id = data.get("external_id") if isinstance(data, dict) else None
+        if not external_id:
+            raise ProvincialRejected("省平台未返回 external_id")
+        return str(external_id)[:64]
+
+    def fetch_record_updates(self, kind: str, cursor: str) -> tuple[list[CaseUpdate], str]:
+        return parse_updates(self._send("GET", f"/{kind}s/updates", params={"since": cursor} if cursor else None))
+
 
 class SandboxProvincialClient:
     """Stands in for the province: records each push (signed like the real one) and answers with an
@@ -162,6 +179,34 @@ class SandboxProvincialClient:
         return push.external_id
 
     def fetch_updates(self, cursor: str) -> tuple[list[CaseUpdate], str]:
+        return [], cursor
+
+    def push_record(self, kind: str, payload: dict, *, idempotency_key: str) -> str:
+        """Like the province: one external id per record whatever its version. The first version's
+        receipt holds that id; later versions are kept as `<id>#v<version>` (receipts are unique)."""
+        from enforcement.models import SandboxPush
+
+        existing = SandboxPush.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing.external_id.split("#")[0]
+        record_key = idempotency_key.rsplit("-v", 1)[0]
+        first = SandboxPush.objects.filter(idempotency_key__startswith=f"{record_key}-v").order_by("id").first()
+        external_id = first.external_id.split("#")[0] if first else f"SBX-{uuid.uuid4().hex[:12].upper()}"
+        label = external_id if first is None else f"{external_id}#v{idempotency_key.rsplit('-v', 1)[-1]}"
+        body = encode(payload)
+        try:
+            with transaction.atomic():
+                SandboxPush.objects.create(
+                    external_id=label[:64],
+                    idempotency_key=idempotency_key,
+                    body=payload,
+                    signature=sign(self.secret, str(int(time.time())), body),
+                )
+        except IntegrityError:
+            pass  # a concurrent push of the same version (or record) got there first
+        return external_id
+
+    def fetch_record_updates(self, kind: str, cursor: str) -> tuple[list[CaseUpdate], str]:
         return [], cursor
 
 

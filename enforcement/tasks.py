@@ -63,3 +63,49 @@ def retry_failed_pushes() -> int:
     for case_id in ids:
         push_case.delay(case_id)
     return len(ids)
+
+
+# --- provincial sync of reports and inspections (services/sync.py) -------------------------------
+
+
+@shared_task(bind=True, name="enforcement.tasks.push_record", max_retries=8, acks_late=True)
+def push_record(self, kind: str, object_id: int) -> bool:
+    """Push the current version of a report or an inspection; retried like `push_case`."""
+    from enforcement.services.sync import record_push
+
+    try:
+        return record_push(kind=kind, object_id=object_id, final=self.request.retries >= self.max_retries)
+    except ProvincialUnavailable as exc:
+        countdown = get_exponential_backoff_interval(
+            factor=PUSH_BACKOFF_SECONDS,
+            retries=self.request.retries,
+            maximum=PUSH_BACKOFF_MAX_SECONDS,
+            full_jitter=True,
+        )
+        return self.retry(exc=exc, countdown=countdown, throw=not self.request.is_eager)
+
+
+@shared_task(name="enforcement.tasks.pull_sync_updates")
+def pull_sync_updates() -> int:
+    """Beat: status updates of pushed reports and inspections; a broken feed is tried again next time."""
+    from enforcement.models import SyncKind
+    from enforcement.services.sync import sync_updates_pull
+
+    applied = 0
+    for kind in SyncKind.values:
+        try:
+            applied += sync_updates_pull(kind)
+        except ProvincialError as exc:
+            logger.warning("pulling %s updates failed: %s", kind, exc)
+    return applied
+
+
+@shared_task(name="enforcement.tasks.retry_stuck_record_pushes")
+def retry_stuck_record_pushes() -> int:
+    """Beat: re-enqueue record pushes pending for over an hour (their task was lost)."""
+    from enforcement.services.sync import records_stuck_in_push
+
+    stuck = records_stuck_in_push()
+    for kind, object_id in stuck:
+        push_record.delay(kind, object_id)
+    return len(stuck)

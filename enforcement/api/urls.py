@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from enforcement.api import views
+from enforcement.api import reform_views, views
 
 router = SimpleRouter()
 router.register("enforcement/categories", views.CategoryViewSet, basename="enforcement-category")
@@ -14,8 +14,11 @@ router.register("staff/enforcement/targets", views.TargetViewSet, basename="enfo
 router.register("staff/enforcement/inspections", views.InspectionViewSet, basename="enforcement-inspection")
 router.register("staff/enforcement/findings", views.FindingViewSet, basename="enforcement-finding")
 router.register("staff/enforcement/cases", views.CaseViewSet, basename="enforcement-case")
+router.register("staff/enforcement/scenarios", reform_views.ScenarioViewSet, basename="enforcement-scenario")
+router.register("staff/enforcement/sync", reform_views.SyncedRecordViewSet, basename="enforcement-sync")
 
 urlpatterns = [
     path("staff/enforcement/stats/", views.StatsView.as_view(), name="enforcement-stats"),
+    path("staff/enforcement/figures/", reform_views.FiguresView.as_view(), name="enforcement-figures"),
     *router.urls,
 ]

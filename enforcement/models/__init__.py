@@ -28,6 +28,7 @@ from enforcement.models.reports import (
     ReportRequestHistory,
     SensorEpisode,
 )
+from enforcement.models.sync import SyncedRecord, SyncKind, SyncUpdate
 
 __all__ = [
     "Case",
@@ -57,6 +58,9 @@ __all__ = [
     "SandboxPush",
     "Scenario",
     "SensorEpisode",
+    "SyncKind",
+    "SyncUpdate",
+    "SyncedRecord",
     "Target",
     "Team",
 ]

@@ -130,6 +130,15 @@ class Scenario(models.Model):
     place_kind = models.CharField("场所类型", max_length=30)
     description = models.TextField("说明", blank=True)
     matters = models.ManyToManyField(Matter, related_name="scenarios", verbose_name="涉及事项")
+    lead_team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_scenarios",
+        verbose_name="牵头部门",
+        help_text="按此场景计划联合检查时，它参加则由它牵头",
+    )
 
     class Meta:
         verbose_name = "监管一件事"

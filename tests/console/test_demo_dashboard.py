@@ -56,6 +56,7 @@ def landing(username):
                 "market",
                 "health",
                 "enforcement",
+                "enforcement_reform",  # the district's 改革成效 (empowerment at least; 2024 holds the seed's figures)
                 "residents",
                 "devices",
                 "property_collection",  # 春江月小区's bills (白云)

@@ -312,3 +312,77 @@ def give_reports(user):
 PRIVACY_DATA = {"enforcement": give_reports}
 # the reports with their category, their photos; the follows with their report's category
 EXPORT_QUERIES = {"enforcement": 3}
+
+
+# --- 监管一件事, the reform's figures, provincial sync (enforcement/api/reform_views.py) ----------
+
+
+def _scenario(n: int = 0):
+    from enforcement.models import Scenario
+
+    scenario = Scenario.objects.create(name=f"预算场景{Scenario.objects.count()}-{n}", place_kind="沿街商铺")
+    scenario.matters.set([_category().matter])
+    return scenario
+
+
+def scenarios(persona, n):
+    for index in range(n):
+        _scenario(index)
+
+
+def one_scenario(persona):
+    return {"id": _scenario().pk}
+
+
+def scenario_stats(persona):
+    scenario = _scenario()
+    inspection = _inspection(persona)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        scenario=scenario, status="completed", completed_at=inspection.planned_at
+    )
+    Finding.objects.create(inspection=inspection, matter=_category().matter, team=_team(persona), description="问题")
+    return {"id": scenario.pk}
+
+
+def _synced(persona):
+    from enforcement.models import SyncedRecord
+
+    report = _report(team=_team(persona))
+    return SyncedRecord.objects.create(kind="report", object_id=report.pk, external_id=f"ZJ-{report.pk}")
+
+
+def synced_records(persona, n):
+    for _ in range(n):
+        _synced(persona)
+
+
+def one_synced_record(persona):
+    return {"id": _synced(persona).pk}
+
+
+def figures(persona):
+    team_report(persona)
+    _inspection(persona)
+    return {}
+
+
+LIST_DATA.update(
+    {
+        "/api/v1/staff/enforcement/scenarios/": (OFFICER, scenarios),
+        "/api/v1/staff/enforcement/sync/": (OFFICER, synced_records),
+    }
+)
+DETAIL_BUDGETS.update(
+    {
+        # 2 (user, membership), 1 the scenario with its lead and matter count, 1 its matters with domains
+        "/api/v1/staff/enforcement/scenarios/{id}/": (OFFICER, one_scenario, 4),
+        # 2 (user, membership), 1 the scenario, 2 scoping (dispatcher, my teams' kinds and townships),
+        # 3 by month (inspections, findings, cases)
+        "/api/v1/staff/enforcement/scenarios/{id}/stats/": (OFFICER, scenario_stats, 8),
+        # 3 (user, membership, dispatcher), 1 the record (scoped by my reports and inspections)
+        "/api/v1/staff/enforcement/sync/{id}/": (OFFICER, one_synced_record, 4),
+        # 2 (user, membership), 2 scoping (dispatcher, my teams' kinds and townships), 1 the townships,
+        # 6 figures (enforcement/figures.py)
+        "/api/v1/staff/enforcement/figures/": (OFFICER, figures, 11),
+    }
+)
