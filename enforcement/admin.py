@@ -94,10 +94,11 @@ class ScenarioAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "street", "phone", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "code", "kind", "street", "phone", "accept_minutes", "is_active")
+    list_filter = ("kind", "street", "is_active")
     list_select_related = ("street",)
     search_fields = ("name", "code")
+    filter_horizontal = ("matters",)
 
 
 class EmpowermentImportForm(forms.Form):
@@ -371,3 +372,6 @@ class Open311ClientAdmin(admin.ModelAdmin):
             messages.warning(request, f"「{client.name}」的新 api_key（只显示这一次）：{raw_key}")
 
         apply_service(self, request, queryset, "重新生成密钥", rotate, unit="个")
+
+
+from enforcement import geography_admin  # noqa: E402, F401  (boundaries, stations, shifts, offers)

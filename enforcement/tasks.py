@@ -63,3 +63,11 @@ def retry_failed_pushes() -> int:
     for case_id in ids:
         push_case.delay(case_id)
     return len(ids)
+
+
+@shared_task(name="enforcement.tasks.expire_offers")
+def expire_offers() -> int:
+    """Beat: duty offers nobody accepted in time go to the next nearest on-duty officer."""
+    from enforcement.services.dispatch import offers_expire
+
+    return offers_expire()

@@ -8,6 +8,8 @@ from enforcement.models.cases import (
     SandboxPush,
 )
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
+from enforcement.models.duty import DispatchOffer, OfficerPosition, Shift
+from enforcement.models.geography import Boundary, LiaisonReport, LiaisonStation
 from enforcement.models.inspections import (
     Finding,
     FindingPhoto,
@@ -30,6 +32,12 @@ from enforcement.models.reports import (
 )
 
 __all__ = [
+    "Boundary",
+    "DispatchOffer",
+    "LiaisonReport",
+    "LiaisonStation",
+    "OfficerPosition",
+    "Shift",
     "Case",
     "CaseAction",
     "CaseHistory",

@@ -9,7 +9,9 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 
 from enforcement.models import Category, Domain, Empowerment, Matter, ProblemReport, Target, Team
+from enforcement.models import Boundary
 from enforcement.services import reports as report_services
+from enforcement.services.geography import boundary_save
 from linli.accounts.models import Membership, Role, User
 from linli.regions.models import Street
 from tests import factories
@@ -19,6 +21,13 @@ _seq = itertools.count(1)
 # Team seats (驻地) and places near them.
 TAOYAN_SEAT = (Decimal("30.017200"), Decimal("120.700100"))
 FUSHAN_SEAT = (Decimal("30.000500"), Decimal("120.578300"))
+
+
+def square(lat, lng, half: float = 0.02) -> dict:
+    """A GeoJSON square around a point (±`half` degrees): a township in tests."""
+    lat, lng = float(lat), float(lng)
+    ring = [[lng - half, lat - half], [lng + half, lat - half], [lng + half, lat + half], [lng - half, lat + half]]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
 def make_team(*, kind=Team.Kind.DISTRICT_DEPARTMENT, street=None, **kw) -> Team:
@@ -99,6 +108,8 @@ def make_world() -> World:
         lat=FUSHAN_SEAT[0],
         lng=FUSHAN_SEAT[1],
     )
+    for street, seat in ((taoyan, TAOYAN_SEAT), (fushan, FUSHAN_SEAT)):
+        boundary_save(kind=Boundary.Kind.TOWNSHIP, street=street, geometry=square(*seat))
     agri_domain = Domain.objects.create(code="agriculture", name="农业农村", department=agriculture)
     market_domain = Domain.objects.create(code="market", name="市场监管", department=market)
     fishing = make_matter(agri_domain, code="NY-001", name="禁渔期违法捕捞", deadline_hours=24)
