@@ -151,4 +151,3 @@ class DispatchOfferAdmin(ExportMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -13,22 +13,22 @@ from django.utils import timezone
 from enforcement import conf, geo
 from enforcement.models import (
     Boundary,
-    DispatchOffer,
-    LiaisonStation,
-    OfficerPosition,
-    Shift,
     Case,
     Category,
+    DispatchOffer,
     Empowerment,
     Finding,
     FindingPhoto,
     Inspection,
+    LiaisonStation,
     Matter,
+    OfficerPosition,
     ProblemReport,
     ReportFollower,
     ReportHistory,
     ReportPhoto,
     ReportRequest,
+    Shift,
     Team,
 )
 from linli.accounts.models import Membership, Role, User
@@ -252,9 +252,7 @@ def duty_candidates(report: ProblemReport, team: Team, now: datetime, *, exclude
     squad's office; without a place for the report (or anyone) the order is by officer id."""
     ids = [i for i in on_duty_officer_ids(team.pk, now) if i not in set(exclude)]
     fresh_after = now - conf.position_max_age()
-    positions = {
-        p.user_id: p for p in OfficerPosition.objects.filter(user_id__in=ids, reported_at__gte=fresh_after)
-    }
+    positions = {p.user_id: p for p in OfficerPosition.objects.filter(user_id__in=ids, reported_at__gte=fresh_after)}
     found = []
     for officer_id in ids:
         place, source = None, ""

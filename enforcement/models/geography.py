@@ -98,9 +98,7 @@ class LiaisonReport(models.Model):
     report = models.OneToOneField(
         ProblemReport, on_delete=models.CASCADE, related_name="liaison", verbose_name="线索", primary_key=True
     )
-    station = models.ForeignKey(
-        LiaisonStation, on_delete=models.PROTECT, related_name="reports", verbose_name="联络站"
-    )
+    station = models.ForeignKey(LiaisonStation, on_delete=models.PROTECT, related_name="reports", verbose_name="联络站")
 
     class Meta:
         verbose_name = "联络站线索"

@@ -76,11 +76,12 @@ def _offer_next(report: ProblemReport, *, now: datetime, first: bool) -> Dispatc
         offered_at=now,
         expires_at=now + accept_window(team),
     )
-    officer = User.objects.only("display_name", "username").get(pk=best.officer_id)
-    name = getattr(officer, "display_name", "") or officer.username
+    name = str(User.objects.only("display_name", "username").get(pk=best.officer_id))
     where = f"，距离约 {best.distance_m / 1000:.1f} 公里" if best.distance_m is not None else ""
     limit = f"{timezone.localtime(offer.expires_at):%H:%M} 前接单"
-    record_event(report, Action.OFFER if first else Action.REASSIGN, actor=None, note=f"派单给值班人员 {name}{where}，{limit}")
+    record_event(
+        report, Action.OFFER if first else Action.REASSIGN, actor=None, note=f"派单给值班人员 {name}{where}，{limit}"
+    )
     notify(
         [best.officer_id],
         "enforcement.offer",
@@ -156,8 +157,7 @@ def offer_expire(*, offer_id: int, now: datetime | None = None) -> bool:
         status=Offer.EXPIRED, decided_at=now
     ):
         return False
-    officer = User.objects.only("display_name", "username").get(pk=offer.officer_id)
-    name = getattr(officer, "display_name", "") or officer.username
+    name = str(User.objects.only("display_name", "username").get(pk=offer.officer_id))
     record_event(report, Action.OFFER_TIMEOUT, actor=None, note=f"{name} 未在时限内接单", internal=True)
     if report.status == Status.DISPATCHED and report.team_id == offer.team_id:
         _offer_next(report, now=now, first=False)

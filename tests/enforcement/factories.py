@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 
-from enforcement.models import Category, Domain, Empowerment, Matter, ProblemReport, Target, Team
-from enforcement.models import Boundary
+from enforcement.models import Boundary, Category, Domain, Empowerment, Matter, ProblemReport, Target, Team
 from enforcement.services import reports as report_services
 from enforcement.services.geography import boundary_save
 from linli.accounts.models import Membership, Role, User
