@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from enforcement import demo_geography
 from enforcement.models import (
     Case,
     Category,
@@ -435,6 +436,7 @@ def seed(log):
     _devices()
     _open311()
     _history(users, departments, teams)
+    demo_geography.seed(log)  # after the history: its reports were routed before squads existed
     log(
         f"enforcement: {Domain.objects.count()} domains, {Matter.objects.count()} matters, "
         f"{Team.objects.count()} teams, {Empowerment.objects.count()} empowerments, "
