@@ -52,12 +52,13 @@ class BoundaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset)
 
     @extend_schema(
         summary="Which township, village and team a point belongs to (and where a report would go)",
-        parameters=[s.LocateQuerySerializer],
+        description="A computation, not a change: POST so the point stays out of URLs and logs.",
+        request=s.LocateQuerySerializer,
         responses={200: s.LocateSerializer},
     )
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    @action(detail=False, methods=["post"])
     def locate(self, request):
-        data = self.validated(s.LocateQuerySerializer, data=request.query_params)
+        data = self.validated(s.LocateQuerySerializer)
         lat, lng = data["lat"], data["lng"]
         township = selectors.township_at(lat, lng)
         village = selectors.village_at(lat, lng)
