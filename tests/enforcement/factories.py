@@ -162,3 +162,48 @@ def make_target(street: Street, **kw) -> Target:
     n = next(_seq)
     defaults = {"name": f"测试商户{n}", "kind": Target.Kind.SHOP, "lat": TAOYAN_SEAT[0], "lng": TAOYAN_SEAT[1]}
     return Target.objects.create(street=street, **{**defaults, **kw})
+
+
+# --- the 鉴湖 wetland between 陶堰 and 皋埠 (the demo's polygons) ----------------------------------
+
+# Either side of the shared border (≈120.6866 E at 30.00 N), both inside the wetland squads' areas.
+JUST_IN_GAOBU = (Decimal("30.000000"), Decimal("120.686000"))
+JUST_IN_TAOYAN = (Decimal("30.000000"), Decimal("120.687500"))
+
+
+@dataclass
+class Wetland:
+    gaobu: Street
+    taoyan_squad: Team  # 陶堰's wetland squad: fishing, inside its area
+    gaobu_squad: Team  # the squad seconded from 皋埠: fishing, its side of the wetland
+    he: User  # officer (leader) of the 陶堰 wetland squad
+    lu: User  # officer of the 陶堰 wetland squad
+    shen: User  # officer of the 皋埠 squad
+
+
+def make_wetland(world: World) -> Wetland:
+    from enforcement import demo_geography as demo
+
+    gaobu = factories.make_street(name="皋埠街道", code="gaobu", city="绍兴市", district="越城区")
+    boundary_save(kind=Boundary.Kind.TOWNSHIP, street=world.taoyan, geometry=demo.TAOYAN)
+    boundary_save(kind=Boundary.Kind.TOWNSHIP, street=gaobu, geometry=demo.GAOBU)
+    Empowerment.objects.create(street=gaobu, matter=world.fishing, since=date(2023, 1, 1))
+    squads = []
+    for street, name, seat, area in (
+        (world.taoyan, "陶堰湿地中队", ("29.996000", "120.700500"), demo.TAOYAN_WETLAND),
+        (gaobu, "皋埠湿地中队（派驻）", ("30.002000", "120.668000"), demo.GAOBU_WETLAND),
+    ):
+        squad = make_team(
+            name=name, kind=Team.Kind.TOWNSHIP_TEAM, street=street, lat=Decimal(seat[0]), lng=Decimal(seat[1])
+        )
+        squad.matters.set([world.fishing])
+        boundary_save(kind=Boundary.Kind.SQUAD, street=street, team=squad, geometry=area)
+        squads.append(squad)
+    return Wetland(
+        gaobu=gaobu,
+        taoyan_squad=squads[0],
+        gaobu_squad=squads[1],
+        he=make_member(squads[0], position="leader", username="wetland_he", display_name="何伟"),
+        lu=make_member(squads[0], username="wetland_lu", display_name="陆晨"),
+        shen=make_member(squads[1], position="leader", username="gaobu_shen", display_name="沈洁"),
+    )
