@@ -46,6 +46,24 @@ HENGDAN = {
     "coordinates": _ring((29.985, 120.700), (29.985, 120.720), (30.000, 120.720), (30.000, 120.700)),
 }
 
+# The other townships only roughly (a square around the team's seat), so that reports located there
+# keep reaching their township: outside every polygon a report waits for the dispatcher.
+ROUGH_TOWNSHIPS = [
+    # street code, centre (lat, lng), half side in degrees
+    ("fushan", (30.0005, 120.5783), 0.015),
+    ("dongpu", (30.0471, 120.5184), 0.02),
+    ("sunduan", (30.0733, 120.7075), 0.02),
+    ("youhai", (29.9520, 120.6880), 0.009),
+    ("fusheng", (29.9312, 120.7286), 0.01),
+]
+
+
+def _square(lat, lng, half):
+    return {"type": "Polygon", "coordinates": _ring(
+        (lat - half, lng - half), (lat - half, lng + half), (lat + half, lng + half), (lat + half, lng - half)
+    )}  # fmt: skip
+
+
 WETLAND_MATTERS = ["NY-001", "NY-002", "SL-001"]  # 违规捕捞, 电鱼炸鱼, 侵占河道
 GAOBU_EMPOWERED_SINCE = date(2023, 5, 25)
 
@@ -103,6 +121,10 @@ def seed(log) -> None:
     streets = {s.code: s for s in Street.objects.filter(code__in=["taoyan", "gaobu"])}
     boundary_save(kind=Boundary.Kind.TOWNSHIP, street=streets["gaobu"], geometry=GAOBU)
     boundary_save(kind=Boundary.Kind.TOWNSHIP, street=streets["taoyan"], geometry=TAOYAN)
+    for code, (lat, lng), half in ROUGH_TOWNSHIPS:
+        street = Street.objects.filter(code=code).first()
+        if street is not None and not Boundary.objects.filter(kind=Boundary.Kind.TOWNSHIP, street=street).exists():
+            boundary_save(kind=Boundary.Kind.TOWNSHIP, street=street, geometry=_square(lat, lng, half))
     matters = list(Matter.objects.filter(code__in=WETLAND_MATTERS))
     for matter in matters:
         Empowerment.objects.get_or_create(

@@ -102,6 +102,7 @@ def teams_with_counts() -> QuerySet[Team]:
     return (
         Team.objects.filter(is_active=True)
         .select_related("street")
+        .prefetch_related(Prefetch("matters", queryset=Matter.objects.only("pk")))
         .annotate(open_reports=open_reports)
         .order_by("kind", "name")
     )

@@ -392,8 +392,8 @@ DETAIL_BUDGETS = {
     "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 9),
     # 2 (user, membership), 1 the matter with its domain
     "/api/v1/staff/enforcement/matters/{id}/": (OFFICER, one_matter, 3),
-    # 2 (user, membership), 1 the team with its street and open workload
-    "/api/v1/staff/enforcement/teams/{id}/": (OFFICER, one_team, 3),
+    # 2 (user, membership), 1 the team with its street and open workload, 1 its matters
+    "/api/v1/staff/enforcement/teams/{id}/": (OFFICER, one_team, 4),
     # 3 (user, membership, dispatcher), 1 the request with report, team and people joined
     "/api/v1/staff/enforcement/requests/{id}/": (OFFICER, one_request, 4),
     # 2 (user, membership), 1 the target with its street
