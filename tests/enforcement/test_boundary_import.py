@@ -67,3 +67,17 @@ def test_bad_files_are_refused_with_a_clear_error_and_nothing_is_written(world, 
     assert response.status_code == 200
     assert any(message in str(m) for m in response.context["messages"]), [str(m) for m in response.context["messages"]]
     assert list(Boundary.objects.values_list("pk", "geometry")) == before
+
+
+def test_the_console_pages_open_and_a_hand_drawn_polygon_is_checked(world, admin_client):
+    for page in ("boundary", "liaisonstation", "shift", "dispatchoffer"):
+        assert admin_client.get(f"/admin/enforcement/{page}/").status_code == 200, page
+    for page in ("boundary", "liaisonstation", "shift"):
+        assert admin_client.get(f"/admin/enforcement/{page}/add/").status_code == 200, page
+    open_ring = {"type": "Polygon", "coordinates": [demo.GAOBU["coordinates"][0][:-1]]}
+    form = {"kind": "village", "name": "南湖村", "street": world.taoyan.pk, "geometry": json.dumps(open_ring)}
+    refused = admin_client.post("/admin/enforcement/boundary/add/", form)
+    assert refused.status_code == 200 and "环未闭合" in refused.content.decode()
+    saved = admin_client.post("/admin/enforcement/boundary/add/", {**form, "geometry": json.dumps(demo.NANHU)})
+    assert saved.status_code == 302
+    assert Boundary.objects.get(kind="village").max_lat == 30.005
