@@ -11,6 +11,7 @@ from enforcement.api.serializers.reports import (
     StaffEventSerializer,
 )
 from enforcement.models import Boundary, Category, DispatchOffer, LiaisonStation, OfficerPosition, ProblemReport, Shift
+from linli.api.fields import DateField, DateTimeField
 from linli.api.serializers import LatField, LngField, ModelSerializer, RefSerializer, UserRefSerializer
 from linli.uploads.api.serializers import AttachedPhotosSerializer
 
@@ -154,9 +155,9 @@ class ShiftSerializer(ModelSerializer):
 
 class ShiftInputSerializer(serializers.Serializer):
     team = serializers.IntegerField(help_text="Squad (team) id")
-    date = serializers.DateField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    date = DateField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     officers = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=50)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
