@@ -313,8 +313,12 @@ def one_station(persona):
 
 
 def _liaison_report(persona) -> ProblemReport:
-    station_id = Membership.objects.get(user=persona.user, role=Role.LIAISON_OFFICER).scope_id
-    report = _report(reporter=persona.user)
+    """A report of the persona's station; for a persona without one (the fuzzer's), another station's."""
+    membership = (
+        Membership.objects.filter(user=persona.user, role=Role.LIAISON_OFFICER).first() if persona.user else None
+    )
+    station_id = membership.scope_id if membership else _station(persona).pk
+    report = _report(reporter=persona.user if membership else None)
     LiaisonReport.objects.create(report=report, station_id=station_id)
     return report
 
