@@ -91,9 +91,22 @@ MATTERS = [
     ("XF-001", "占用、堵塞、封闭消防通道", "fire", "《中华人民共和国消防法》第六十条", 24),
     ("JT-001", "未取得道路运输经营许可擅自从事经营", "transport", "《浙江省道路运输条例》第六十二条", 72),
     ("ZR-001", "非法占用耕地建房", "natural-resources", "《中华人民共和国土地管理法》第七十七条", 72),
+    ("ZR-002", "未取得采矿许可证擅自采矿", "natural-resources", "《中华人民共和国矿产资源法》", 48),
+    ("NY-003", "使用禁用的农药", "agriculture", "《农药管理条例》第六十条", 48),
     ("WH-001", "上网服务营业场所接纳未成年人", "culture", "《互联网上网服务营业场所管理条例》第三十一条", 48),
     ("WS-001", "非医师行医", "health", "《中华人民共和国医师法》第五十九条", 48),
     ("YJ-001", "违规储存危险化学品", "emergency", "《危险化学品安全管理条例》第八十条", 24),
+    ("LC-001", "滥伐林木", "forestry", "《中华人民共和国森林法》第七十六条", 48),
+    ("WW-001", "在文物保护单位保护范围内擅自进行建设工程", "heritage", "《中华人民共和国文物保护法》", 72),
+    ("TY-001", "未经批准举办高危险性体育赛事活动", "sports", "《中华人民共和国体育法》", 48),
+    ("JY-001", "擅自举办校外培训机构", "education", "《中华人民共和国民办教育促进法》", 72),
+    ("MZ-001", "未经批准擅自兴建殡葬设施", "civil-affairs", "《殡葬管理条例》第二十条", 72),
+    ("RS-001", "非法招用未满十六周岁的未成年人", "labour", "《禁止使用童工规定》第六条", 24),
+    ("SW-001", "违规发行单用途商业预付卡", "commerce", "《单用途商业预付卡管理办法（试行）》", 72),
+    ("RF-001", "侵占人民防空工程", "civil-defence", "《中华人民共和国人民防空法》第四十九条", 72),
+    ("QX-001", "未经批准擅自施放气球", "meteorology", "《施放气球管理办法》", 24),
+    ("LS-001", "未按规定建立粮食经营台账", "grain", "《粮食流通管理条例》", 72),
+    ("TJ-001", "提供不真实或者不完整的统计资料", "statistics", "《中华人民共和国统计法》", 72),
 ]
 
 CATEGORIES = [
@@ -118,15 +131,18 @@ CATEGORIES = [
 ]
 
 TOWNSHIPS = [
-    # street code, team name, seat lat, lng, empowered matters
-    ("fushan", "府山街道综合行政执法队", "30.000500", "120.578300", ["LY-001", "LY-002", "CG-002"]),
-    ("dongpu", "东浦街道综合行政执法队", "30.047100", "120.518400", ["SC-003", "CG-002"]),
-    ("taoyan", "陶堰街道综合行政执法队", "30.017200", "120.700100", ["NY-001", "NY-002", "SL-001"]),
-    ("sunduan", "孙端街道综合行政执法队", "30.073300", "120.707500", ["ZR-001", "ZJ-001"]),
-    ("youhai", "游海乡综合行政执法队", "29.952000", "120.688000", ["CG-001", "ZJ-001"]),
-    ("fusheng", "富盛镇综合行政执法队", "29.931200", "120.728600", ["NY-001", "ZR-001", "XF-001"]),
+    # street code, team name, seat lat, lng, empowered domains (赋权 goes by 领域: every matter of
+    # the domain is on the township's list)
+    ("fushan", "府山街道综合行政执法队", "30.000500", "120.578300", ["tourism", "urban"]),
+    ("dongpu", "东浦街道综合行政执法队", "30.047100", "120.518400", ["market", "urban"]),
+    ("taoyan", "陶堰街道综合行政执法队", "30.017200", "120.700100", ["agriculture", "water"]),
+    ("sunduan", "孙端街道综合行政执法队", "30.073300", "120.707500", ["natural-resources", "housing"]),
+    ("youhai", "游海街道综合行政执法队", "29.952000", "120.688000", ["agriculture", "natural-resources"]),
+    ("fusheng", "富盛镇综合行政执法队", "29.931200", "120.728600", ["agriculture", "natural-resources", "fire"]),
 ]
-EMPOWERED_SINCE = date(2023, 7, 1)
+# The district's list took effect on 5月25日 2023 (the year of its document, 越政办发〔2023〕12 号).
+EMPOWERED_SINCE = date(2023, 5, 25)
+EMPOWERMENT_DOCUMENT = "越政办发〔2023〕12 号 乡镇（街道）综合行政执法事项赋权清单"
 
 SCENARIOS = [
     ("乡村旅游景区监管一件事", "旅游景区", ["LY-001", "SC-001", "XF-001", "CG-002"]),
@@ -162,7 +178,7 @@ TARGETS = [
         "construction_site",
         "youhai",
         "91330602MA2D00004W",
-        "游海乡江南村",
+        "游海街道江南村",
         "29.953000",
         "120.689000",
         "",
@@ -178,6 +194,20 @@ def _members(user, role, team, position=""):
         scope_id=team.pk,
         defaults={"street": team.street, "position": position},
     )
+
+
+def _correct_earlier_demo():
+    """A demo seeded before the fix had 游海乡 and a list from 2023-07-01 with other matters: bring its
+    rows in line with the seed (rows of that list only; anything staff entered stays)."""
+    Team.objects.filter(code="team-youhai", name="游海乡综合行政执法队").update(name="游海街道综合行政执法队")
+    Target.objects.filter(name="游海建材堆场", address="游海乡江南村").update(address="游海街道江南村")
+    wanted = {(street, domain) for street, *_, domains in TOWNSHIPS for domain in domains}
+    old = Empowerment.objects.filter(document=EMPOWERMENT_DOCUMENT).select_related("street", "matter__domain")
+    for row in old:
+        if (row.street.code, row.matter.domain.code) not in wanted:
+            row.delete()
+        elif row.since != EMPOWERED_SINCE:
+            Empowerment.objects.filter(pk=row.pk).update(since=EMPOWERED_SINCE)
 
 
 def _catalogue():
@@ -204,6 +234,7 @@ def _catalogue():
             code=code, defaults={"name": name, "matter": matters[matter], "is_public": public, "sort_order": index}
         )
     teams = {}
+    _correct_earlier_demo()
     for street_code, name, lat, lng, empowered in TOWNSHIPS:
         street = Street.objects.get(code=street_code)
         teams[street_code], _ = Team.objects.get_or_create(
@@ -216,12 +247,9 @@ def _catalogue():
                 "lng": Decimal(lng),
             },
         )
-        for matter in empowered:
+        for matter in Matter.objects.filter(domain__code__in=empowered):
             Empowerment.objects.get_or_create(
-                street=street,
-                matter=matters[matter],
-                since=EMPOWERED_SINCE,
-                defaults={"document": "越政办发〔2023〕12 号 乡镇（街道）综合行政执法事项赋权清单"},
+                street=street, matter=matter, since=EMPOWERED_SINCE, defaults={"document": EMPOWERMENT_DOCUMENT}
             )
     for name, place_kind, codes in SCENARIOS:
         scenario, created = Scenario.objects.get_or_create(name=name, defaults={"place_kind": place_kind})
@@ -302,10 +330,60 @@ def _devices():
             "lat": Decimal(lat),
             "lng": Decimal(lng),
         }
-        if hasattr(device_services, "device_create"):
-            device_services.device_create(**fields)
-        else:
-            Device.objects.create(**fields)
+        device_services.device_create(**fields)
+    for code in ("jianhu-cam-01", "jianhu-water-01"):
+        # Online from the start: the demo's wetland devices have just sent a heartbeat (docs/demo.md
+        # says how to keep them online while the beat runs).
+        device_services.device_heartbeat(device=Device.objects.get(code=code))
+    _device_reports()
+
+
+# What the wetland's devices saw, sent through the device gateway's own service (the one the signed
+# POST /api/v1/devices/events/ calls): each event becomes a problem report by the handlers in
+# enforcement/devices.py. Fixed event ids and payloads, so a second seed is a replay that changes
+# nothing. (hours ago, device, event id, type, payload)
+DEVICE_EVENTS = [
+    (
+        3,
+        "jianhu-cam-01",
+        "demo-cam-0001",
+        "camera.detection",
+        {
+            "detection": "illegal_fishing",
+            "confidence": 0.93,
+            "snapshot_url": "https://cam.example.cn/jianhu-01/0001.jpg",
+        },
+    ),
+    (
+        2,
+        "jianhu-cam-01",
+        "demo-cam-0002",
+        "camera.detection",
+        {"detection": "illegal_fishing", "confidence": 0.41},  # below the camera's bar: no report
+    ),
+    (1, "jianhu-water-01", "demo-water-0001", "sensor.reading", {"metric": "cod_mg_l", "value": 31.5, "unit": "mg/L"}),
+    (
+        0.5,
+        "jianhu-water-01",
+        "demo-water-0002",
+        "sensor.reading",
+        {"metric": "cod_mg_l", "value": 52.8, "unit": "mg/L"},
+    ),  # over 40
+]
+
+
+def _device_reports():
+    from linli.devices.services import device_event_receive
+
+    now = timezone.now()
+    for hours, code, event_id, type, payload in DEVICE_EVENTS:
+        device_event_receive(
+            device=Device.objects.get(code=code),
+            event_id=event_id,
+            type=type,
+            occurred_at=now - timedelta(hours=hours),
+            payload=payload,
+        )
 
 
 def _open311():

@@ -43,6 +43,7 @@ urlpatterns = [
     path("healthz/detail", healthz_detail, name="healthz-detail"),
     path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
+    path("open311/", include(("enforcement.open311.urls_root", "open311-root"))),
     path("property/", include("property.urls")),  # printable receipts behind signed links
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;

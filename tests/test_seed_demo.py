@@ -1,9 +1,12 @@
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from enforcement.models import Domain, Empowerment, ProblemReport, Team
 from linli.accounts.models import Membership, User
+from linli.devices.models import Device, DeviceEvent
 from linli.regions.models import Community, Street
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +28,33 @@ def test_running_it_twice_changes_nothing():
     assert snapshot() == first
 
 
+def enforcement_world_is_true_to_the_seed():
+    """Issue 20: 游海街道 empowered for 农业农村 and 自然资源 from 2023-05-25; each of the 24 domains has
+    its matters and every township's list covers whole domains; the wetland's camera and sensor are
+    online and their events became problem reports."""
+    matters_of = {d.pk: {m.pk for m in d.matters.all()} for d in Domain.objects.prefetch_related("matters")}
+    assert len(matters_of) == 24 and all(matters_of.values())
+    assert set(Empowerment.objects.values_list("since", flat=True)) == {date(2023, 5, 25)}
+    youhai = Empowerment.objects.filter(street__code="youhai")
+    assert set(youhai.values_list("matter__domain__name", flat=True)) == {"农业农村", "自然资源"}
+    by_street = {}
+    for street, matter, domain in Empowerment.objects.values_list("street", "matter", "matter__domain"):
+        by_street.setdefault(street, {}).setdefault(domain, set()).add(matter)
+    for lists in by_street.values():  # a domain on a township's list comes with all its matters
+        for domain, matters in lists.items():
+            assert matters == matters_of[domain]
+    assert Team.objects.get(code="team-youhai").name == "游海街道综合行政执法队"
+
+    wetland = Device.objects.filter(code__in=["jianhu-cam-01", "jianhu-water-01"])
+    assert {d.status for d in wetland} == {Device.Status.ONLINE}
+    reports = ProblemReport.objects.filter(device__in=wetland)
+    assert set(reports.values_list("channel", "category__code", "device__code")) == {
+        ("camera", "illegal_fishing", "jianhu-cam-01"),
+        ("sensor", "water_pollution", "jianhu-water-01"),
+    }
+    assert DeviceEvent.objects.filter(device__in=wetland).count() == 4  # one camera event below its bar
+
+
 def test_it_seeds_the_places_and_accounts_of_the_design(api):
     call_command("seed_demo", stdout=StringIO())
     assert set(Community.objects.values_list("name", flat=True)) >= {"斗潭社区", "白云社区", "回龙社区"}
@@ -33,9 +63,11 @@ def test_it_seeds_the_places_and_accounts_of_the_design(api):
         "东浦街道",
         "陶堰街道",
         "孙端街道",
-        "游海乡",
+        "游海街道",
         "富盛镇",
     }
+    assert not Street.objects.filter(name="游海乡").exists()
+    enforcement_world_is_true_to_the_seed()
     for username, role, community in [
         ("staff_doutan", "community_staff", "斗潭社区"),
         ("staff_baiyun", "community_staff", "白云社区"),

@@ -34,13 +34,51 @@ class ServiceSerializer(ModelSerializer):
         read_only_fields = fields
 
     def get_metadata(self, category) -> bool:
-        return False  # no extra attributes: GET services/{code} is not needed
+        return True  # every service has a definition (services/{service_code}.json): its attributes
 
     def get_type(self, category) -> str:
         return "realtime"
 
     def get_keywords(self, category) -> str:
         return ",".join(filter(None, [category.matter.name, category.matter.domain.name]))
+
+
+class EndpointSerializer(serializers.Serializer):
+    specification = serializers.CharField(help_text="http://wiki.open311.org/GeoReport_v2")
+    url = serializers.CharField(help_text="The endpoint's root: append services.json, requests.json …")
+    changeset = serializers.CharField(help_text="When this endpoint last changed (ISO 8601)")
+    type = serializers.ChoiceField(choices=["production", "test"])
+    formats = serializers.ListField(child=serializers.CharField(), help_text="text/xml, application/json")
+
+
+class DiscoverySerializer(serializers.Serializer):
+    changeset = serializers.CharField(help_text="When this document last changed (ISO 8601)")
+    contact = serializers.CharField()
+    key_service = serializers.CharField(help_text="How to get an api_key")
+    endpoints = EndpointSerializer(many=True)
+
+
+class AttributeValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AttributeSerializer(serializers.Serializer):
+    variable = serializers.BooleanField(help_text="false: information only, not answered")
+    code = serializers.CharField(help_text="Send the answer as attribute[code]")
+    datatype = serializers.ChoiceField(
+        choices=["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    )
+    required = serializers.BooleanField()
+    datatype_description = serializers.CharField(allow_null=True)
+    order = serializers.IntegerField()
+    description = serializers.CharField()
+    values = AttributeValueSerializer(many=True, help_text="For the list datatypes; empty otherwise")
+
+
+class ServiceDefinitionSerializer(serializers.Serializer):
+    service_code = serializers.CharField()
+    attributes = AttributeSerializer(many=True)
 
 
 def _iso(value):
@@ -139,7 +177,9 @@ class RequestCreatedSerializer(serializers.Serializer):
 
 
 class RequestInputSerializer(serializers.Serializer):
-    api_key = serializers.CharField(max_length=200, help_text="Issued to your app in the admin")
+    api_key = serializers.CharField(
+        max_length=200, help_text="Issued to your app in the admin; missing or wrong → 403 (also read from the query)"
+    )
     service_code = serializers.CharField(max_length=40)
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
     long = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
@@ -154,6 +194,12 @@ class RequestInputSerializer(serializers.Serializer):
     device_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     account_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     jurisdiction_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    attribute = serializers.DictField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=dict,
+        help_text="The service definition's answers, sent as attribute[code]=key (form) or an object (JSON)",
+    )
 
     def validate(self, attrs):
         has_point = "lat" in attrs and "long" in attrs

@@ -5,8 +5,10 @@ follow it. JSON and XML as the spec's format extension says; errors are the spec
 The JSON endpoints are in the OpenAPI schema; the XML twins answer the same data.
 """
 
+import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular import openapi
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 from enforcement import selectors
 from enforcement.models import ProblemReport, ReportPhoto
 from enforcement.open311 import serializers as s
+from enforcement.open311.definitions import answers_to_fields, service_definition
 from enforcement.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from enforcement.services import reports as report_services
 from enforcement.services.open311 import open311_client_for
@@ -29,6 +32,14 @@ from linli.uploads.selectors import attachments
 
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When the endpoint's behaviour last changed (discovery's changeset): bump it with the API.
+CHANGESET = "2026-12-06T00:00:00+08:00"
+CONTACT = "越城区综合行政执法指挥中心 · 0575-85000000 · open311@linli.example.cn"
+KEY_SERVICE = (
+    "api_key 由指挥中心在管理后台「Open311 接入应用」签发（只显示一次）；来函或邮件申请：open311@linli.example.cn"
+)
+ATTRIBUTE = re.compile(r"^attribute\[([a-z_]{1,40})\]$")
 
 _DESCRIPTIONS = {
     "400": "Invalid input: errors [{code, description}]",
@@ -109,6 +120,56 @@ class ServiceListView(Open311View):
         return Response(s.ServiceSerializer(selectors.public_categories(), many=True).data)
 
 
+class ServiceDefinitionView(Open311View):
+    xml_root, xml_item = "service_definition", None
+
+    @extend_schema(
+        summary="Service definition: the attributes a service asks for (attribute[code] when posting)",
+        responses={200: s.ServiceDefinitionSerializer},
+    )
+    def get(self, request, service_code: str, **kwargs):
+        category = selectors.public_categories().filter(code=service_code).first()
+        if category is None:
+            raise NotFoundError(f"未知的 service_code：{service_code}")
+        return Response(s.ServiceDefinitionSerializer(service_definition(category)).data)
+
+
+class DiscoveryView(Open311View):
+    """Service Discovery: where the endpoint is, what it speaks and how to get a key."""
+
+    xml_root, xml_item = "discovery", None
+
+    @extend_schema(summary="Service Discovery (GeoReport v2)", responses={200: s.DiscoverySerializer})
+    def get(self, request, **kwargs):
+        endpoint = {
+            "specification": SPECIFICATION,
+            "url": request.build_absolute_uri("/open311/v2").rstrip("/"),
+            "changeset": CHANGESET,
+            "type": "test" if settings.DEBUG else "production",
+            "formats": ["text/xml", "application/json"],
+        }
+        document = {"changeset": CHANGESET, "contact": CONTACT, "key_service": KEY_SERVICE, "endpoints": [endpoint]}
+        return Response(s.DiscoverySerializer(document).data)
+
+
+@extend_schema_view(get=extend_schema(exclude=True))
+class TokenView(Open311View):
+    """The spec's token lookup, for endpoints that answer a POST with a token. Ours answers with the
+    service_request_id at once and issues no tokens, so every token is unknown: a 404 in the spec's
+    format instead of a bare "no such URL". Out of the OpenAPI schema (it never answers 200);
+    docs/api.md lists it."""
+
+    xml_root, xml_item = "service_requests", "request"
+
+    def get(self, request, token: str, **kwargs):
+        raise NotFoundError("本接口提交后直接返回 service_request_id，不签发 token")
+
+
+def _form_answers(data) -> dict:
+    """attribute[code]=key pairs, as the spec sends them (form-encoded; JSON bodies may do the same)."""
+    return {m.group(1): data.get(key) for key in data if isinstance(key, str) and (m := ATTRIBUTE.match(key))}
+
+
 def _public_requests():
     return (
         ProblemReport.objects.filter(category__is_public=True)
@@ -158,12 +219,23 @@ class RequestListView(Open311View):
         responses={201: s.RequestCreatedSerializer(many=True)},
     )
     def post(self, request, **kwargs):
-        serializer = s.RequestInputSerializer(data=request.data)
+        body = request.data if hasattr(request.data, "get") else {}
+        # The key first, as the spec says: a missing or wrong api_key is 403 whatever else is wrong.
+        # Some clients send it in the query string; that works too.
+        raw_key = body.get("api_key") or request.query_params.get("api_key") or ""
+        client = open311_client_for(raw_key) if isinstance(raw_key, str) else None
+        if client is None:
+            raise ForbiddenError("api_key 缺失、无效或已停用", code="invalid_api_key")
+        # Flatten a form's QueryDict; gather attribute[code]=key pairs (a JSON body may also send
+        # {"attribute": {code: key}}).
+        answers = _form_answers(body)
+        body = {key: body.get(key) for key in body if not ATTRIBUTE.match(key)}
+        if answers:
+            body["attribute"] = answers
+        serializer = s.RequestInputSerializer(data={**body, "api_key": raw_key})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        client = open311_client_for(data["api_key"])
-        if client is None:
-            raise ForbiddenError("api_key 无效或已停用", code="invalid_api_key")
+        extra = answers_to_fields(data["attribute"])
         category = selectors.public_categories().filter(code=data["service_code"]).first()
         if category is None:
             raise NotFoundError(f"未知的 service_code：{data['service_code']}")
@@ -181,6 +253,8 @@ class RequestListView(Open311View):
             external_media_url=data["media_url"],
             lat=lat,
             lng=lng,
+            street=None if lat is not None else extra.get("street"),
+            is_public=extra.get("is_public", False),
             address=data["address_string"],
             contact_name=f"{data['last_name']}{data['first_name']}".strip()[:30],
             contact_phone=data["phone"],
@@ -209,5 +283,12 @@ class RequestDetailView(Open311View):
 
 
 ServiceListXMLView = _xml(ServiceListView, "services", "service")
+ServiceDefinitionXMLView = _xml(ServiceDefinitionView, "service_definition", None)
+DiscoveryXMLView = _xml(DiscoveryView, "discovery", None)
+TokenXMLView = _xml(TokenView, "service_requests", "request")
 RequestListXMLView = _xml(RequestListView, "service_requests", "request")
 RequestDetailXMLView = _xml(RequestDetailView, "service_requests", "request")
+DiscoveryAliasView = extend_schema_view(get=extend_schema(exclude=True))(
+    type("DiscoveryAliasView", (DiscoveryView,), {})
+)
+DiscoveryAliasXMLView = _xml(DiscoveryAliasView, "discovery", None)

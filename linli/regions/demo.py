@@ -8,7 +8,7 @@ STREETS = [
     ("dongpu", "东浦街道", Street.Kind.STREET, "绍兴市", "越城区"),
     ("taoyan", "陶堰街道", Street.Kind.STREET, "绍兴市", "越城区"),
     ("sunduan", "孙端街道", Street.Kind.STREET, "绍兴市", "越城区"),
-    ("youhai", "游海乡", Street.Kind.TOWNSHIP, "绍兴市", "越城区"),
+    ("youhai", "游海街道", Street.Kind.STREET, "绍兴市", "越城区"),
     ("fusheng", "富盛镇", Street.Kind.TOWNSHIP, "绍兴市", "越城区"),
     ("gaobu", "皋埠街道", Street.Kind.STREET, "绍兴市", "越城区"),
 ]
@@ -39,6 +39,8 @@ def seed(log):
         streets[code], _ = Street.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "city": city, "district": district}
         )
+    # Demos seeded before the fix called 游海 a 乡; it is 游海街道.
+    Street.objects.filter(code="youhai", name="游海乡").update(name="游海街道", kind=Street.Kind.STREET)
     for code, street_code, name, address, description in COMMUNITIES:
         Community.objects.get_or_create(
             code=code,

@@ -261,6 +261,14 @@ def stats(persona):
 # --- Open311 -----------------------------------------------------------------------------------
 
 
+def no_parameters(persona):
+    return {}
+
+
+def one_service(persona):
+    return {"service_code": _category().code}
+
+
 def open311_requests(persona):
     for _ in range(3):
         _report(team=None)
@@ -422,6 +430,9 @@ DETAIL_BUDGETS = {
     "/api/v1/staff/enforcement/offers/{id}/": (OFFICER, one_offer, 5),
     # Open311 needs no token: 1 query each, and 1 for the requests' photos (media_url)
     "/open311/v2/services.json": ("anonymous", one_category, 1),
+    # Discovery is built from settings; a definition: 1 the category, 1 the townships for `street`
+    "/open311/v2/discovery.json": ("anonymous", no_parameters, 0),
+    "/open311/v2/services/{service_code}.json": ("anonymous", one_service, 2),
     "/open311/v2/requests.json": ("anonymous", open311_requests, 2),
     "/open311/v2/requests/{id}.json": ("anonymous", open311_request, 2),
 }

@@ -42,7 +42,7 @@ def test_services_list_the_public_categories_in_json_and_xml(world, api):
         "service_code": "illegal_fishing",
         "service_name": "违规捕捞",
         "description": "",
-        "metadata": False,
+        "metadata": True,
         "type": "realtime",
         "keywords": "禁渔期违法捕捞,农业农村",
         "group": "农业农村",
@@ -51,7 +51,7 @@ def test_services_list_the_public_categories_in_json_and_xml(world, api):
     assert root.tag == "services"
     codes = [s.findtext("service_code") for s in root.findall("service")]
     assert set(codes) == set(by_code)
-    assert root.find("service/metadata").text == "false"
+    assert root.find("service/metadata").text == "true"
 
 
 def test_a_request_posted_form_encoded_is_routed_and_read_back(world, api, client_app):
@@ -156,7 +156,7 @@ def test_errors_are_the_specs_list_in_json_and_xml(world, api, client_app):
         f"{BASE}/requests.json", {"api_key": "nope", "service_code": "illegal_fishing", "address_string": "x"}
     )
     assert bad_key.status_code == 403
-    assert bad_key.json() == [{"code": 403, "description": "api_key 无效或已停用"}]
+    assert bad_key.json() == [{"code": 403, "description": "api_key 缺失、无效或已停用"}]
 
     missing = api.post(f"{BASE}/requests.json", {"api_key": KEY, "service_code": "illegal_fishing"})
     assert missing.status_code == 400

@@ -37,7 +37,7 @@ def test_it_seeds_the_district_and_a_second_run_changes_nothing(api):
         code: set(Empowerment.objects.filter(street__code=code).values_list("matter__code", flat=True))
         for code in ("taoyan", "youhai", "fushan")
     }
-    assert lists["taoyan"] >= {"NY-001", "SL-001"} and "CG-001" in lists["youhai"] and "LY-001" in lists["fushan"]
+    assert lists["taoyan"] >= {"NY-001", "SL-001"} and "ZR-001" in lists["youhai"] and "LY-001" in lists["fushan"]
     assert len({frozenset(v) for v in lists.values()}) == 3
     cameras = Device.objects.filter(kind="ai_camera", code="jianhu-cam-01", street__code="taoyan")
     sensors = Device.objects.filter(kind="iot_sensor", code="jianhu-water-01", street__code="gaobu")

@@ -1,0 +1,3 @@
+from enforcement.open311.urls import root_urlpatterns as urlpatterns
+
+__all__ = ["urlpatterns"]
