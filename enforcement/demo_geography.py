@@ -126,12 +126,13 @@ def seed(log) -> None:
         if street is not None and not Boundary.objects.filter(kind=Boundary.Kind.TOWNSHIP, street=street).exists():
             boundary_save(kind=Boundary.Kind.TOWNSHIP, street=street, geometry=_square(lat, lng, half))
     matters = list(Matter.objects.filter(code__in=WETLAND_MATTERS))
-    for matter in matters:
+    # 赋权 goes by 领域: 皋埠 gets every matter of the wetland matters' domains, as 陶堰 has them.
+    for matter in Matter.objects.filter(domain__in={m.domain_id for m in matters}):
         Empowerment.objects.get_or_create(
             street=streets["gaobu"],
             matter=matter,
             since=GAOBU_EMPOWERED_SINCE,
-            defaults={"document": "越政办发〔2023〕12 号 乡镇（街道）综合行政执法事项赋权清单"},
+            defaults={"document": "越政办发〔2023〕12 号 赋权清单（皋埠街道 鉴湖湿地派驻中队）"},
         )
     squads = {}
     for code, name, street_code, (lat, lng), area in SQUADS:
