@@ -99,10 +99,11 @@ class ScenarioAdmin(ExportMixin, admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(ExportMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "street", "phone", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "code", "kind", "street", "phone", "accept_minutes", "is_active")
+    list_filter = ("kind", "street", "is_active")
     list_select_related = ("street",)
     search_fields = ("name", "code")
+    filter_horizontal = ("matters",)
 
 
 class EmpowermentImportForm(forms.Form):
@@ -419,3 +420,6 @@ class SyncUpdateAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ("kind", "applied")
     search_fields = ("update_id", "external_id")
     readonly_fields = [f.name for f in SyncUpdate._meta.fields]
+
+
+from enforcement import geography_admin  # noqa: E402, F401  (boundaries, stations, shifts, offers)

@@ -25,6 +25,7 @@ class EnforcementConfig(AppConfig):
 
         # Overdue reports go to the team leader, then to the district command centre, each step once.
         register_periodic("enforcement.escalate_overdue", "enforcement.tasks.escalate_overdue", 10 * 60.0)
+        register_periodic("enforcement.expire_offers", "enforcement.tasks.expire_offers", 60.0)
         # Status updates of pushed cases, pulled back from the provincial platform.
         register_periodic("enforcement.pull_platform_updates", "enforcement.tasks.pull_platform_updates", 5 * 60.0)
         # Cases whose push ran out of retries are tried again, slowly.

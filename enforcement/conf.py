@@ -34,6 +34,12 @@ def duplicate_radius_m() -> float:
     return float(_get("ENFORCEMENT_DUPLICATE_RADIUS_M", 50))
 
 
-def nearest_team_max_km() -> float:
-    """A report without a street goes to the nearest township whose seat is at most this far."""
-    return float(_get("ENFORCEMENT_NEAREST_TOWNSHIP_KM", 8))
+def offer_accept_minutes() -> int:
+    """How long an on-duty officer has to accept a dispatched report before the next one gets it
+    (a squad's own `accept_minutes` wins)."""
+    return int(_get("ENFORCEMENT_OFFER_ACCEPT_MINUTES", env_int("ENFORCEMENT_OFFER_ACCEPT_MINUTES", 10)))
+
+
+def position_max_age() -> timedelta:
+    """An officer's app position older than this is ignored (the squad's office counts instead)."""
+    return timedelta(minutes=_get("ENFORCEMENT_POSITION_MAX_AGE_MINUTES", 120))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from enforcement import demo_reform
+from enforcement import demo_geography, demo_reform
 from enforcement.models import (
     Case,
     Category,
@@ -520,6 +520,7 @@ def seed(log):
             f"{demo_reform.JOINT_INSPECTIONS} joint inspections → {demo_reform.PROBLEMS_FOUND} problems → "
             f"{demo_reform.CASES_FILED} cases"
         )
+    demo_geography.seed(log)  # after the history: its reports were routed before squads existed
     log(
         f"enforcement: {Domain.objects.count()} domains, {Matter.objects.count()} matters, "
         f"{Team.objects.count()} teams, {Empowerment.objects.count()} empowerments, "

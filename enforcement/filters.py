@@ -3,12 +3,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enforcement.models import (
+    Boundary,
     Case,
+    DispatchOffer,
     Finding,
     Inspection,
+    LiaisonStation,
     ProblemReport,
     ReportRequest,
     Scenario,
+    Shift,
     SyncedRecord,
     Target,
     Team,
@@ -134,3 +138,55 @@ class SyncedRecordFilterSet(django_filters.FilterSet):
     class Meta:
         model = SyncedRecord
         fields = ["kind", "push_status", "object_id", "external_id"]
+
+
+# --- geography and duty ------------------------------------------------------------------------
+
+
+class BoundaryFilterSet(django_filters.FilterSet):
+    street = django_filters.NumberFilter(field_name="street_id", help_text="Township (street) id")
+    team = django_filters.NumberFilter(field_name="team_id", help_text="Squad (team) id, for squad areas")
+
+    class Meta:
+        model = Boundary
+        fields = ["kind", "street", "team"]
+
+
+class StationFilterSet(django_filters.FilterSet):
+    street = django_filters.NumberFilter(field_name="street_id", help_text="Township (street) id")
+
+    class Meta:
+        model = LiaisonStation
+        fields = ["street", "is_active"]
+
+
+class ShiftFilterSet(django_filters.FilterSet):
+    team = django_filters.NumberFilter(field_name="team_id", help_text="Squad (team) id")
+    date = DateFilter(field_name="date", help_text="Duty date (YYYY-MM-DD)")
+
+    class Meta:
+        model = Shift
+        fields = ["team", "date"]
+
+
+class OfferFilterSet(django_filters.FilterSet):
+    report = django_filters.NumberFilter(field_name="report_id", help_text="Report id")
+    team = django_filters.NumberFilter(field_name="team_id", help_text="Squad (team) id")
+    mine = django_filters.BooleanFilter(method="filter_mine", help_text="true: only offers made to me")
+
+    class Meta:
+        model = DispatchOffer
+        fields = ["status", "report", "team", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = self.request.user
+        return queryset.filter(officer=user) if value else queryset.exclude(officer=user)
+
+
+class LiaisonReportFilterSet(django_filters.FilterSet):
+    station = django_filters.NumberFilter(field_name="liaison__station_id", help_text="Liaison station id")
+    category = django_filters.CharFilter(field_name="category__code", help_text="Category code")
+
+    class Meta:
+        model = ProblemReport
+        fields = ["status", "station", "category"]

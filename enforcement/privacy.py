@@ -1,6 +1,6 @@
 """What enforcement keeps about a person: the problem reports they filed (what they wrote, where,
-their rating), the reports they follow. Officers' actions are the state's records, not personal data
-of a resident, and cases are about parties (businesses), not users.
+their rating), the reports they follow, an officer's last position posted by their app. Officers'
+actions are the state's records, not personal data of a resident, and cases are about parties (businesses), not users.
 
 On erasure the reports stay (the loop's and the district's record) but stop pointing at the person:
 contact details, rating comment and their photos go (their uploads are deleted with the account,
@@ -10,7 +10,7 @@ are removed. Officers' after photos stay: they are the state's record of the han
 
 from django.utils import timezone
 
-from enforcement.models import ProblemReport, ReportFollower, ReportHistory, ReportPhoto
+from enforcement.models import OfficerPosition, ProblemReport, ReportFollower, ReportHistory, ReportPhoto
 from linli.uploads.selectors import attachments
 
 ERASED = "（用户已注销）"
@@ -28,7 +28,13 @@ def export(user) -> dict:
         .order_by("created_at", "id")
     )
     follows = ReportFollower.objects.filter(user=user).select_related("report__category").order_by("created_at")
+    position = OfficerPosition.objects.filter(user=user).first()
     return {
+        "officer_position": (
+            {"lat": str(position.lat), "lng": str(position.lng), "reported_at": _iso(position.reported_at)}
+            if position
+            else None
+        ),
         "reports": [
             {
                 "id": r.pk,
@@ -80,3 +86,4 @@ def anonymise(user) -> None:
     )
     ReportHistory.objects.filter(actor=user, action=ReportHistory.Action.RATE).update(note="")
     ReportFollower.objects.filter(user=user).delete()
+    OfficerPosition.objects.filter(user=user).delete()  # where an officer was is theirs

@@ -10,20 +10,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from enforcement import conf
+from enforcement import conf, geo
 from enforcement.models import (
+    Boundary,
     Case,
     Category,
+    DispatchOffer,
     Empowerment,
     Finding,
     FindingPhoto,
     Inspection,
+    LiaisonStation,
     Matter,
+    OfficerPosition,
     ProblemReport,
     ReportFollower,
     ReportHistory,
     ReportPhoto,
     ReportRequest,
+    Shift,
     Team,
 )
 from linli.accounts.models import Membership, Role, User
@@ -97,6 +102,7 @@ def teams_with_counts() -> QuerySet[Team]:
     return (
         Team.objects.filter(is_active=True)
         .select_related("street")
+        .prefetch_related(Prefetch("matters", queryset=Matter.objects.only("pk")))
         .annotate(open_reports=open_reports)
         .order_by("kind", "name")
     )
@@ -115,11 +121,12 @@ def is_empowered(street_id: int | None, matter_id: int, day: date) -> bool:
     )
 
 
-def responsible_team(*, matter: Matter, street_id: int | None, day: date) -> Team | None:
-    """The township's team if it is empowered for the matter there on that day, else the district
-    department of the matter's domain (None when neither exists: the dispatcher decides)."""
+def responsible_team(*, matter: Matter, street_id: int | None, day: date, lat=None, lng=None) -> Team | None:
+    """The township's squad for the matter at the point (`squad_for`) if the township is empowered
+    for the matter on that day, else the district department of the matter's domain (None when
+    neither exists: the dispatcher decides)."""
     if is_empowered(street_id, matter.pk, day):
-        team = Team.objects.filter(kind=Team.Kind.TOWNSHIP_TEAM, street_id=street_id, is_active=True).first()
+        team = squad_for(street_id=street_id, matter_id=matter.pk, lat=lat, lng=lng)
         if team is not None:
             return team
     department_id = matter.domain.department_id
@@ -148,17 +155,137 @@ def _box(lat, lng, radius_m: float) -> tuple[Decimal, Decimal, Decimal, Decimal]
     )
 
 
-def street_near(lat, lng) -> Street | None:
-    """The township whose team's seat is nearest (within ENFORCEMENT_NEAREST_TOWNSHIP_KM)."""
-    best, best_distance = None, conf.nearest_team_max_km() * 1000
-    seats = Team.objects.filter(
-        kind=Team.Kind.TOWNSHIP_TEAM, is_active=True, lat__isnull=False, lng__isnull=False
-    ).select_related("street")
-    for team in seats:
-        distance = haversine_m(lat, lng, team.lat, team.lng)
-        if distance <= best_distance:
-            best, best_distance = team.street, distance
-    return best
+# --- geography: boundaries, squads, liaison stations ------------------------------------------
+
+
+def boundaries_at(kind: str, lat, lng) -> list[Boundary]:
+    """The boundaries of `kind` containing the point: the bbox columns prefilter in the database,
+    shapely decides. Ordered by id, so a point on a shared border goes to the older boundary."""
+    lat_f, lng_f = float(lat), float(lng)
+    candidates = Boundary.objects.filter(
+        kind=kind, min_lat__lte=lat_f, max_lat__gte=lat_f, min_lng__lte=lng_f, max_lng__gte=lng_f
+    ).order_by("id")
+    return [b for b in candidates if geo.contains(b.geometry, lat_f, lng_f)]
+
+
+def township_at(lat, lng) -> Street | None:
+    """The township (乡镇/街道) whose polygon contains the point; None outside every polygon."""
+    found = boundaries_at(Boundary.Kind.TOWNSHIP, lat, lng)
+    return found[0].street if found else None
+
+
+def village_at(lat, lng) -> Boundary | None:
+    found = boundaries_at(Boundary.Kind.VILLAGE, lat, lng)
+    return found[0] if found else None
+
+
+def squad_for(*, street_id: int, matter_id: int, lat=None, lng=None) -> Team | None:
+    """The township's squad for a matter at a point: among its active squads whose matters include
+    the matter (or who list none) and whose area (if any) contains the point, the most specific one:
+    an area first, then an explicit matter list, then the oldest."""
+    squads = list(
+        Team.objects.filter(kind=Team.Kind.TOWNSHIP_TEAM, street_id=street_id, is_active=True)
+        .prefetch_related(Prefetch("areas", queryset=Boundary.objects.filter(kind=Boundary.Kind.SQUAD)))
+        .prefetch_related(Prefetch("matters", queryset=Matter.objects.only("pk")))
+        .order_by("id")
+    )
+    ranked = []
+    for squad in squads:
+        matter_ids = {m.pk for m in squad.matters.all()}
+        if matter_ids and matter_id not in matter_ids:
+            continue
+        areas = list(squad.areas.all())
+        if areas and (lat is None or not any(geo.contains(a.geometry, lat, lng) for a in areas)):
+            continue
+        ranked.append((not areas, not matter_ids, squad.pk, squad))
+    return min(ranked, key=lambda r: r[:3])[3] if ranked else None
+
+
+def boundaries() -> QuerySet[Boundary]:
+    return Boundary.objects.select_related("street", "team").order_by("kind", "street_id", "name")
+
+
+def stations() -> QuerySet[LiaisonStation]:
+    return LiaisonStation.objects.select_related("street", "village").order_by("street_id", "name")
+
+
+def station_type() -> ContentType:
+    return ContentType.objects.get_for_model(LiaisonStation)
+
+
+def station_ids_of(user: User) -> set[int]:
+    """The liaison stations `user` is a liaison officer (村联络员) of."""
+    if not user.is_authenticated:
+        return set()
+    memberships = Membership.objects.filter(user=user, role=Role.LIAISON_OFFICER, scope_type=station_type())
+    return set(memberships.values_list("scope_id", flat=True))
+
+
+def liaison_reports_for(user: User) -> QuerySet[ProblemReport]:
+    """The reports filed through the user's stations (any liaison officer of the station follows them)."""
+    return _reports().filter(liaison__station_id__in=station_ids_of(user)).select_related("liaison__station")
+
+
+def liaison_report_detail(queryset: QuerySet[ProblemReport]) -> QuerySet[ProblemReport]:
+    history = ReportHistory.objects.select_related("actor", "team").order_by("created_at", "id")
+    return queryset.prefetch_related(attachments("photo_links", ReportPhoto), Prefetch("history", queryset=history))
+
+
+# --- duty: rosters, positions, offers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    officer_id: int
+    distance_m: float | None
+    source: str  # "app", "office" or "" (no place known)
+
+
+def on_duty_officer_ids(team_id: int, now: datetime) -> list[int]:
+    shifts = Shift.objects.filter(team_id=team_id, starts_at__lte=now, ends_at__gt=now)
+    members = team_memberships(Role.OFFICER).filter(scope_id=team_id).values("user_id")
+    officers = Shift.officers.through.objects.filter(shift__in=shifts, user_id__in=members)
+    return sorted(set(officers.values_list("user_id", flat=True)))
+
+
+def duty_candidates(report: ProblemReport, team: Team, now: datetime, *, exclude=()) -> list[Candidate]:
+    """On-duty officers of `team` nearest the report first: an officer's recent app position, else the
+    squad's office; without a place for the report (or anyone) the order is by officer id."""
+    ids = [i for i in on_duty_officer_ids(team.pk, now) if i not in set(exclude)]
+    fresh_after = now - conf.position_max_age()
+    positions = {p.user_id: p for p in OfficerPosition.objects.filter(user_id__in=ids, reported_at__gte=fresh_after)}
+    found = []
+    for officer_id in ids:
+        place, source = None, ""
+        if officer_id in positions:
+            place, source = (positions[officer_id].lat, positions[officer_id].lng), "app"
+        elif team.lat is not None and team.lng is not None:
+            place, source = (team.lat, team.lng), "office"
+        distance = None
+        if place is not None and report.lat is not None:
+            distance = haversine_m(report.lat, report.lng, *place)
+        found.append(Candidate(officer_id, distance, source))
+    return sorted(found, key=lambda c: (c.distance_m is None, c.distance_m or 0.0, c.officer_id))
+
+
+def offers_for_staff(user: User) -> QuerySet[DispatchOffer]:
+    """Dispatchers see every offer; an officer the ones made to them and to their teams' officers."""
+    queryset = DispatchOffer.objects.select_related("report__category", "team").with_users("officer")
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_dispatcher(user):
+        return queryset
+    teams = team_memberships().filter(user=user).values("scope_id")
+    return queryset.filter(Q(officer=user) | Q(team_id__in=teams))
+
+
+def shifts_for_staff(user: User) -> QuerySet[Shift]:
+    queryset = Shift.objects.select_related("team").prefetch_related("officers")
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_dispatcher(user):
+        return queryset
+    return queryset.filter(team_id__in=team_memberships().filter(user=user).values("scope_id"))
 
 
 @dataclass(frozen=True)

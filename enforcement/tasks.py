@@ -109,3 +109,11 @@ def retry_stuck_record_pushes() -> int:
     for kind, object_id in stuck:
         push_record.delay(kind, object_id)
     return len(stuck)
+
+
+@shared_task(name="enforcement.tasks.expire_offers")
+def expire_offers() -> int:
+    """Beat: duty offers nobody accepted in time go to the next nearest on-duty officer."""
+    from enforcement.services.dispatch import offers_expire
+
+    return offers_expire()

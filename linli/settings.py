@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         # residents
         "WorkOrderStatusEnum": "residents.models.WorkOrder.Status",
         "WorkOrderKindEnum": "residents.models.WorkOrder.Kind",
+        "BoundaryKindEnum": "enforcement.models.Boundary.Kind",
         "WorkOrderChannelEnum": "residents.models.WorkOrder.Channel",
         "WorkOrderActionEnum": "residents.models.WorkOrderHistory.Action",
         "VerificationStatusEnum": "residents.models.Verification.Status",

@@ -8,6 +8,8 @@ from enforcement.models.cases import (
     SandboxPush,
 )
 from enforcement.models.catalogue import Category, Domain, Empowerment, Matter, Scenario, Team
+from enforcement.models.duty import DispatchOffer, OfficerPosition, Shift
+from enforcement.models.geography import Boundary, LiaisonReport, LiaisonStation
 from enforcement.models.inspections import (
     Finding,
     FindingPhoto,
@@ -31,11 +33,13 @@ from enforcement.models.reports import (
 from enforcement.models.sync import SyncedRecord, SyncKind, SyncUpdate
 
 __all__ = [
+    "Boundary",
     "Case",
     "CaseAction",
     "CaseHistory",
     "CaseNumberCounter",
     "Category",
+    "DispatchOffer",
     "Domain",
     "Empowerment",
     "Finding",
@@ -43,7 +47,10 @@ __all__ = [
     "Inspection",
     "InspectionAction",
     "InspectionHistory",
+    "LiaisonReport",
+    "LiaisonStation",
     "Matter",
+    "OfficerPosition",
     "Open311Client",
     "PlatformCursor",
     "PlatformUpdate",
@@ -58,6 +65,7 @@ __all__ = [
     "SandboxPush",
     "Scenario",
     "SensorEpisode",
+    "Shift",
     "SyncKind",
     "SyncUpdate",
     "SyncedRecord",

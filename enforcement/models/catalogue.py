@@ -13,6 +13,7 @@ from linli.regions.models import Street
 class Team(TimestampedModel):
     """A district department of the "1+8", a township's comprehensive team, or the command centre.
 
+    A township may have several township teams (squads, 中队), each with its matters and area.
     Officers and grid workers belong to a team through the platform `Membership(role=OFFICER or
     GRID_WORKER, scope=<Team>, street=<township or None>)`; the leader's membership has
     position "leader". Officers of the command centre are the dispatchers.
@@ -39,6 +40,18 @@ class Team(TimestampedModel):
     lng = models.DecimalField("驻地经度", max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField("值班电话", max_length=20, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    # A township may have several squads (中队): each takes the matters listed here (none listed: every
+    # matter the township is empowered for) inside its area (a squad `Boundary`; none: the township).
+    matters = models.ManyToManyField(
+        "enforcement.Matter",
+        blank=True,
+        related_name="squads",
+        verbose_name="负责事项",
+        help_text="乡镇中队：不选则负责本乡镇被赋权的全部事项",
+    )
+    accept_minutes = models.PositiveSmallIntegerField(
+        "接单时限（分钟）", null=True, blank=True, help_text="值班派单须在此时间内接单，空则用系统默认值"
+    )
 
     class Meta:
         verbose_name = "执法队伍"
@@ -48,7 +61,6 @@ class Team(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(kind="township_team") | Q(street__isnull=False), name="team_township_has_street"
             ),
-            models.UniqueConstraint(fields=["street"], condition=Q(kind="township_team"), name="team_one_per_township"),
         ]
 
     def __str__(self):

@@ -37,6 +37,11 @@ class ReportAction(models.TextChoices):
     EXTENSION_REJECTED = "extension_rejected", "延期被驳回"
     DETECTED_AGAIN = "detected_again", "再次感知"
     NOTE = "note", "内部备注"
+    OFFER = "offer", "值班派单"
+    OFFER_DECLINED = "offer_declined", "拒绝接单"
+    OFFER_TIMEOUT = "offer_timeout", "接单超时"
+    REASSIGN = "reassign", "转派下一位"
+    NO_OFFICER = "no_officer", "无在岗人员"
 
 
 class ProblemReport(TimestampedModel):
@@ -49,6 +54,7 @@ class ProblemReport(TimestampedModel):
         SENSOR = "sensor", "物联网传感器"
         INSPECTION = "inspection", "综合查一次"
         OPEN311 = "open311", "Open311 接入"
+        LIAISON = "liaison", "村联络员上报"
 
     class Status(models.TextChoices):
         REPORTED = "reported", "待派遣"

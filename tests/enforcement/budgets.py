@@ -3,15 +3,20 @@
 from django.contrib.contenttypes.models import ContentType
 
 from enforcement.models import (
+    Boundary,
     Case,
     Category,
+    DispatchOffer,
     Domain,
     Finding,
     Inspection,
+    LiaisonReport,
+    LiaisonStation,
     Matter,
     ProblemReport,
     ReportFollower,
     ReportRequest,
+    Shift,
     Target,
     Team,
 )
@@ -38,7 +43,24 @@ def enforcement_officer(community) -> Persona:
     return Persona(OFFICER, user, community)
 
 
-PERSONAS = {OFFICER: enforcement_officer}
+LIAISON = "liaison_officer"
+
+
+def liaison_officer(community) -> Persona:
+    """A village liaison officer (村联络员) of a station in the community's street."""
+    station = LiaisonStation.objects.create(
+        name=f"{community.name}联络站{LiaisonStation.objects.count()}",
+        code=f"station-{LiaisonStation.objects.count()}",
+        street=community.street,
+    )
+    user = factories.make_user()
+    factories.grant(
+        user, Role.LIAISON_OFFICER, scope_type=ContentType.objects.get_for_model(LiaisonStation), scope_id=station.pk
+    )
+    return Persona(LIAISON, user, community)
+
+
+PERSONAS = {OFFICER: enforcement_officer, LIAISON: liaison_officer}
 
 
 def _team(persona) -> Team:
@@ -257,6 +279,104 @@ def open311_request(persona):
     return {"id": _report(team=None).pk}
 
 
+# --- geography and duty ------------------------------------------------------------------------
+
+_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[120.7, 30.0], [120.71, 30.0], [120.71, 30.01], [120.7, 30.01], [120.7, 30.0]]],
+}
+
+
+def _boundary(persona) -> Boundary:
+    n = Boundary.objects.count()
+    return Boundary.objects.create(
+        kind="village", name=f"预算村{n}", street=persona.community.street, geometry=_SQUARE,
+        min_lat=30.0, max_lat=30.01, min_lng=120.7, max_lng=120.71,
+    )  # fmt: skip
+
+
+def boundaries(persona, n):
+    for _ in range(n):
+        _boundary(persona)
+
+
+def one_boundary(persona):
+    return {"id": _boundary(persona).pk}
+
+
+def _station(persona) -> LiaisonStation:
+    n = LiaisonStation.objects.count()
+    return LiaisonStation.objects.create(
+        name=f"预算联络站{n}", code=f"budget-station-{n}", street=persona.community.street
+    )
+
+
+def stations(persona, n):
+    for _ in range(n):
+        _station(persona)
+
+
+def one_station(persona):
+    return {"id": _station(persona).pk}
+
+
+def _liaison_report(persona) -> ProblemReport:
+    """A report of the persona's station; for a persona without one (the fuzzer's), another station's."""
+    membership = (
+        Membership.objects.filter(user=persona.user, role=Role.LIAISON_OFFICER).first() if persona.user else None
+    )
+    station_id = membership.scope_id if membership else _station(persona).pk
+    report = _report(reporter=persona.user if membership else None)
+    LiaisonReport.objects.create(report=report, station_id=station_id)
+    return report
+
+
+def liaison_reports(persona, n):
+    for _ in range(n):
+        _liaison_report(persona)
+
+
+def one_liaison_report(persona):
+    report = _liaison_report(persona)
+    report.history.create(action="report", to_status="reported", actor=persona.user)
+    return {"id": report.pk}
+
+
+def _shift(persona) -> Shift:
+    team = _team(persona)
+    shift = Shift.objects.create(
+        team=team, date="2026-05-01", starts_at="2026-05-01T08:00:00+08:00", ends_at="2026-05-01T20:00:00+08:00"
+    )
+    shift.officers.set([persona.user, _officer_of(team, persona)])
+    return shift
+
+
+def shifts(persona, n):
+    for _ in range(n):
+        _shift(persona)
+
+
+def one_shift(persona):
+    return {"id": _shift(persona).pk}
+
+
+def _offer(persona) -> DispatchOffer:
+    team = _team(persona)
+    return DispatchOffer.objects.create(
+        report=_report(team=team), team=team, officer=persona.user,
+        offered_at="2026-05-01T08:00:00+08:00", expires_at="2026-05-01T08:10:00+08:00",
+    )  # fmt: skip
+
+
+def offers(persona, n):
+    for _ in range(n):
+        _offer(persona)
+
+
+def one_offer(persona):
+    return {"id": _offer(persona).pk}
+
+
 LIST_DATA = {
     "/api/v1/enforcement/categories/": ("resident", categories),
     "/api/v1/enforcement/reports/": ("resident", my_reports),
@@ -268,6 +388,11 @@ LIST_DATA = {
     "/api/v1/staff/enforcement/inspections/": (OFFICER, inspections),
     "/api/v1/staff/enforcement/findings/": (OFFICER, findings),
     "/api/v1/staff/enforcement/cases/": (OFFICER, cases),
+    "/api/v1/staff/enforcement/boundaries/": (OFFICER, boundaries),
+    "/api/v1/staff/enforcement/stations/": (OFFICER, stations),
+    "/api/v1/staff/enforcement/liaison-reports/": (LIAISON, liaison_reports),
+    "/api/v1/staff/enforcement/shifts/": (OFFICER, shifts),
+    "/api/v1/staff/enforcement/offers/": (OFFICER, offers),
 }
 
 # Staff endpoints start with 1 token user, 1 team membership (the permission), and for scoped
@@ -279,8 +404,8 @@ DETAIL_BUDGETS = {
     "/api/v1/staff/enforcement/reports/{id}/": (OFFICER, team_report, 9),
     # 2 (user, membership), 1 the matter with its domain
     "/api/v1/staff/enforcement/matters/{id}/": (OFFICER, one_matter, 3),
-    # 2 (user, membership), 1 the team with its street and open workload
-    "/api/v1/staff/enforcement/teams/{id}/": (OFFICER, one_team, 3),
+    # 2 (user, membership), 1 the team with its street and open workload, 1 its matters
+    "/api/v1/staff/enforcement/teams/{id}/": (OFFICER, one_team, 4),
     # 3 (user, membership, dispatcher), 1 the request with report, team and people joined
     "/api/v1/staff/enforcement/requests/{id}/": (OFFICER, one_request, 4),
     # 2 (user, membership), 1 the target with its street
@@ -293,6 +418,16 @@ DETAIL_BUDGETS = {
     "/api/v1/staff/enforcement/cases/{id}/": (OFFICER, one_case, 5),
     # 3 (user, membership, dispatcher), 1 my teams, 9 aggregates (enforcement/stats.py)
     "/api/v1/staff/enforcement/stats/": (OFFICER, stats, 13),
+    # 2 (user, membership), 1 the boundary with its street and team
+    "/api/v1/staff/enforcement/boundaries/{id}/": (OFFICER, one_boundary, 3),
+    # 2 (user, membership), 1 is a team member, 1 the station
+    "/api/v1/staff/enforcement/stations/{id}/": (OFFICER, one_station, 4),
+    # 2 (user, membership), 1 my stations, 1 the report, 1 photos, 1 history
+    "/api/v1/staff/enforcement/liaison-reports/{id}/": (LIAISON, one_liaison_report, 6),
+    # 3 (user, membership, dispatcher), 1 the shift with its team, 1 its officers
+    "/api/v1/staff/enforcement/shifts/{id}/": (OFFICER, one_shift, 5),
+    # 3 (user, membership, dispatcher), 1 the offer with report, category and team, 1 its officer
+    "/api/v1/staff/enforcement/offers/{id}/": (OFFICER, one_offer, 5),
     # Open311 needs no token: 1 query each, and 1 for the requests' photos (media_url)
     "/open311/v2/services.json": ("anonymous", one_category, 1),
     # Discovery is built from settings; a definition: 1 the category, 1 the townships for `street`
@@ -310,8 +445,8 @@ def give_reports(user):
 
 
 PRIVACY_DATA = {"enforcement": give_reports}
-# the reports with their category, their photos; the follows with their report's category
-EXPORT_QUERIES = {"enforcement": 3}
+# the reports with their category, their photos; the follows with their report's category;
+EXPORT_QUERIES = {"enforcement": 4}  # + the officer's last position
 
 
 # --- 监管一件事, the reform's figures, provincial sync (enforcement/api/reform_views.py) ----------

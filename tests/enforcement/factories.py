@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 
-from enforcement.models import Category, Domain, Empowerment, Matter, ProblemReport, Target, Team
+from enforcement.models import Boundary, Category, Domain, Empowerment, Matter, ProblemReport, Target, Team
 from enforcement.services import reports as report_services
+from enforcement.services.geography import boundary_save
 from linli.accounts.models import Membership, Role, User
 from linli.regions.models import Street
 from tests import factories
@@ -19,6 +20,13 @@ _seq = itertools.count(1)
 # Team seats (驻地) and places near them.
 TAOYAN_SEAT = (Decimal("30.017200"), Decimal("120.700100"))
 FUSHAN_SEAT = (Decimal("30.000500"), Decimal("120.578300"))
+
+
+def square(lat, lng, half: float = 0.02) -> dict:
+    """A GeoJSON square around a point (±`half` degrees): a township in tests."""
+    lat, lng = float(lat), float(lng)
+    ring = [[lng - half, lat - half], [lng + half, lat - half], [lng + half, lat + half], [lng - half, lat + half]]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
 def make_team(*, kind=Team.Kind.DISTRICT_DEPARTMENT, street=None, **kw) -> Team:
@@ -99,6 +107,8 @@ def make_world() -> World:
         lat=FUSHAN_SEAT[0],
         lng=FUSHAN_SEAT[1],
     )
+    for street, seat in ((taoyan, TAOYAN_SEAT), (fushan, FUSHAN_SEAT)):
+        boundary_save(kind=Boundary.Kind.TOWNSHIP, street=street, geometry=square(*seat))
     agri_domain = Domain.objects.create(code="agriculture", name="农业农村", department=agriculture)
     market_domain = Domain.objects.create(code="market", name="市场监管", department=market)
     fishing = make_matter(agri_domain, code="NY-001", name="禁渔期违法捕捞", deadline_hours=24)
@@ -152,3 +162,48 @@ def make_target(street: Street, **kw) -> Target:
     n = next(_seq)
     defaults = {"name": f"测试商户{n}", "kind": Target.Kind.SHOP, "lat": TAOYAN_SEAT[0], "lng": TAOYAN_SEAT[1]}
     return Target.objects.create(street=street, **{**defaults, **kw})
+
+
+# --- the 鉴湖 wetland between 陶堰 and 皋埠 (the demo's polygons) ----------------------------------
+
+# Either side of the shared border (≈120.6866 E at 30.00 N), both inside the wetland squads' areas.
+JUST_IN_GAOBU = (Decimal("30.000000"), Decimal("120.686000"))
+JUST_IN_TAOYAN = (Decimal("30.000000"), Decimal("120.687500"))
+
+
+@dataclass
+class Wetland:
+    gaobu: Street
+    taoyan_squad: Team  # 陶堰's wetland squad: fishing, inside its area
+    gaobu_squad: Team  # the squad seconded from 皋埠: fishing, its side of the wetland
+    he: User  # officer (leader) of the 陶堰 wetland squad
+    lu: User  # officer of the 陶堰 wetland squad
+    shen: User  # officer of the 皋埠 squad
+
+
+def make_wetland(world: World) -> Wetland:
+    from enforcement import demo_geography as demo
+
+    gaobu = factories.make_street(name="皋埠街道", code="gaobu", city="绍兴市", district="越城区")
+    boundary_save(kind=Boundary.Kind.TOWNSHIP, street=world.taoyan, geometry=demo.TAOYAN)
+    boundary_save(kind=Boundary.Kind.TOWNSHIP, street=gaobu, geometry=demo.GAOBU)
+    Empowerment.objects.create(street=gaobu, matter=world.fishing, since=date(2023, 1, 1))
+    squads = []
+    for street, name, seat, area in (
+        (world.taoyan, "陶堰湿地中队", ("29.996000", "120.700500"), demo.TAOYAN_WETLAND),
+        (gaobu, "皋埠湿地中队（派驻）", ("30.002000", "120.668000"), demo.GAOBU_WETLAND),
+    ):
+        squad = make_team(
+            name=name, kind=Team.Kind.TOWNSHIP_TEAM, street=street, lat=Decimal(seat[0]), lng=Decimal(seat[1])
+        )
+        squad.matters.set([world.fishing])
+        boundary_save(kind=Boundary.Kind.SQUAD, street=street, team=squad, geometry=area)
+        squads.append(squad)
+    return Wetland(
+        gaobu=gaobu,
+        taoyan_squad=squads[0],
+        gaobu_squad=squads[1],
+        he=make_member(squads[0], position="leader", username="wetland_he", display_name="何伟"),
+        lu=make_member(squads[0], username="wetland_lu", display_name="陆晨"),
+        shen=make_member(squads[1], position="leader", username="gaobu_shen", display_name="沈洁"),
+    )

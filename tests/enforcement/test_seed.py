@@ -32,7 +32,7 @@ def test_it_seeds_the_district_and_a_second_run_changes_nothing(api):
 
     assert Domain.objects.count() == 24
     townships = Team.objects.filter(kind="township_team").values_list("street__code", flat=True)
-    assert set(townships) == {"fushan", "dongpu", "taoyan", "sunduan", "youhai", "fusheng"}
+    assert set(townships) == {"fushan", "dongpu", "taoyan", "sunduan", "youhai", "fusheng", "gaobu"}
     lists = {
         code: set(Empowerment.objects.filter(street__code=code).values_list("matter__code", flat=True))
         for code in ("taoyan", "youhai", "fushan")

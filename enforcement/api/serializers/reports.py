@@ -55,10 +55,16 @@ class MatterSerializer(ModelSerializer):
 class TeamSerializer(ModelSerializer):
     street = RefSerializer(read_only=True, allow_null=True)
     open_reports = serializers.IntegerField(read_only=True, help_text="Reports it is working on now")
+    matters = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="A township squad's matters (ids); empty: every empowered matter"
+    )
+    accept_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Minutes an on-duty officer has to accept; null: the default"
+    )
 
     class Meta:
         model = Team
-        fields = ["id", "name", "code", "kind", "street", "phone", "open_reports"]
+        fields = ["id", "name", "code", "kind", "street", "phone", "matters", "accept_minutes", "open_reports"]
         read_only_fields = fields
 
 

@@ -43,8 +43,11 @@ def report_create(
     kept as text in `external_media_url`."""
     if (lat is None) != (lng is None):
         raise field_error("lat", "经纬度须同时提供")
-    if street is None and lat is not None:
-        street = selectors.street_near(lat, lng)
+    outside = False
+    if lat is not None:  # the polygon the point lies in wins over a street given by the filer
+        township = selectors.township_at(lat, lng)
+        outside = township is None and street is None
+        street = township or street
     report = ProblemReport.objects.create(
         channel=channel,
         category=category,
@@ -64,7 +67,7 @@ def report_create(
     )
     attachments_set(report, "photos", photos)
     record_reported(report, actor=reporter, note=report.get_channel_display())
-    route(report)
+    route(report, outside=outside)
     return report
 
 

@@ -56,9 +56,12 @@ def report_reroute(
 
 @transaction.atomic
 def report_accept(*, report: ProblemReport, actor: User, note: str = "") -> ProblemReport:
+    from enforcement.services.dispatch import offers_settle_on_accept
+
     report = lock_report(report)
     require_team_officer(actor, report)
     move(report, Action.ACCEPT, actor=actor, note=note, assignee=actor)
+    offers_settle_on_accept(report, actor=actor, now=timezone.now())
     return report
 
 
