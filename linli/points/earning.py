@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from linli.points import services
 from linli.points.models import EarningAward, EarningRule, EarningRuleKey, PointsEntry
+from linli.points.services import ledger as services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
