@@ -8,9 +8,13 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from linli.accounts import privacy
+        from linli.api import demo
         from linli.console import registry as console
         from linli.points import dashboard
         from linli.points import privacy as personal_data
+        from linli.points.demo import seed
+
+        demo.register(self.label, seed)
 
         console.register(self.label, widgets=[dashboard.redemptions])
 
