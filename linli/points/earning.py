@@ -8,8 +8,9 @@ floor(points_per_unit × quantity), cut to what is left of the person's daily an
 rule (days and months in Asia/Shanghai). It returns the ledger entry, or None when no active rule
 applies or nothing is left under the cap. Idempotent per (rule, source): a retried task or a second
 signal returns the first entry. The source is the person's own record (the attendance, the shift, the
-work order), never a shared one such as the class session: that is refused with ValueError. Caps are summed inside the account's row lock, so one person's
-concurrent awards are serialised and can never pass a cap together.
+work order), never a shared one such as the class session: that is refused with ValueError. Caps are
+summed inside the account's row lock, so one person's concurrent awards are serialised and can never
+pass a cap together.
 """
 
 from datetime import datetime, time
