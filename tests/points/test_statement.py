@@ -28,8 +28,11 @@ def test_the_statement_adds_up_for_a_shanghai_month(as_user, resident, community
 
         body = as_user(resident).get(URL, {"month": "2026-11"}).json()
         current = as_user(resident).get(URL).json()
+        printed = as_user(resident).get(body["print_url"])  # a signed link: valid for 24 hours
+        assert printed.status_code == 200 and "志愿服务每小时" in printed.content.decode()
+        assert as_user(resident).get("/points/statements/forged/").status_code == 404
 
-    assert {k: v for k, v in body.items() if k != "entries"} == {
+    assert {k: v for k, v in body.items() if k not in ("entries", "print_url")} == {
         "month": "2026-11",
         "opening_balance": 40,
         "earned": 35,

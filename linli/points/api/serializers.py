@@ -201,3 +201,4 @@ class StatementSerializer(serializers.Serializer):
     spent = serializers.IntegerField()
     closing_balance = serializers.IntegerField()
     entries = PointsEntrySerializer(many=True)
+    print_url = serializers.URLField(help_text="A printable HTML page of this statement, valid for 24 hours")

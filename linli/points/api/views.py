@@ -14,6 +14,7 @@ from linli.points import selectors
 from linli.points.api import serializers as s
 from linli.points.filters import AdjustmentFilterSet, RedemptionFilterSet, RedemptionItemFilterSet
 from linli.points.services import adjustments, redemption
+from linli.points.statement_print import print_url
 from linli.regions.models import Community
 
 STAFF = [has_role(Role.COMMUNITY_STAFF, superuser=True)]
@@ -59,7 +60,9 @@ class StatementView(ApiView):
             day = timezone.localdate().replace(year=year, month=number, day=1)
         else:
             day = timezone.localdate().replace(day=1)
-        return self.respond(s.StatementSerializer, selectors.statement(request.user, day))
+        body = selectors.statement(request.user, day)
+        body["print_url"] = print_url(request.user, day, request)
+        return self.respond(s.StatementSerializer, body)
 
 
 class Viewset(ApiViewSet):
