@@ -11,8 +11,15 @@ from linli.points.models import Redemption, RedemptionItem
 
 @widget("points_redemptions", "积分兑换", order=91)
 def redemptions(scope: Scope) -> WidgetData | None:
-    """Redemptions since the first of the scope's last month (cancelled ones left out), by item. 2 queries."""
-    if not RedemptionItem.objects.filter(community_id__in=scope.community_ids).exists():
+    """The catalogue on offer and the redemptions since the first of the scope's last month (cancelled
+    ones left out), by item. 2 queries; 1 and no widget where the communities have no catalogue."""
+    now = timezone.now()
+    offer = RedemptionItem.objects.filter(community_id__in=scope.community_ids).aggregate(
+        items=Count("id"),
+        on_offer=Count("id", filter=Q(active=True) & (Q(available_until__isnull=True) | Q(available_until__gt=now))),
+        stock=Sum("stock", filter=Q(active=True)),
+    )
+    if not offer["items"]:
         return None  # no catalogue in these communities
     tz = timezone.get_current_timezone()
     start = datetime.combine(scope.end.replace(day=1), time.min, tz)
@@ -30,6 +37,8 @@ def redemptions(scope: Scope) -> WidgetData | None:
             Metric("redemptions", f"{month}兑换", sum(r["n"] for r in rows), "份"),
             Metric("points", f"{month}兑换消耗积分", sum(r["points"] for r in rows), "分"),
             Metric("verified", "其中已核销", sum(r["verified"] for r in rows), "份"),
+            Metric("on_offer", "在架商品", offer["on_offer"], "种"),
+            Metric("stock", "在架库存", offer["stock"] or 0, "份"),
         ],
         breakdown=[(r["item__name"], r["n"]) for r in rows],
         breakdown_title=f"{month}各商品兑换（份）",
