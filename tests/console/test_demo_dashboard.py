@@ -46,6 +46,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "points_redemptions",  # 斗潭's catalogue
             },
         ),
         (
@@ -66,6 +67,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "points_redemptions",
             },
         ),
     ],
