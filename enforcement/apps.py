@@ -32,9 +32,11 @@ class EnforcementConfig(AppConfig):
         register_periodic("enforcement.retry_failed_pushes", "enforcement.tasks.retry_failed_pushes", 60 * 60.0)
 
         # Reports and inspections: pushed as they change (services/sync.py), their updates pulled back.
+        from enforcement import receivers
         from enforcement.services import sync
 
         sync.connect()
+        receivers.connect()  # a confirmed report earns its resident reporter points
         register_periodic("enforcement.pull_sync_updates", "enforcement.tasks.pull_sync_updates", 5 * 60.0)
         register_periodic(
             "enforcement.retry_stuck_record_pushes", "enforcement.tasks.retry_stuck_record_pushes", 60 * 60.0
