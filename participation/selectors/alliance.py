@@ -113,10 +113,7 @@ def alliance_stats(*, community_ids) -> dict:
     """Projects by status (of these communities) and resources by kind (of alliances covering them):
     two grouped queries."""
     projects = dict(
-        Project.objects.filter(community_id__in=community_ids)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
+        Project.objects.filter(community_id__in=community_ids).values_list("status").annotate(n=Count("id")).order_by()
     )
     resources = dict(
         Resource.objects.filter(covering(community_ids, prefix="unit__alliance__"), status=Resource.Status.PUBLISHED)
@@ -126,7 +123,5 @@ def alliance_stats(*, community_ids) -> dict:
     )
     return {
         "projects": [{"status": k, "label": label, "count": projects.get(k, 0)} for k, label in Project.Status.choices],
-        "resources": [
-            {"kind": k, "label": label, "count": resources.get(k, 0)} for k, label in ResourceKind.choices
-        ],
+        "resources": [{"kind": k, "label": label, "count": resources.get(k, 0)} for k, label in ResourceKind.choices],
     }

@@ -79,4 +79,3 @@ def member_stats(*, community_ids, start=None, end=None) -> dict:
             }
         )
     return {"members": kinds, "reports": reports.count()}
-

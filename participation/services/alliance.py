@@ -63,7 +63,8 @@ def resource_create(*, unit: AllianceUnit, publish: bool = True, **fields) -> Re
         raise ConflictError("该单位已退出联盟", code="unit_inactive")
     _check_dates(fields.get("available_from"), fields.get("available_until"))
     status = Resource.Status.PUBLISHED if publish else Resource.Status.DRAFT
-    return Resource.objects.create(unit=unit, status=status, **{k: v for k, v in fields.items() if k in _RESOURCE_FIELDS})
+    values = {k: v for k, v in fields.items() if k in _RESOURCE_FIELDS}
+    return Resource.objects.create(unit=unit, status=status, **values)
 
 
 @transaction.atomic
@@ -98,7 +99,12 @@ def need_create(
     if not title.strip():
         raise field_error("title", "请填写需求")
     return Need.objects.create(
-        alliance=alliance, community=community, kind=kind, title=title.strip(), description=description, created_by=actor
+        alliance=alliance,
+        community=community,
+        kind=kind,
+        title=title.strip(),
+        description=description,
+        created_by=actor,
     )
 
 
@@ -190,4 +196,3 @@ def project_cancel(*, project: Project, actor: User, reason: str) -> Project:
         raise field_error("reason", "请填写取消原因")
     transition(project, Project.Action.CANCEL, actor=actor, note=reason)
     return project
-
