@@ -65,6 +65,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "party_alliance",  # 白云街道's 红色礼享家 alliance, 李红军's 报到
             },
         ),
     ],
