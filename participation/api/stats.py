@@ -5,13 +5,14 @@ widget (participation/dashboard.py) reads the same selectors."""
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 from linli.accounts.models import Role
 from linli.api.errors import NotFoundError, field_error
 from linli.api.fields import DateField
 from linli.api.permissions import has_role
+from linli.api.schema import ErrorSerializer
 from linli.api.views import ApiView
 from participation.selectors import alliance as alliance_selectors
 from participation.selectors import party as party_selectors
@@ -77,7 +78,10 @@ class StatsView(ApiView):
         description="Service is what confirmed party members earned in 邻礼积分 (volunteer hours, classes, "
         "any rule), counted separately for 在职党员 and 社区党员. Without `date_from`, all time.",
         parameters=[ParticipationStatsQuerySerializer],
-        responses={200: ParticipationStatsSerializer},
+        responses={
+            200: ParticipationStatsSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="`community` is not one of mine (not_found)"),
+        },
     )
     def get(self, request):
         query = self.validated(ParticipationStatsQuerySerializer, data=request.query_params)

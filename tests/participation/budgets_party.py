@@ -21,9 +21,13 @@ def unit_member(community) -> Persona:
 
 
 def _unit(persona) -> AllianceUnit:
-    scope = Membership.objects.get(
+    """The persona's unit; for another persona (the fuzzer aims every persona at these paths) a unit
+    of the community's alliance that is not theirs."""
+    scope = Membership.objects.filter(
         user=persona.user, role=Role.ALLIANCE_MEMBER, scope_type=ContentType.objects.get_for_model(AllianceUnit)
-    )
+    ).first()
+    if scope is None:
+        return pf.make_unit(pf.make_alliance(community=persona.community))
     return AllianceUnit.objects.get(pk=scope.scope_id)
 
 
@@ -140,7 +144,13 @@ LIST_DATA = {
 
 
 def my_registration(persona):
-    return {"id": _reported_member(persona.community, user=persona.user).pk}
+    # Made once per operation, and several operations share this maker: reuse the active registration.
+    member = PartyMember.objects.filter(user=persona.user, status__in=PartyMember.ACTIVE_STATUSES).first()
+    if member is None:
+        if not Membership.objects.filter(user=persona.user, role=Role.RESIDENT, community=persona.community).exists():
+            factories.grant(persona.user, Role.RESIDENT, community=persona.community)  # staff, for the fuzzer
+        member = _reported_member(persona.community, user=persona.user)
+    return {"id": member.pk}
 
 
 def a_community_member(persona):
