@@ -68,6 +68,7 @@ def landing(username):
                 "care_visits",
                 "care_subsidy",
                 "points_redemptions",
+                "party_alliance",  # 白云街道's 红色礼享家 alliance, 李红军's 报到
             },
         ),
     ],
