@@ -29,6 +29,7 @@ api_v1 = grouped(
                 "enforcement.api.urls",
                 "care.api.urls",
                 "property.api.urls",
+                "participation.api.urls",
             ]
         ),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,3 +5,15 @@ class ParticipationConfig(AppConfig):
     name = "participation"
     label = "participation"
     verbose_name = "红色礼享家·在社区当家"
+
+    def ready(self):
+        from linli.accounts import privacy
+        from linli.api import demo
+        from linli.console import registry as console
+        from participation import dashboard
+        from participation import demo as demo_data
+        from participation import privacy as personal_data
+
+        demo.register(self.label, demo_data.seed)
+        privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
+        console.register(self.label, widgets=[dashboard.vote_turnout])

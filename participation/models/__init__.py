@@ -1,2 +1,4 @@
 """红色礼享家 and 在社区当家: party members, the 党建联盟 (alliance units and their three lists), votes
 and surveys. Each subject has its own module; the app's models are imported here."""
+
+from participation.models.votes import Answer, Ballot, Option, Question, Response, Vote, VoteHistory  # noqa: F401

@@ -1,0 +1,55 @@
+"""What the participation app keeps about a person, by subject.
+
+Votes: the ballots that record that they answered (which vote, when, for which household) and, in
+named votes, what they answered. Anonymous answers are not linked to anyone, so they are not theirs to
+export. On erasure the ballots stay (a household that answered has answered, and the counts must not
+move), detached from the person, and their free-text answers in named votes are blanked.
+"""
+
+from django.utils import timezone
+
+from participation.models import Answer, Ballot, Question
+
+ERASED = "（用户已注销）"
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def votes_export(user) -> dict:
+    ballots = Ballot.objects.filter(user=user).select_related("vote", "room").order_by("created_at", "id")
+    answers = (
+        Answer.objects.filter(response__ballot__user=user)
+        .select_related("question", "option", "response")
+        .order_by("question__vote_id", "question__position", "option__position")
+    )
+    mine: dict = {}
+    for a in answers:
+        mine.setdefault(a.response.ballot_id, []).append(
+            {"question": a.question.text, "answer": a.option.text if a.option_id else a.text}
+        )
+    return {
+        "ballots": [
+            {
+                "vote": b.vote.title,
+                "answered_at": _iso(b.created_at),
+                "household": str(b.room) if b.room_id else None,
+                "answers": mine.get(b.pk, []),  # empty for anonymous votes: nothing links them to the person
+            }
+            for b in ballots
+        ]
+    }
+
+
+def votes_anonymise(user) -> None:
+    Answer.objects.filter(response__ballot__user=user, question__kind=Question.Kind.TEXT).update(text=ERASED)
+    Ballot.objects.filter(user=user).update(user=None)
+
+
+def export(user) -> dict:
+    return {"votes": votes_export(user)}
+
+
+def anonymise(user) -> None:
+    votes_anonymise(user)

@@ -1,0 +1,1 @@
+"""Reads of the participation app that need care, by subject (`votes`)."""

@@ -1,0 +1,1 @@
+"""Writes of the participation app, by subject (`votes`)."""
