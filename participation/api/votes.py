@@ -180,22 +180,22 @@ class StaffVoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
 
     @extend_schema(
         summary="Publish the outcome with the results (closed → published)",
-        request=s.OutcomeInputSerializer,
+        request=s.VoteOutcomeInputSerializer,
         responses={200: s.StaffVoteDetailSerializer},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        data = self.validated(s.OutcomeInputSerializer)
+        data = self.validated(s.VoteOutcomeInputSerializer)
         return self._detail(services.vote_publish(vote=self.get_object(), actor=request.user, **data))
 
     @extend_schema(
         summary="Cancel a draft or open vote, with a reason",
-        request=s.ReasonInputSerializer,
+        request=s.VoteReasonInputSerializer,
         responses={200: s.StaffVoteDetailSerializer},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = self.validated(s.ReasonInputSerializer)
+        data = self.validated(s.VoteReasonInputSerializer)
         return self._detail(services.vote_cancel(vote=self.get_object(), actor=request.user, **data))
 
     @extend_schema(

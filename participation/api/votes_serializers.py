@@ -205,11 +205,11 @@ class VoteUpdateSerializer(VoteInputSerializer):
                 f.default = serializers.empty
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class VoteOutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=2000, help_text="What was decided (published with the results)")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class VoteReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 

@@ -172,7 +172,8 @@ class Ballot(models.Model):
     """That a household (room) or a person has answered a vote, and who answered for it.
 
     The database decides "one per household / person": (vote, room) is unique for household votes
-    (`room` is set only for them) and (vote, user) for every vote."""
+    (`room` is set only for them; someone with two households answers for each) and (vote, user) for
+    person votes."""
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots", verbose_name="投票/问卷")
     user = models.ForeignKey(
@@ -203,7 +204,9 @@ class Ballot(models.Model):
                 fields=["vote", "room"], condition=Q(room__isnull=False), name="ballot_one_per_household"
             ),
             models.UniqueConstraint(
-                fields=["vote", "user"], condition=Q(user__isnull=False), name="ballot_one_per_person"
+                fields=["vote", "user"],
+                condition=Q(user__isnull=False, room__isnull=True),
+                name="ballot_one_per_person",
             ),
         ]
 

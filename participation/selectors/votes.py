@@ -69,6 +69,8 @@ def _answered(user: User) -> Exists:
 def votes_for_resident(user: User) -> QuerySet[Vote]:
     """Votes the user may answer (or could, once closed), with `answered`: whether the user (or, in a
     household vote, their household) has answered."""
+    if not user.is_authenticated:
+        return Vote.objects.none()
     mine = households_of(user)
     return (
         Vote.objects.filter(
