@@ -18,7 +18,9 @@ def _iso(value):
 
 
 def votes_export(user) -> dict:
-    ballots = Ballot.objects.filter(user=user).select_related("vote", "room").order_by("created_at", "id")
+    ballots = (
+        Ballot.objects.filter(user=user).select_related("vote", "room__building__estate").order_by("created_at", "id")
+    )
     answers = (
         Answer.objects.filter(response__ballot__user=user)
         .select_related("question", "option", "response")

@@ -57,7 +57,7 @@ class VoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
     def get_queryset(self):
         queryset = selectors.votes_for_resident(self.request.user)
-        if self.action != "list":
+        if self.action not in ("list", "results"):
             queryset = selectors.with_questions(queryset)
         return queryset
 
@@ -114,7 +114,7 @@ class StaffVoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset
 
     def get_queryset(self):
         queryset = selectors.votes_for_staff(self.request.user)
-        if self.action != "list":
+        if self.action not in ("list", "results"):
             history = VoteHistory.objects.select_related("actor").order_by("created_at", "id")
             queryset = selectors.with_questions(queryset).prefetch_related(Prefetch("history", queryset=history))
         return queryset

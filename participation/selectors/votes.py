@@ -100,7 +100,11 @@ def with_questions(queryset: QuerySet[Vote]) -> QuerySet[Vote]:
 def my_ballots(user: User, vote: Vote) -> list[Ballot]:
     """The ballots that count for the user in this vote: theirs, and in a household vote their households'."""
     mine = households_of(user).values("pk")
-    return list(Ballot.objects.filter(Q(user=user) | Q(room__in=mine), vote=vote).select_related("room").order_by("id"))
+    return list(
+        Ballot.objects.filter(Q(user=user) | Q(room__in=mine), vote=vote)
+        .select_related("room__building__estate")
+        .order_by("id")
+    )
 
 
 # --- results ----------------------------------------------------------------------------------------
