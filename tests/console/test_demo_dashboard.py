@@ -65,6 +65,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "participation_vote_turnout",  # the open vote in 春江月小区 (白云)
             },
         ),
     ],
