@@ -4,7 +4,7 @@ Who answered and what they answered are kept apart. A `Ballot` records that a ho
 has answered: the database's unique constraints make it one per household or per person. A
 `Response` holds the answers. In a named vote it points at its ballot; in an anonymous vote it does
 not, its key is random (no insertion order to match against the ballots) and it carries no time, so
-neither the results, the export nor the admin can link an answer to a person (docs/participation.md).
+neither the results, the export nor the admin can link an answer to a person (docs/api.md, "Votes and surveys").
 """
 
 import uuid
