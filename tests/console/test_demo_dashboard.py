@@ -92,7 +92,18 @@ def test_the_three_communities_have_comparable_indexes(seeded):
         assert all(part["value"] is not None for part in row["components"]), row
 
 
-OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices", "property", "care", "family"}
+OUR_APPS = {
+    "residents",
+    "events",
+    "merchants",
+    "health",
+    "enforcement",
+    "devices",
+    "property",
+    "care",
+    "family",
+    "participation",
+}
 
 
 def test_every_console_page_renders_with_the_demo_data(seeded):
