@@ -308,3 +308,19 @@ def vote_answer(*, vote: Vote, user: User, answers: list[AnswerSpec], room: Room
         for option in (options or [None])
     )
     return ballot
+
+
+def votes_close_due(*, now: datetime | None = None) -> int:
+    """Close the open votes whose closing time has passed (beat). Answers are refused from that time
+    whether or not this has run; it makes the status say so. Each vote is re-locked and re-checked,
+    so running it twice, or beside a staff member's close, does no harm. Returns how many it closed."""
+    now = now or timezone.now()
+    closed = 0
+    for vote_id in Vote.objects.filter(status=Vote.Status.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().filter(pk=vote_id, status=Vote.Status.OPEN).first()
+            if vote is None:
+                continue
+            transition(vote, Vote.Action.CLOSE, actor=None, note="到截止时间自动结束", locked=True)
+            closed += 1
+    return closed

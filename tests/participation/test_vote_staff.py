@@ -104,3 +104,17 @@ def test_staff_of_another_community_cannot_see_or_open_it(community, staff, othe
     assert client_for(staff).post(f"{STAFF}{vote.pk}/cancel/", {"reason": "重复"}, format="json").json()["status"] == (
         "cancelled"
     )
+
+
+def test_a_vote_past_its_closing_time_closes_once(community):
+    from participation.services.votes import votes_close_due
+
+    vote = vf.make_vote(community)
+    running = vf.make_vote(community, closes_at=vote.closes_at + timedelta(days=1))
+    later = vote.closes_at + timedelta(seconds=1)
+    assert votes_close_due(now=later) == 1
+    assert votes_close_due(now=later) == 0
+    vote.refresh_from_db()
+    running.refresh_from_db()
+    assert (vote.status, running.status) == (Vote.Status.CLOSED, Vote.Status.OPEN)
+    assert vote.history.last().note == "到截止时间自动结束"
