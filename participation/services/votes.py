@@ -9,7 +9,7 @@ constraint and gets 409 `already_answered`, and nothing of its answers stays.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -271,6 +271,20 @@ def _clean_answers(vote: Vote, answers: list[AnswerSpec]) -> list[tuple[Question
     return cleaned
 
 
+def _read_for_answering(vote: Vote) -> None:
+    """Re-read the vote's status and closing time under a share lock (PostgreSQL): answers do not wait
+    for each other, but a close (its FOR UPDATE) waits for the answers in flight, and answers that come
+    after it see it closed. SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "status", "closes_at" FROM "{Vote._meta.db_table}" WHERE "id" = %s FOR SHARE', [vote.pk]
+            )
+            vote.status, vote.closes_at = cursor.fetchone()
+    else:
+        vote.refresh_from_db(fields=["status", "closes_at"])
+
+
 @transaction.atomic
 def vote_answer(*, vote: Vote, user: User, answers: list[AnswerSpec], room: Room | None = None) -> Ballot:
     """A verified resident answers: for their household (`room`, which may be left out when they have one
@@ -278,6 +292,7 @@ def vote_answer(*, vote: Vote, user: User, answers: list[AnswerSpec], room: Room
     rooms = list(selectors.households_for_vote(user, vote))
     if not rooms:
         raise NotFoundError("投票不存在")  # not theirs to answer: as if it did not exist
+    _read_for_answering(vote)
     if not selectors.is_accepting(vote):
         raise VoteNotAccepting(
             "投票尚未开始" if vote.status == Vote.Status.OPEN and timezone.now() < vote.opens_at else None,
