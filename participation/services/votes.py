@@ -271,15 +271,16 @@ def _clean_answers(vote: Vote, answers: list[AnswerSpec]) -> list[tuple[Question
     return cleaned
 
 
+_SHARE_LOCK = 'SELECT "status", "closes_at" FROM "participation_vote" WHERE "id" = %s FOR SHARE'
+
+
 def _read_for_answering(vote: Vote) -> None:
     """Re-read the vote's status and closing time under a share lock (PostgreSQL): answers do not wait
     for each other, but a close (its FOR UPDATE) waits for the answers in flight, and answers that come
     after it see it closed. SQLite writes one transaction at a time anyway."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT "status", "closes_at" FROM "{Vote._meta.db_table}" WHERE "id" = %s FOR SHARE', [vote.pk]
-            )
+            cursor.execute(_SHARE_LOCK, [vote.pk])
             vote.status, vote.closes_at = cursor.fetchone()
     else:
         vote.refresh_from_db(fields=["status", "closes_at"])
