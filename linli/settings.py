@@ -316,6 +316,12 @@ SPECTACULAR_SETTINGS = {
         "JointInspectionKindEnum": "enforcement.models.Inspection.Kind",
         "JointInspectionStatusEnum": "enforcement.models.Inspection.Status",
         "FindingSeverityEnum": "enforcement.models.Finding.Severity",
+        # participation: votes and surveys
+        "VoteKindEnum": "participation.models.Vote.Kind",
+        "VoteStatusEnum": "participation.models.Vote.Status",
+        "VoteUnitEnum": "participation.models.Vote.Unit",
+        "VoteResultsVisibilityEnum": "participation.models.Vote.Visibility",
+        "QuestionKindEnum": "participation.models.Question.Kind",
         # property: fees and vehicles
         "BillStatusEnum": "property.models.Bill.Status",
         "BillActionEnum": "property.models.Bill.Action",

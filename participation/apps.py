@@ -12,6 +12,7 @@ class ParticipationConfig(AppConfig):
     def ready(self):
         from linli.accounts import privacy
         from linli.api import demo
+        from linli.celery import register_periodic
         from linli.console import registry as console
         from participation import dashboard
         from participation import demo as demo_data
@@ -19,4 +20,7 @@ class ParticipationConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.party_and_alliance])
+        console.register(self.label, widgets=[dashboard.party_and_alliance, dashboard.vote_turnout])
+
+        # Votes past their closing time: the status follows (answers are refused from then on anyway).
+        register_periodic("participation.close_due_votes", "participation.tasks.close_due_votes", 5 * 60.0)

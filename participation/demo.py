@@ -3,7 +3,8 @@
 义诊进春江月, with its plan), one into a completed project with its outcome report; the 在职党员 李红军
 (dev-party, 春江月小区 1幢1单元 401) confirmed and reported to 白云社区, with some service points; 张大爷
 (dev-demo) registered as a 社区党员, waiting for 白云's staff to confirm; and 白云中学's contact
-`alliance_baiyun`. Idempotent: rows are looked up by natural keys first."""
+`alliance_baiyun`; and the open vote of 春江月小区 (participation/demo_votes.py).
+Idempotent: rows are looked up by natural keys first."""
 
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
 from linli.points import services as points
 from linli.regions.models import Community, Room, Street
+from participation import demo_votes
 from participation.models import Alliance, AllianceUnit, Need, PartyMember, Project, Resource, UnitKind
 from participation.services import alliance as alliance_services
 from participation.services import party as party_services
@@ -232,3 +234,4 @@ def seed(log):
         f"{Resource.objects.filter(unit__alliance=alliance).count()} 资源, "
         f"{Project.objects.filter(alliance=alliance).count()} 项目, {PartyMember.objects.count()} 党员登记"
     )
+    demo_votes.seed(log)

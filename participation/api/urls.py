@@ -4,7 +4,7 @@ here; votes and surveys add theirs)."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from participation.api import alliance, party, stats
+from participation.api import alliance, party, stats, votes
 
 router = SimpleRouter()
 # 党员
@@ -20,6 +20,9 @@ router.register("staff/participation/needs", alliance.StaffNeedViewSet, basename
 router.register("staff/participation/projects", alliance.StaffProjectViewSet, basename="staff-alliance-project")
 router.register("alliance/resources", alliance.UnitResourceViewSet, basename="unit-resource")
 router.register("alliance/projects", alliance.UnitProjectViewSet, basename="unit-project")
+# 在社区当家: votes and surveys
+router.register("participation/votes", votes.VoteViewSet, basename="participation-vote")
+router.register("staff/participation/votes", votes.StaffVoteViewSet, basename="staff-participation-vote")
 
 urlpatterns = [
     path("staff/participation/stats/", stats.StatsView.as_view(), name="participation-stats"),

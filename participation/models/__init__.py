@@ -12,17 +12,25 @@ from participation.models.alliance import (
     UnitKind,
 )
 from participation.models.party import PartyMember, PartyMemberHistory, PartyReport
+from participation.models.votes import Answer, Ballot, Option, Question, Response, Vote, VoteHistory
 
 __all__ = [
     "Alliance",
     "AllianceUnit",
+    "Answer",
+    "Ballot",
     "Need",
+    "Option",
     "PartyMember",
     "PartyMemberHistory",
     "PartyReport",
     "Project",
     "ProjectHistory",
+    "Question",
     "Resource",
     "ResourceKind",
+    "Response",
     "UnitKind",
+    "Vote",
+    "VoteHistory",
 ]

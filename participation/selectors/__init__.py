@@ -1,1 +1,1 @@
-"""Reads of the participation app that need care (scoping, joins), by subject."""
+"""Reads of the participation app that need care (scoping, joins), by subject: party, alliance, votes."""

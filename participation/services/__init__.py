@@ -1,1 +1,1 @@
-"""Writes of the participation app, by subject: one function per use case."""
+"""Writes of the participation app, by subject (party, alliance, votes): one function per use case."""

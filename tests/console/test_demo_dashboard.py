@@ -69,6 +69,7 @@ def landing(username):
                 "care_subsidy",
                 "points_redemptions",
                 "party_alliance",  # 白云街道's 红色礼享家 alliance, 李红军's 报到
+                "participation_vote_turnout",  # the open vote in 春江月小区 (白云)
             },
         ),
     ],
@@ -95,7 +96,18 @@ def test_the_three_communities_have_comparable_indexes(seeded):
         assert all(part["value"] is not None for part in row["components"]), row
 
 
-OUR_APPS = {"residents", "events", "merchants", "health", "enforcement", "devices", "property", "care", "family"}
+OUR_APPS = {
+    "residents",
+    "events",
+    "merchants",
+    "health",
+    "enforcement",
+    "devices",
+    "property",
+    "care",
+    "family",
+    "participation",
+}
 
 
 def test_every_console_page_renders_with_the_demo_data(seeded):
