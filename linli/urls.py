@@ -44,6 +44,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("open311/v2/", include("enforcement.open311.urls")),
     path("property/", include("property.urls")),  # printable receipts behind signed links
+    path("events/", include("events.urls")),  # the printable volunteer summary behind a signed link
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;
 # production serves them from object storage or the reverse proxy).
