@@ -446,7 +446,8 @@ def volunteer_hours_by_community(*, community_ids, start: datetime, end: datetim
     rows = (
         _volunteering()
         .filter(event__community_id__in=community_ids, checked_in_at__gte=start, checked_in_at__lt=end)
-        .values("event__community_id")
+        .values("event__community_id", "event__community__name")
         .annotate(hours=Sum("hours"), volunteers=Count("user", distinct=True))
+        .order_by("event__community__name")
     )
     return {row["event__community_id"]: row for row in rows}
