@@ -17,6 +17,7 @@ from .models import (
     Event,
     EventSession,
     Feedback,
+    HoursAdjustment,
     Registration,
     RegistrationHistory,
     SeatRelease,
@@ -296,13 +297,17 @@ def _volunteering() -> QuerySet[SessionAttendance]:
     return SessionAttendance.objects.filter(event__category=Event.Category.VOLUNTEER)
 
 
+def _adjustments() -> Prefetch:
+    return Prefetch("adjustments", queryset=HoursAdjustment.objects.select_related("adjusted_by"))
+
+
 def volunteer_hours_of(user) -> QuerySet[SessionAttendance]:
     """My volunteer sessions, newest first, with the activity and the session (no per-row queries)."""
     return (
         _volunteering()
         .filter(user=user)
         .select_related("event__community", "session")
-        .prefetch_related("adjustments")
+        .prefetch_related(_adjustments())
         .order_by("-checked_in_at", "-id")
     )
 
@@ -380,7 +385,7 @@ def event_attendances(event: Event) -> QuerySet[SessionAttendance]:
     return (
         SessionAttendance.objects.filter(event=event)
         .select_related("user", "session", "checked_in_by", "checked_out_by")
-        .prefetch_related("adjustments__adjusted_by")
+        .prefetch_related(_adjustments())
         .order_by("session__index", "checked_in_at", "id")
     )
 
@@ -391,7 +396,7 @@ def attendances_for_staff(user) -> QuerySet[SessionAttendance]:
     return (
         SessionAttendance.objects.filter(event__community_id__in=staff_of)
         .select_related("user", "session", "event", "checked_in_by", "checked_out_by")
-        .prefetch_related("adjustments__adjusted_by")
+        .prefetch_related(_adjustments())
     )
 
 

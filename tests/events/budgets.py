@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, Feedback, HoursAdjustment, SessionAttendance, Venue, VenueBooking
-from tests.events.factories import make_event, make_venue, make_verified, register
+from tests.events.factories import make_event, make_staff, make_venue, make_verified, register
 
 ROSTER, RATED, VOLUNTEERING = "名单测试活动", "评价测试活动", "志愿测试活动"
 
@@ -98,7 +98,7 @@ def make_my_volunteer_hours(persona, n):
             category=Event.Category.VOLUNTEER,
             starts_in=timedelta(days=2, minutes=i),
         )
-        _attend(event, register(event, persona.user), None)
+        _attend(event, register(event, persona.user), make_staff(persona.community))
 
 
 def an_attendance(persona):
