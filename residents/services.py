@@ -18,6 +18,8 @@ from linli.api.errors import field_error as _field_error
 from linli.family.acting import record_act
 from linli.limits import services as limits
 from linli.notifications.services import notify
+from linli.points.earning import points_earn
+from linli.points.models import EarningRuleKey
 from linli.regions import households
 from linli.regions.models import Community, Room
 from linli.uploads.models import Upload
@@ -450,6 +452,13 @@ def work_order_confirm(*, work_order: WorkOrder, actor: User, rating: int, comme
         rating=rating,
         rating_comment=comment,
         closed_at=timezone.now(),
+    )
+    # Rating closes the loop: the rule (积分规则「评价工单」) decides the points, once per work order.
+    points_earn(
+        user=work_order.reporter,
+        rule=EarningRuleKey.WORK_ORDER_RATED,
+        community=work_order.community,
+        source=work_order,
     )
     _tell(_handlers(work_order), work_order, event, "居民已确认办结", f"#{work_order.pk} 评分 {rating} 星", staff=True)
     return work_order

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from linli.console.admin import CommunityScopedAdmin
 from linli.console.export import ExportMixin
-from linli.points.models import PointsAccount, PointsEntry
+from linli.console.selectors import console_community_ids
+from linli.points.models import EarningAward, EarningRule, PointsAccount, PointsEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,3 +34,33 @@ class PointsEntryAdmin(ExportMixin, ReadOnlyAdmin):
     list_filter = ("source_type",)
     search_fields = ("account__user__username", "account__user__display_name", "reason", "idempotency_key")
     date_hierarchy = "created_at"
+
+
+@admin.register(EarningRule)
+class EarningRuleAdmin(CommunityScopedAdmin):
+    """Community staff set their community's own rules; the district defaults (no community) are the
+    superuser's. A community's rule wins over the default, an inactive one switches the rule off there."""
+
+    list_display = ("key", "community", "points_per_unit", "daily_cap", "monthly_cap", "active", "updated_at")
+    list_filter = ("key", "active")
+    list_select_related = ("community",)
+    list_editable = ("active",)
+    ordering = ("key", "community_id")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "community" and console_community_ids(request.user) is not None:
+            field.required = True  # staff edit their own community's rules, never the district default
+            field.empty_label = None
+        return field
+
+
+@admin.register(EarningAward)
+class EarningAwardAdmin(CommunityScopedAdmin, ReadOnlyAdmin):
+    list_display = ("earned_at", "user", "rule", "community", "quantity", "points", "capped")
+    list_select_related = ("user", "rule__community", "community")
+    list_filter = ("rule__key", "capped")
+    search_fields = ("user__username", "user__display_name")
+    date_hierarchy = "earned_at"
+    staff_can_add = False
+    staff_can_change = False

@@ -16,14 +16,15 @@ class InsufficientPoints(ConflictError):
     default_message = "积分不足"
 
 
-def _locked_account(user) -> PointsAccount:
+def lock_account(user) -> PointsAccount:
+    """The user's account row, created if need be and locked until the transaction ends."""
     PointsAccount.objects.get_or_create(user=user)
     return PointsAccount.objects.select_for_update().get(user=user)
 
 
 def _move(*, user, amount: int, reason: str, source, idempotency_key: str) -> PointsEntry:
     with transaction.atomic():
-        account = _locked_account(user)
+        account = lock_account(user)
         existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
