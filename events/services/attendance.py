@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from linli.points.earning import points_earn
+
 from ..models import CheckInScan, CourseCompletion, Event, EventSession, HoursAdjustment, Registration
 from ..models import SessionAttendance as Attendance
 from .errors import AlreadyCheckedOut, AttendanceStillOpen, CheckOutNotUsed, NotVolunteering, _invalid
@@ -33,13 +35,6 @@ HALF_HOUR = timedelta(minutes=30)
 # A session's check-in opens this long before it starts (volunteers arrive early) and closes at its end.
 CHECK_IN_OPENS_BEFORE = timedelta(hours=1)
 MAX_HOURS = Decimal("24")
-
-
-def points_earn(**kwargs):
-    # linli/points/earning.py (the points helper's branch) until it is merged here.
-    from linli.points.earning import points_earn as earn
-
-    return earn(**kwargs)
 
 
 # --- hours ----------------------------------------------------------------------------------------
