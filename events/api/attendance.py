@@ -131,7 +131,10 @@ class MyVolunteerProfileView(ApiView):
 
     schema_topic = "志愿服务"
 
-    @extend_schema(summary="My volunteer profile (hours by year, activities, printable summary link)")
+    @extend_schema(
+        summary="My volunteer profile (hours by year, activities, printable summary link)",
+        responses={200: VolunteerProfileSerializer},
+    )
     def get(self, request):
         return self.respond(VolunteerProfileSerializer, selectors.volunteer_profile(request.user))
 
