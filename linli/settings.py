@@ -289,6 +289,10 @@ SPECTACULAR_SETTINGS = {
         "VenueBusySlotKindEnum": "events.api.serializers.BUSY_KINDS",
         "EventCheckInResultEnum": "events.api.serializers.CHECK_IN_RESULTS",
         "WaitlistOutcomeEnum": "events.api.serializers.WAITLIST_OUTCOMES",
+        # points
+        "RedemptionKindEnum": "linli.points.models.RedemptionKind",
+        "RedemptionStatusEnum": "linli.points.models.Redemption.Status",
+        "EarningRuleEnum": "linli.points.models.EarningRuleKey",
         # family
         "FamilyBindingStatusEnum": "linli.family.models.FamilyBinding.Status",
         "FamilyBindingSideEnum": "linli.family.models.FamilyBinding.Side",

@@ -12,6 +12,8 @@ from django.utils import timezone
 from linli.accounts.demo import ensure_staff_user
 from linli.accounts.models import Membership, Role, User
 from linli.devices.models import Device
+from linli.points.models import RedemptionItem, RedemptionKind
+from linli.points.services.redemption import redemption_item_save
 from linli.regions.models import Community
 from merchants.models import (
     CabinetSlot,
@@ -197,6 +199,23 @@ def _month_of_orders(merchant: Merchant, products: list[Product]) -> int:
     return made
 
 
+def _points_voucher(community, merchant) -> None:
+    """A 回龙市集 voucher in 白云's 积分兑换 catalogue (the points app names the merchant by content type)."""
+    if RedemptionItem.objects.filter(community=community, name="回龙市集 10 元代金券").exists():
+        return
+    redemption_item_save(
+        community=community,
+        name="回龙市集 10 元代金券",
+        kind=RedemptionKind.VOUCHER,
+        description="到回龙市集购物时出示兑换码，由店主核销",
+        points_price=100,
+        stock=20,
+        per_person_limit=1,
+        merchant_type="merchants.merchant",
+        merchant_id=merchant.pk,
+    )
+
+
 def seed(log):
     huilong = Community.objects.get(code="huilong")
     baiyun = Community.objects.get(code="baiyun")
@@ -253,6 +272,7 @@ def seed(log):
             code=slot,
             defaults={"product": product, "unit_weight_g": unit_weight, "tolerance_g": tolerance},
         )
+    _points_voucher(baiyun, merchant)
     past = _past_orders(merchant, products)
     _month_of_orders(merchant, list(products.values())[:4])
     for row in NEIGHBOUR_SHOPS:

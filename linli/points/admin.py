@@ -3,7 +3,17 @@ from django.contrib import admin
 from linli.console.admin import CommunityScopedAdmin
 from linli.console.export import ExportMixin
 from linli.console.selectors import console_community_ids
-from linli.points.models import EarningAward, EarningRule, PointsAccount, PointsEntry
+from linli.points.models import (
+    AdjustmentLimit,
+    EarningAward,
+    EarningRule,
+    ManualAdjustment,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    RedemptionHistory,
+    RedemptionItem,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,3 +74,64 @@ class EarningAwardAdmin(CommunityScopedAdmin, ReadOnlyAdmin):
     date_hierarchy = "earned_at"
     staff_can_add = False
     staff_can_change = False
+
+
+@admin.register(RedemptionItem)
+class RedemptionItemAdmin(CommunityScopedAdmin):
+    list_display = ("name", "community", "kind", "points_price", "stock", "per_person_limit", "active")
+    list_select_related = ("community",)
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    fields = (
+        "community",
+        "name",
+        "kind",
+        "description",
+        "points_price",
+        "stock",
+        "per_person_limit",
+        ("available_from", "available_until"),
+        "active",
+        ("merchant_type", "merchant_id"),
+    )
+
+
+class RedemptionHistoryInline(admin.TabularInline):
+    model = RedemptionHistory
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(CommunityScopedAdmin, ReadOnlyAdmin):
+    """Read-only: codes are verified and redemptions cancelled through the staff API (points move with them)."""
+
+    list_display = ("created_at", "code", "item", "user", "points", "status", "verified_at")
+    list_select_related = ("item", "user")
+    list_filter = ("status",)
+    search_fields = ("code", "item__name", "user__display_name")
+    date_hierarchy = "created_at"
+    inlines = [RedemptionHistoryInline]
+    staff_can_add = False
+    staff_can_change = False
+
+
+@admin.register(ManualAdjustment)
+class ManualAdjustmentAdmin(CommunityScopedAdmin, ReadOnlyAdmin):
+    list_display = ("created_at", "community", "staff", "user", "amount", "reason")
+    list_select_related = ("community", "staff", "user")
+    search_fields = ("reason", "user__display_name", "staff__display_name")
+    date_hierarchy = "created_at"
+    staff_can_add = False
+    staff_can_change = False
+
+
+@admin.register(AdjustmentLimit)
+class AdjustmentLimitAdmin(CommunityScopedAdmin):
+    list_display = ("community", "monthly_points")
+    list_select_related = ("community",)

@@ -7,8 +7,10 @@ The rule (a community's own, else the district default) sets points per unit; th
 floor(points_per_unit × quantity), cut to what is left of the person's daily and monthly cap for that
 rule (days and months in Asia/Shanghai). It returns the ledger entry, or None when no active rule
 applies or nothing is left under the cap. Idempotent per (rule, source): a retried task or a second
-signal returns the first entry. Caps are summed inside the account's row lock, so one person's
-concurrent awards are serialised and can never pass a cap together.
+signal returns the first entry. The source is the person's own record (the attendance, the shift, the
+work order), never a shared one such as the class session: that is refused with ValueError. Caps are
+summed inside the account's row lock, so one person's concurrent awards are serialised and can never
+pass a cap together.
 """
 
 from datetime import datetime, time
@@ -20,8 +22,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from linli.points import services
 from linli.points.models import EarningAward, EarningRule, EarningRuleKey, PointsEntry
+from linli.points.services import ledger as services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -62,6 +64,15 @@ def _as_quantity(quantity) -> Decimal:
     return value
 
 
+def _existing(key: str, user) -> PointsEntry | None:
+    entry = PointsEntry.objects.filter(idempotency_key=key).select_related("account").first()
+    if entry is not None and entry.account.user_id != user.pk:
+        # The source must be the person's own (their attendance, their work order), not a shared one
+        # (the session): else a second person would silently get the first one's award.
+        raise ValueError(f"{key} was awarded to another user: pass a per-person source or idempotency_key")
+    return entry
+
+
 @transaction.atomic
 def points_earn(
     *, user, rule: str, community, source, quantity=1, idempotency_key: str | None = None
@@ -73,7 +84,7 @@ def points_earn(
     quantity = _as_quantity(quantity)
     key = idempotency_key or default_idempotency_key(rule, source)
 
-    existing = PointsEntry.objects.filter(idempotency_key=key).first()
+    existing = _existing(key, user)
     if existing is not None:
         return existing
     chosen = earning_rule_for(rule, community)
@@ -84,7 +95,7 @@ def points_earn(
         return None
 
     account = services.lock_account(user)  # serialises this person's awards: the caps below hold
-    existing = PointsEntry.objects.filter(idempotency_key=key).first()
+    existing = _existing(key, user)
     if existing is not None:
         return existing
     wanted = points

@@ -13,9 +13,10 @@ def no_params(persona):
 #   3  households, residents, points per day;  1 devices by kind and status       linli/console/dashboard.py
 #   4  alarms, care orders, visits, subsidy spent (each stops at its totals when empty)  care/dashboard.py
 #   3  bills billed/collected, arrears, the gates of today's visitors              property/dashboard.py
+#   1  the communities' redemption catalogue (none here: no redemptions query)    linli/points/dashboard.py
 #  14  the service index, this period and the previous one (×2): response 1, satisfaction 1,
 #      participation 2 (households, attendances), prosperity 3 (households, points, local sales)
 # None of it grows with the data (tests/console/test_dashboard_numbers.py checks that too).
 # Warm: the numbers are shared for a minute (linli/console/selectors.py dashboard_for), so only
 #   2  the token's user, the staff member's communities
-DETAIL_BUDGETS = {"/api/v1/staff/dashboard/": ("staff", no_params, (39, 2))}
+DETAIL_BUDGETS = {"/api/v1/staff/dashboard/": ("staff", no_params, (40, 2))}

@@ -47,6 +47,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "points_redemptions",  # 斗潭's catalogue
             },
         ),
         (
@@ -67,6 +68,7 @@ def landing(username):
                 "care_orders",
                 "care_visits",
                 "care_subsidy",
+                "points_redemptions",
             },
         ),
     ],

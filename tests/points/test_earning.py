@@ -91,9 +91,14 @@ def test_daily_and_monthly_caps_cut_the_award_and_reset_with_the_shanghai_calend
 
 
 @pytest.mark.django_db
-def test_an_unknown_rule_is_a_programming_error(resident, community):
+def test_an_unknown_rule_or_a_source_shared_between_people_is_a_programming_error(resident, community):
+    EarningRule.objects.create(key="class_attended", points_per_unit=5)
+    (session,) = sources(1)
     with pytest.raises(ValueError):
-        points_earn(user=resident, rule="nonsense", community=community, source=sources(1)[0])
+        points_earn(user=resident, rule="nonsense", community=community, source=session)
+    points_earn(user=resident, rule="class_attended", community=community, source=session)
+    with pytest.raises(ValueError):
+        points_earn(user=factories.make_resident(), rule="class_attended", community=community, source=session)
 
 
 @pytest.mark.postgres
