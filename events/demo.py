@@ -380,7 +380,6 @@ def _courses() -> None:
             ends_at=starts + timedelta(hours=1, minutes=30),
             sessions_count=sessions,
             capacity=20,
-            points_reward=5,
         )
         event = services.event_publish(event=event, actor=event.created_by)
         wang = list(User.objects.filter(wechat_openid="dev-wang"))
