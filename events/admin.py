@@ -5,13 +5,16 @@ from linli.console.admin import CommunityScopedAdmin, HistoryInline, apply_servi
 from . import services
 from .models import (
     CheckInScan,
+    CourseCompletion,
     Event,
     EventHistory,
     EventSession,
     Feedback,
+    HoursAdjustment,
     Registration,
     RegistrationHistory,
     SeatRelease,
+    SessionAttendance,
     Venue,
     VenueBooking,
     VenueBookingHistory,
@@ -205,4 +208,53 @@ class FeedbackAdmin(CommunityScopedAdmin):
     readonly_fields = ("registration", "event", "rating", "comment")
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- attendance per session, volunteer hours, course completions ---------------------------------------
+
+
+class HoursAdjustmentInline(ReadOnlyInline):
+    model = HoursAdjustment
+    fields = ("created_at", "adjusted_by", "hours_before", "hours_after", "reason")
+    readonly_fields = fields
+
+
+@admin.register(SessionAttendance)
+class SessionAttendanceAdmin(CommunityScopedAdmin):
+    """Who came to which session, and the volunteer hours credited. Hours are adjusted through the staff API
+    (with a reason, audited); here staff close the sessions nobody checked out of."""
+
+    community_field = "event__community"
+    list_display = ("event", "session", "user", "status", "checked_in_at", "checked_out_at", "hours")
+    list_filter = ("status", "event__category", "event__community")
+    date_hierarchy = "checked_in_at"
+    list_select_related = ("event", "session__event", "user")
+    search_fields = ("event__title", "user__display_name")
+    readonly_fields = [f.name for f in SessionAttendance._meta.concrete_fields if f.name != "id"]
+    inlines = [HoursAdjustmentInline]
+    actions = ["close"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="补签退所选志愿服务（时长计至场次结束）")
+    def close(self, request, queryset):
+        _run(self, request, queryset, "补签退", lambda a: services.attendance_close(attendance=a, actor=request.user))
+
+
+@admin.register(CourseCompletion)
+class CourseCompletionAdmin(CommunityScopedAdmin):
+    community_field = "event__community"
+    list_display = ("event", "user", "sessions_attended", "sessions_total", "rate", "completed_at")
+    list_filter = ("event__community",)
+    date_hierarchy = "completed_at"
+    list_select_related = ("event", "user")
+    search_fields = ("event__title", "user__display_name")
+    readonly_fields = [f.name for f in CourseCompletion._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

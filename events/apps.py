@@ -17,7 +17,11 @@ class EventsConfig(AppConfig):
 
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
-        console.register(self.label, widgets=[dashboard.registrations], components=[dashboard.participation])
+        console.register(
+            self.label,
+            widgets=[dashboard.registrations, dashboard.volunteer_hours],
+            components=[dashboard.participation],
+        )
         cache.invalidate_cards_on_write()
 
         # Both jobs scan for due work and re-lock each row before acting, so running them more

@@ -25,6 +25,7 @@ from .models import (
     EventSession,
     Registration,
     RegistrationHistory,
+    SessionAttendance,
     Venue,
     VenueOpeningHours,
 )
@@ -264,6 +265,7 @@ def _shift(event: Event, by: timedelta) -> None:
         (Registration, ["created_at", "confirmed_at", "checked_in_at"], {"event": event}),
         (EventHistory, ["created_at"], {"event": event}),
         (RegistrationHistory, ["created_at"], {"registration__event": event}),
+        (SessionAttendance, ["checked_in_at", "checked_out_at", "created_at"], {"event": event}),
     ]:
         for row in model.objects.filter(**lookup):
             changes = {f: getattr(row, f) - by for f in fields if getattr(row, f) is not None}
@@ -299,6 +301,98 @@ def _past_events() -> None:
             for registration in joined[:came]:
                 services.registration_check_in(event=event, ticket=registration.ticket, staff=event.created_by)
             _shift(event, timedelta(days=days_ago, hours=3))
+            _close_volunteer_sessions(event)
+            services.event_finish(event_id=event.pk)
+
+
+def _close_volunteer_sessions(event: Event) -> None:
+    """Staff close the sessions of a past volunteer activity nobody checked out of (hours credited up to its end)."""
+    for attendance in SessionAttendance.objects.filter(event=event, status=SessionAttendance.Status.CHECKED_IN):
+        services.attendance_close(attendance=attendance, actor=event.created_by)
+
+
+# 白云's volunteer activity (2 h planned per session), three weeks ago: who came, among the neighbours and
+# 张大爷 (dev-demo); one left early, and staff adjusted his hours with a reason.
+VOLUNTEER_ACTIVITY = "春江月小区环境清洁志愿服务"
+# 幸福学堂 courses (6 weekly sessions), with who came to each session held so far (indexes of the first three
+# neighbours, then 王阿姨 dev-wang):
+# one finished 10 days ago (completions decided at its end, threshold 80 %), one running (its 4th session
+# starts a few minutes after seeding: staff can scan tickets for it).
+COURSES = [
+    ("doutan", "幸福学堂·太极拳入门", 6, [[0, 1, 2], [0, 1, 2], [0, 1], [0, 1, 2], [0, 2], [0, 1]], 10),
+    ("doutan", "幸福学堂·老年人防诈骗课", 6, [[0, 1, 2, 3], [0, 2, 3], [0, 1, 2]], None),
+]
+
+
+def _volunteer_activity() -> None:
+    community = Community.objects.filter(code="baiyun").first()
+    if community is None or Event.objects.filter(community=community, title=VOLUNTEER_ACTIVITY).exists():
+        return
+    staff = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).first()
+    volunteers = [*User.objects.filter(wechat_openid="dev-demo"), *_neighbours(community)[:3]]
+    if not volunteers:
+        return
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=5)
+    event = services.event_create(
+        community=community,
+        created_by=staff.user if staff else None,
+        title=VOLUNTEER_ACTIVITY,
+        description="清理春江月小区公共区域的杂物和落叶，每次服务计 2 小时志愿时长。",
+        category=Event.Category.VOLUNTEER,
+        location="春江月小区 中心花园",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2, minutes=30),
+        planned_hours=2,
+        capacity=20,
+    )
+    event = services.event_publish(event=event, actor=event.created_by)
+    for user in volunteers:
+        registration = services.registration_create(event=event, user=user)
+        services.registration_check_in(event=event, ticket=registration.ticket, staff=event.created_by)
+    _shift(event, timedelta(days=21, hours=3))
+    _close_volunteer_sessions(event)
+    early = SessionAttendance.objects.filter(event=event).order_by("-id").first()
+    services.attendance_adjust_hours(
+        attendance=early, actor=event.created_by, hours=1, reason="家中有事提前离开，按实际服务 1 小时计"
+    )
+    services.event_finish(event_id=event.pk)
+
+
+def _courses() -> None:
+    now = timezone.now().replace(second=0, microsecond=0)
+    for code, title, sessions, came, days_ago in COURSES:
+        community = Community.objects.filter(code=code).first()
+        if community is None or Event.objects.filter(community=community, title=title).exists():
+            continue
+        people = _neighbours(community)
+        if not people:
+            continue
+        staff = Membership.objects.filter(role=Role.COMMUNITY_STAFF, community=community).first()
+        starts = now + timedelta(minutes=5)
+        event = services.event_create(
+            community=community,
+            created_by=staff.user if staff else None,
+            title=title,
+            description=f"每周一次，共 {sessions} 次课；出勤率达到 80% 即可结业。",
+            category=Event.Category.CLASS,
+            location="邻礼中心 2楼",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1, minutes=30),
+            sessions_count=sessions,
+            capacity=20,
+        )
+        event = services.event_publish(event=event, actor=event.created_by)
+        wang = list(User.objects.filter(wechat_openid="dev-wang"))
+        students = [services.registration_create(event=event, user=u) for u in [*people[:3], *wang]]
+        # Run the sessions held so far one week at a time: each one's check-in window is open "now".
+        for who in came:
+            for index in who:
+                if index < len(students):
+                    services.registration_check_in(event=event, ticket=students[index].ticket, staff=event.created_by)
+            _shift(event, timedelta(days=7))
+        if days_ago is not None:  # a finished course: its last session ended `days_ago` days ago (completions)
+            event.refresh_from_db()
+            _shift(event, event.final_ends_at - (now - timedelta(days=days_ago)))
             services.event_finish(event_id=event.pk)
 
 
@@ -317,6 +411,8 @@ def seed(log):
     events = _seed_events(venues)
     _seed_registrations(events)
     _past_events()
+    _volunteer_activity()
+    _courses()
     _registrations_today(events)
     counts = (Venue.objects.count(), Event.objects.count(), Registration.objects.count())
     log("events: {} venues, {} events, {} registrations".format(*counts))

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from linli.api.filters import MomentFilter
 
-from .models import Event, Feedback, Registration, Venue, VenueBooking
+from .models import Event, Feedback, Registration, SessionAttendance, Venue, VenueBooking
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -77,6 +77,34 @@ class RosterFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(user__display_name__icontains=value) | Q(user__phone__icontains=value))
+
+
+class AttendanceFilterSet(django_filters.FilterSet):
+    """Staff: the attendance per session of one event."""
+
+    session = IntegerFilter(field_name="session__index", min_value=1, max_value=1000, help_text="Session number (1…)")
+    status = django_filters.ChoiceFilter(choices=SessionAttendance.Status.choices)
+    search = django_filters.CharFilter(method="filter_search", help_text="Resident's name contains")
+
+    class Meta:
+        model = SessionAttendance
+        fields = ["session", "status", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(user__display_name__icontains=value)
+
+
+class VolunteerHoursFilterSet(django_filters.FilterSet):
+    """A volunteer's own sessions."""
+
+    year = IntegerFilter(method="filter_year", min_value=2000, max_value=2100, help_text="Checked in in this year")
+
+    class Meta:
+        model = SessionAttendance
+        fields = ["year"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(checked_in_at__year=value)
 
 
 class FeedbackFilterSet(django_filters.FilterSet):

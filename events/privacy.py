@@ -4,13 +4,15 @@ Registrations stay on erasure (attendance counts, seats and points refer to them
 the anonymised user), except that upcoming ones are cancelled so their seats go to the waitlist. The
 person's own words go: feedback comments and booking purposes are blanked.
 Staff-side pointers (who created an event, who scanned a ticket) are the console's audit trail and stay.
+Attendance per session (volunteer hours, course attendance) and course completions stay too: they
+are what the points were earned for, and point at the anonymised user.
 """
 
 from contextlib import suppress
 
 from django.utils import timezone
 
-from .models import Feedback, Registration, VenueBooking
+from .models import CourseCompletion, Feedback, Registration, SessionAttendance, VenueBooking
 
 
 def _iso(moment):
@@ -45,6 +47,20 @@ def export(user) -> dict:
             for b in VenueBooking.objects.filter(booked_by=user, session__isnull=True)
             .select_related("venue")
             .order_by("starts_at")
+        ],
+        "session_attendance": [
+            {
+                "event": a.event.title,
+                "session": a.session.index,
+                "checked_in_at": _iso(a.checked_in_at),
+                "checked_out_at": _iso(a.checked_out_at),
+                "volunteer_hours": str(a.hours),
+            }
+            for a in SessionAttendance.objects.filter(user=user).select_related("event", "session").order_by("id")
+        ],
+        "course_completions": [
+            {"course": c.event.title, "rate": c.rate, "completed_at": _iso(c.completed_at)}
+            for c in CourseCompletion.objects.filter(user=user).select_related("event").order_by("id")
         ],
     }
 

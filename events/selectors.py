@@ -3,21 +3,25 @@ per-row queries), the waitlist history of a registration, a venue's free and bus
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from linli.accounts.models import Role
 from linli.accounts.selectors import community_ids_for
 
 from .models import (
+    CourseCompletion,
     Event,
     EventSession,
     Feedback,
+    HoursAdjustment,
     Registration,
     RegistrationHistory,
     SeatRelease,
+    SessionAttendance,
     Venue,
     VenueBooking,
     WaitlistDecision,
@@ -286,6 +290,116 @@ def venue_availability(venue: Venue, day: date) -> dict:
     return {"venue": venue, "date": day, "opening_hours": opening, "busy": busy, "free": free}
 
 
+# --- attendance per session, volunteer hours ---------------------------------------------------------
+
+
+def _volunteering() -> QuerySet[SessionAttendance]:
+    return SessionAttendance.objects.filter(event__category=Event.Category.VOLUNTEER)
+
+
+def _adjustments() -> Prefetch:
+    return Prefetch("adjustments", queryset=HoursAdjustment.objects.select_related("adjusted_by"))
+
+
+def volunteer_hours_of(user) -> QuerySet[SessionAttendance]:
+    """My volunteer sessions, newest first, with the activity and the session (no per-row queries)."""
+    return (
+        _volunteering()
+        .filter(user=user)
+        .select_related("event__community", "session")
+        .prefetch_related(_adjustments())
+        .order_by("-checked_in_at", "-id")
+    )
+
+
+@dataclass
+class VolunteerProfile:
+    user: object
+    total_hours: object
+    sessions: int
+    activities: int
+    by_year: list[dict]  # {"year", "hours", "sessions", "activities"}, newest year first
+    recent_activities: list[dict]  # {"event_id", "title", "community", "starts_at", "hours", "sessions"}
+
+
+def volunteer_profile(user, *, activities_limit: int = 20) -> VolunteerProfile:
+    """Total hours by year (local time), the activities and the latest of them: three aggregate queries."""
+    mine = _volunteering().filter(user=user)
+    by_year = list(
+        mine.annotate(year=ExtractYear("checked_in_at"))
+        .values("year")
+        .annotate(hours=Sum("hours"), sessions=Count("pk"), activities=Count("event", distinct=True))
+        .order_by("-year")
+    )
+    recent = list(
+        mine.values("event_id", "event__title", "event__community__name", "event__starts_at")
+        .annotate(hours=Sum("hours"), sessions=Count("pk"))
+        .order_by("-event__starts_at", "-event_id")[:activities_limit]
+    )
+    activities = [
+        {
+            "event_id": row["event_id"],
+            "title": row["event__title"],
+            "community": row["event__community__name"],
+            "starts_at": row["event__starts_at"],
+            "hours": row["hours"],
+            "sessions": row["sessions"],
+        }
+        for row in recent
+    ]
+    return VolunteerProfile(
+        user=user,
+        total_hours=sum((row["hours"] for row in by_year), start=Decimal("0.0")),
+        sessions=sum(row["sessions"] for row in by_year),
+        activities=mine.values("event").distinct().count(),
+        by_year=by_year,
+        recent_activities=activities,
+    )
+
+
+def registration_attendance(registration: Registration) -> dict:
+    """Attendance of one registration of an event tracked per session (three queries): sessions attended,
+    held so far, the rates (rounded down), the course completion and the volunteer hours."""
+    event = registration.event
+    attended = list(
+        SessionAttendance.objects.filter(registration=registration)
+        .order_by("session__index")
+        .values_list("session__index", "hours")
+    )
+    held = EventSession.objects.filter(event=event, starts_at__lte=timezone.now()).count()
+    completion = CourseCompletion.objects.filter(registration=registration).values_list("completed_at", flat=True)
+    return {
+        "sessions_attended": [index for index, _hours in attended],
+        "sessions_held": held,
+        "sessions_total": event.sessions_count,
+        "rate_so_far": len(attended) * 100 // held if held else None,
+        "rate": len(attended) * 100 // event.sessions_count,
+        "completion_threshold": event.completion_threshold,
+        "completed_at": completion.first(),
+        "hours": sum((hours for _index, hours in attended), start=Decimal("0.0")),
+    }
+
+
+def event_attendances(event: Event) -> QuerySet[SessionAttendance]:
+    """The per-session attendance of one event (staff): who, which session, in/out, hours, adjustments."""
+    return (
+        SessionAttendance.objects.filter(event=event)
+        .select_related("user", "session", "checked_in_by", "checked_out_by")
+        .prefetch_related(_adjustments())
+        .order_by("session__index", "checked_in_at", "id")
+    )
+
+
+def attendances_for_staff(user) -> QuerySet[SessionAttendance]:
+    """Attendances of the events of communities where `user` is staff (others' are 404)."""
+    staff_of = community_ids_for(user, Role.COMMUNITY_STAFF)
+    return (
+        SessionAttendance.objects.filter(event__community_id__in=staff_of)
+        .select_related("user", "session", "event", "checked_in_by", "checked_out_by")
+        .prefetch_related(_adjustments())
+    )
+
+
 # --- the staff console's dashboard (linli/console) -------------------------------------------------
 
 
@@ -329,3 +443,16 @@ def attendances_by_community(*, community_ids, start: datetime, end: datetime) -
         .annotate(n=Count("pk"))
     )
     return {row["event__community_id"]: row["n"] for row in rows}
+
+
+def volunteer_hours_by_community(*, community_ids, start: datetime, end: datetime) -> dict[int, dict]:
+    """One GROUP BY query: hours credited and volunteers, per organising community, for sessions checked
+    in during [start, end)."""
+    rows = (
+        _volunteering()
+        .filter(event__community_id__in=community_ids, checked_in_at__gte=start, checked_in_at__lt=end)
+        .values("event__community_id", "event__community__name")
+        .annotate(hours=Sum("hours"), volunteers=Count("user", distinct=True))
+        .order_by("event__community__name")
+    )
+    return {row["event__community_id"]: row for row in rows}

@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "events.models.Event.Status",
         "EventCategoryEnum": "events.models.Event.Category",
         "EventRegistrationStatusEnum": "events.models.Registration.Status",
+        "SessionAttendanceStatusEnum": "events.models.SessionAttendance.Status",
         "VenueBookingStatusEnum": "events.models.VenueBooking.Status",
         "VenueWeekdayEnum": "events.models.VenueOpeningHours.Weekday",
         "VenueBusySlotKindEnum": "events.api.serializers.BUSY_KINDS",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("open311/v2/", include("enforcement.open311.urls")),
     path("open311/", include(("enforcement.open311.urls_root", "open311-root"))),
     path("property/", include("property.urls")),  # printable receipts behind signed links
+    path("events/", include("events.urls")),  # the printable volunteer summary behind a signed link
     path("points/", include("linli.points.urls")),  # printable statements behind signed links
 ]
 # Uploaded images on local disk, for the embedded default only (static() is a no-op when DEBUG=0;

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,10 +11,25 @@ from linli.family.acting import context_user
 from linli.regions.models import Community
 
 from .. import selectors, services
-from ..models import CheckInScan, Event, EventSession, Feedback, Registration, Venue, VenueBooking, VenueOpeningHours
+from ..models import (
+    CheckInScan,
+    Event,
+    EventSession,
+    Feedback,
+    Registration,
+    SessionAttendance,
+    Venue,
+    VenueBooking,
+    VenueOpeningHours,
+)
 
 BUSY_KINDS = [("event", "活动"), ("booking", "预约")]
-CHECK_IN_RESULTS = [("checked_in", "签到成功"), ("already_checked_in", "已签到过")]
+CHECK_IN_RESULTS = [
+    ("checked_in", "签到成功"),
+    ("already_checked_in", "已签到过"),
+    ("checked_out", "签退成功"),
+    ("already_checked_out", "已签退过"),
+]
 WAITLIST_OUTCOMES = [
     ("promoted", "已递补"),
     ("skipped_party_too_large", "人数超过剩余名额，未递补"),
@@ -86,6 +103,9 @@ EVENT_FIELDS = [
     "age_min",
     "age_max",
     "points_reward",
+    "planned_hours",
+    "completion_threshold",
+    "award_per_session",
 ]
 
 
@@ -240,6 +260,19 @@ class WaitlistRoundSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
+class RegistrationAttendanceSerializer(serializers.Serializer):
+    sessions_attended = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Indexes of sessions attended"
+    )
+    sessions_held = serializers.IntegerField(help_text="Sessions that have started by now")
+    sessions_total = serializers.IntegerField()
+    rate_so_far = serializers.IntegerField(allow_null=True, help_text="% attended of the sessions held so far")
+    rate = serializers.IntegerField(help_text="% attended of all sessions (what completion is decided on)")
+    completion_threshold = serializers.IntegerField(help_text="% needed to complete a course")
+    completed_at = DateTimeField(allow_null=True, help_text="When the course was completed (its end); null if not")
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1, help_text="Volunteering: hours credited")
+
+
 class EventRegistrationDetailSerializer(EventRegistrationSerializer):
     event = EventBriefSerializer(read_only=True)
     sessions = EventSessionSerializer(source="event.sessions", many=True, read_only=True)
@@ -247,6 +280,9 @@ class EventRegistrationDetailSerializer(EventRegistrationSerializer):
     history = RegistrationStatusChangeSerializer(many=True, read_only=True)
     waitlist_rounds = serializers.SerializerMethodField(
         help_text="Every promotion round held while I waited, and why I was (not) promoted"
+    )
+    attendance = serializers.SerializerMethodField(
+        help_text="Volunteering and courses (attendance per session); null for other events"
     )
 
     class Meta(EventRegistrationSerializer.Meta):
@@ -256,6 +292,7 @@ class EventRegistrationDetailSerializer(EventRegistrationSerializer):
             "waitlist_position",
             "history",
             "waitlist_rounds",
+            "attendance",
         ]
         read_only_fields = fields
 
@@ -265,6 +302,12 @@ class EventRegistrationDetailSerializer(EventRegistrationSerializer):
     @extend_schema_field(WaitlistRoundSerializer(many=True))
     def get_waitlist_rounds(self, registration):
         return WaitlistRoundSerializer(selectors.waitlist_rounds(registration), many=True).data
+
+    @extend_schema_field(RegistrationAttendanceSerializer(allow_null=True))
+    def get_attendance(self, registration):
+        if not registration.event.tracks_sessions:
+            return None
+        return RegistrationAttendanceSerializer(selectors.registration_attendance(registration)).data
 
 
 class EventFeedbackInputSerializer(serializers.Serializer):
@@ -346,6 +389,21 @@ class EventWriteSerializer(serializers.Serializer):
     age_min = serializers.IntegerField(min_value=0, max_value=services.MAX_AGE, allow_null=True, required=False)
     age_max = serializers.IntegerField(min_value=0, max_value=services.MAX_AGE, allow_null=True, required=False)
     points_reward = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    planned_hours = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("24"),
+        allow_null=True,
+        required=False,
+        help_text="志愿服务: hours credited at most per session (half hours); null: the session's length",
+    )
+    completion_threshold = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, help_text="Courses: attendance rate (%) needed to complete"
+    )
+    award_per_session = serializers.BooleanField(
+        required=False, help_text="Courses: points by the rule class_attended at each session's check-in"
+    )
 
     def validate_community(self, community):
         if community.pk not in self.context["staff_community_ids"]:
@@ -394,16 +452,42 @@ class EventCheckedInRegistrationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class ScanAttendanceSerializer(ModelSerializer):
+    class Meta:
+        model = SessionAttendance
+        fields = ["id", "status", "checked_in_at", "checked_out_at", "hours"]
+        read_only_fields = fields
+
+
 class EventCheckInResultSerializer(ModelSerializer):
     result = serializers.ChoiceField(source="outcome", choices=CHECK_IN_RESULTS)
     already_checked_in = serializers.SerializerMethodField()
     registration = EventCheckedInRegistrationSerializer(read_only=True)
+    session = EventSessionSerializer(read_only=True, allow_null=True, help_text="Volunteering and courses: the session")
+    attendance = serializers.SerializerMethodField(
+        help_text="Volunteering and courses: the session attendance (hours credited after check-out)"
+    )
     scanned_at = DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = CheckInScan
-        fields = ["result", "already_checked_in", "points_awarded", "registration", "scanned_at"]
+        fields = [
+            "result",
+            "already_checked_in",
+            "points_awarded",
+            "registration",
+            "session",
+            "attendance",
+            "scanned_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ScanAttendanceSerializer(allow_null=True))
+    def get_attendance(self, scan):
+        if scan.session_id is None or scan.registration_id is None:
+            return None
+        row = SessionAttendance.objects.filter(registration_id=scan.registration_id, session_id=scan.session_id).first()
+        return ScanAttendanceSerializer(row).data if row else None
 
     def get_already_checked_in(self, scan) -> bool:
         return scan.outcome == CheckInScan.Outcome.ALREADY_CHECKED_IN

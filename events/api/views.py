@@ -304,19 +304,45 @@ class StaffEventViewSet(
         summary="Check in a ticket (QR code) at this event",
         description=(
             "200 with `result=checked_in` the first time (points are awarded once), `result=already_checked_in` "
-            "and `already_checked_in=true` on every later scan. A retry with the same `nonce` replays the "
-            "first answer (header `Idempotent-Replayed: true`), errors included. Errors: 400 `invalid_ticket`; "
-            "409 `ticket_for_another_event`, `registration_cancelled`, `registration_waitlisted`, "
-            "`registration_no_show`, `event_not_open_for_check_in`, `nonce_reused`."
+            "and `already_checked_in=true` on every later scan. Volunteer activities and courses (幸福学堂, more "
+            "than one session) check in once per session, to the session whose window (1 h before its start "
+            "until its end) holds now; `session` and `attendance` say which. A retry with the same `nonce` "
+            "replays the first answer (header `Idempotent-Replayed: true`), errors included. Errors: 400 "
+            "`invalid_ticket`; 409 `ticket_for_another_event`, `registration_cancelled`, `registration_waitlisted`, "
+            "`registration_no_show`, `event_not_open_for_check_in`, `no_session_now`, `nonce_reused`."
         ),
         request=EventCheckInInputSerializer,
         responses={200: EventCheckInResultSerializer},
     )
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
+        return self._scan(CheckInScan.Direction.IN)
+
+    @extend_schema(
+        summary="Check a volunteer out (QR code) at this volunteer activity: the hours are credited",
+        description=(
+            "Ends the volunteer's open session: hours = min(check-out − check-in, the planned hours), rounded "
+            "down to the half hour; points by the rule `volunteer_hour`. 200 `result=checked_out`, or "
+            "`already_checked_out` on a later scan; a retry with the same `nonce` replays the first answer. "
+            "Errors: 400 `invalid_ticket`; 409 `not_checked_in`, `check_out_not_used` (not a volunteer activity), "
+            "`ticket_for_another_event`, `registration_cancelled`, `registration_waitlisted`, "
+            "`event_not_open_for_check_in`, `nonce_reused`."
+        ),
+        request=EventCheckInInputSerializer,
+        responses={200: EventCheckInResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request, pk=None):
+        return self._scan(CheckInScan.Direction.OUT)
+
+    def _scan(self, direction):
         data = self.validated(EventCheckInInputSerializer)
         result = services.registration_check_in(
-            event=self.get_object(), ticket=data["ticket"], nonce=data.get("nonce", ""), staff=request.user
+            event=self.get_object(),
+            ticket=data["ticket"],
+            nonce=data.get("nonce", ""),
+            staff=self.request.user,
+            direction=direction,
         )
         headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         scan = result.scan

@@ -109,6 +109,36 @@ class RegistrationNoShow(ConflictError):
     default_message = "该报名已记为未到场"
 
 
+class NoSessionNow(ConflictError):
+    code = "no_session_now"
+    default_message = "当前不在活动场次签到时间内（开始前 1 小时至结束）"
+
+
+class AlreadyCheckedOut(ConflictError):
+    code = "already_checked_out"
+    default_message = "已签退过"
+
+
+class NotCheckedIn(ConflictError):
+    code = "not_checked_in"
+    default_message = "未签到，不能签退"
+
+
+class CheckOutNotUsed(ConflictError):
+    code = "check_out_not_used"
+    default_message = "只有志愿服务活动需要签退"
+
+
+class AttendanceStillOpen(ConflictError):
+    code = "attendance_open"
+    default_message = "尚未签退，请先签退或补签退"
+
+
+class NotVolunteering(ConflictError):
+    code = "not_volunteering"
+    default_message = "只有志愿服务活动计入志愿时长"
+
+
 # Check-in outcomes that are not a success, and the error each one answers with.
 SCAN_ERRORS = {
     CheckInScan.Outcome.INVALID_TICKET: InvalidTicket,
@@ -116,6 +146,8 @@ SCAN_ERRORS = {
     CheckInScan.Outcome.CANCELLED: RegistrationCancelled,
     CheckInScan.Outcome.WAITLISTED: RegistrationWaitlisted,
     CheckInScan.Outcome.NO_SHOW: RegistrationNoShow,
+    CheckInScan.Outcome.NO_SESSION_NOW: NoSessionNow,
+    CheckInScan.Outcome.NOT_CHECKED_IN: NotCheckedIn,
 }
 
 _invalid = field_error  # the services' name for linli.api.errors.field_error

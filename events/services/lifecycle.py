@@ -18,6 +18,7 @@ from ..models import (
     Venue,
     VenueBooking,
 )
+from .attendance import course_complete
 from .errors import CapacityBelowTaken, EventStarted, _invalid
 from .registrations import _promote_waitlist, _registration_step, seats_taken
 from .venues import _ensure_free, _insert_booking, _release_booking
@@ -50,6 +51,9 @@ EDITABLE_FIELDS = (
     "age_min",
     "age_max",
     "points_reward",
+    "planned_hours",
+    "completion_threshold",
+    "award_per_session",
 )
 
 
@@ -83,6 +87,10 @@ def _validate_event(event: Event) -> None:
             raise _invalid(field, "年龄不合理")
     if event.age_min is not None and event.age_max is not None and event.age_min > event.age_max:
         raise _invalid("age_max", "最大年龄不能小于最小年龄")
+    if event.planned_hours is not None and not (0 < event.planned_hours <= 24 and event.planned_hours * 2 % 1 == 0):
+        raise _invalid("planned_hours", "每次服务时长为 0.5–24 小时，以 0.5 小时为单位")
+    if not 1 <= event.completion_threshold <= 100:
+        raise _invalid("completion_threshold", "结业出勤率为 1–100（%）")
     closes = event.effective_registration_closes_at
     if event.registration_opens_at and event.registration_opens_at >= closes:
         raise _invalid("registration_opens_at", "报名开始须早于报名截止")
@@ -244,6 +252,9 @@ def event_finish(*, event_id: int) -> bool:
     absent = Registration.objects.select_for_update().filter(event=event, status=R.CONFIRMED)
     for registration in absent:
         _registration_step(registration, Registration.Action.MARK_NO_SHOW, note="活动结束时未签到")
+    # A course's completions are decided here, once: the finish transition happens once per event
+    # (under its row lock), and a completion is one per registration anyway.
+    course_complete(event)
     return True
 
 

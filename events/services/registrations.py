@@ -22,9 +22,11 @@ from ..models import (
     SeatRelease,
     WaitlistDecision,
 )
+from . import attendance
 from .errors import (
     AlreadyRegistered,
     CancellationClosed,
+    CheckOutNotUsed,
     EventFull,
     EventNotOpenForCheckIn,
     FeedbackExists,
@@ -244,9 +246,13 @@ class CheckInResult:
 
 
 @transaction.atomic
-def registration_check_in(*, event: Event, ticket: str, staff, nonce: str = "") -> CheckInResult:
+def registration_check_in(
+    *, event: Event, ticket: str, staff, nonce: str = "", direction: str = CheckInScan.Direction.IN
+) -> CheckInResult:
     """Scan a ticket at `event`: a confirmed registration becomes attended (points awarded once).
 
+    Events that track sessions (volunteering, courses) also check in to the session open now, once per
+    session, and volunteers check out (`direction="out"`, hours credited: services/attendance.py).
     Every scan is recorded with its outcome. A scan with a `nonce` seen before for this event replays
     that first outcome (a retried request after a lost answer); the same nonce with another ticket is
     409 nonce_reused. The caller turns a non-success outcome into its error (SCAN_ERRORS).
@@ -256,11 +262,17 @@ def registration_check_in(*, event: Event, ticket: str, staff, nonce: str = "") 
         first = _scan_with_nonce(event, nonce, ticket)
         if first is not None:
             return CheckInResult(first, replayed=True)
-    if event.status != Event.Status.PUBLISHED:
+    if direction == CheckInScan.Direction.OUT:
+        if not event.is_volunteering:
+            raise CheckOutNotUsed()
+        # A volunteer may check out after the last session ended and the beat finished the event.
+        if event.status not in (Event.Status.PUBLISHED, Event.Status.FINISHED):
+            raise EventNotOpenForCheckIn(f"活动{event.get_status_display()}，不能签退")
+    elif event.status != Event.Status.PUBLISHED:
         raise EventNotOpenForCheckIn(f"活动{event.get_status_display()}，不能签到")
     try:
         with transaction.atomic():
-            return CheckInResult(_scan(event, ticket, staff, nonce), replayed=False)
+            return CheckInResult(_scan(event, ticket, staff, nonce, direction), replayed=False)
     except IntegrityError:
         first = _scan_with_nonce(event, nonce, ticket) if nonce else None
         if first is None:
@@ -275,10 +287,10 @@ def _scan_with_nonce(event: Event, nonce: str, ticket: str) -> CheckInScan | Non
     return first
 
 
-def _scan(event: Event, ticket: str, staff, nonce: str) -> CheckInScan:
+def _scan(event: Event, ticket: str, staff, nonce: str, direction: str = CheckInScan.Direction.IN) -> CheckInScan:
     Outcome = CheckInScan.Outcome
     ticket = ticket.strip()
-    registration, points_awarded = None, 0
+    registration, points_awarded, session = None, 0, None
     registration_id = Registration.id_from_ticket(ticket)
     if registration_id is not None:
         registration = (
@@ -291,35 +303,51 @@ def _scan(event: Event, ticket: str, staff, nonce: str) -> CheckInScan:
         outcome = Outcome.INVALID_TICKET
     elif registration.event_id != event.pk:
         outcome = Outcome.OTHER_EVENT
-    elif registration.status == R.ATTENDED:
-        outcome = Outcome.ALREADY_CHECKED_IN
     elif registration.status == R.CANCELLED:
         outcome = Outcome.CANCELLED
     elif registration.status == R.WAITLISTED:
         outcome = Outcome.WAITLISTED
+    elif direction == CheckInScan.Direction.OUT:
+        result = attendance.session_check_out(event=event, registration=registration, staff=staff)
+        outcome, session = result.outcome, result.session
     elif registration.status == R.NO_SHOW:
         outcome = Outcome.NO_SHOW
+    elif event.tracks_sessions:
+        result = attendance.session_check_in(event=event, registration=registration, staff=staff)
+        outcome, session = result.outcome, result.session
+        if result.first_of_registration:
+            points_awarded = _mark_attended(event, registration, staff)
+    elif registration.status == R.ATTENDED:
+        outcome = Outcome.ALREADY_CHECKED_IN
     else:
-        _registration_step(registration, A.CHECK_IN, actor=staff, note="扫码签到")
-        if event.points_reward:
-            points.award(
-                user=registration.user,
-                amount=event.points_reward,
-                reason=f"参加活动「{event.title}」"[:100],
-                idempotency_key=f"event-attend-{registration.pk}",
-                source=registration,
-            )
-            points_awarded = event.points_reward
+        points_awarded = _mark_attended(event, registration, staff)
         outcome = Outcome.CHECKED_IN
     return CheckInScan.objects.create(
         event=event,
         registration=registration,
+        session=session,
+        direction=direction,
         ticket=ticket[:200],
         nonce=nonce,
         outcome=outcome,
         points_awarded=points_awarded,
         scanned_by=staff,
     )
+
+
+def _mark_attended(event: Event, registration: Registration, staff) -> int:
+    """The registration's first check-in: confirmed → attended, and the event's attendance points once."""
+    _registration_step(registration, A.CHECK_IN, actor=staff, note="扫码签到")
+    if not event.points_reward:
+        return 0
+    points.award(
+        user=registration.user,
+        amount=event.points_reward,
+        reason=f"参加活动「{event.title}」"[:100],
+        idempotency_key=f"event-attend-{registration.pk}",
+        source=registration,
+    )
+    return event.points_reward
 
 
 # --- feedback ---------------------------------------------------------------------------------

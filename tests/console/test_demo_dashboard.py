@@ -38,6 +38,7 @@ def landing(username):
             {
                 "work_orders",
                 "events",
+                "volunteer_hours",  # 斗潭's 垃圾分类志愿宣传, 白云's 环境清洁志愿服务
                 "market",
                 "health",
                 "residents",
@@ -54,6 +55,7 @@ def landing(username):
             {
                 "work_orders",
                 "events",
+                "volunteer_hours",  # 斗潭's 垃圾分类志愿宣传, 白云's 环境清洁志愿服务
                 "market",
                 "health",
                 "enforcement",

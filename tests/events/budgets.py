@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Feedback, Venue, VenueBooking
-from tests.events.factories import make_event, make_venue, make_verified, register
+from events.models import Event, Feedback, HoursAdjustment, SessionAttendance, Venue, VenueBooking
+from tests.events.factories import make_event, make_staff, make_venue, make_verified, register
 
-ROSTER, RATED = "名单测试活动", "评价测试活动"
+ROSTER, RATED, VOLUNTEERING = "名单测试活动", "评价测试活动", "志愿测试活动"
 
 
 def _event(persona, title, **kw):
@@ -57,6 +57,58 @@ def make_feedback(persona, n):
         services.registration_check_in(event=event, ticket=registration.ticket, staff=persona.user)
         Feedback.objects.create(registration=registration, event=event, rating=4, comment="很好")
     return {"id": event.pk}
+
+
+def _attend(event, registration, staff, *, hours="2.0"):
+    """A credited volunteer session with one adjustment (the list shows both), written directly: the
+    check-in window of a session is open only around its time (the behaviour tests move the clock)."""
+    session = event.sessions.first()
+    attendance = SessionAttendance.objects.create(
+        event=event,
+        session=session,
+        registration=registration,
+        user=registration.user,
+        status=SessionAttendance.Status.CHECKED_OUT,
+        checked_in_at=session.starts_at,
+        checked_in_by=staff,
+        checked_out_at=session.ends_at,
+        checked_out_by=staff,
+        hours=hours,
+        computed_hours=hours,
+    )
+    HoursAdjustment.objects.create(
+        attendance=attendance, adjusted_by=staff, hours_before=hours, hours_after=hours, reason="核对无误"
+    )
+    return attendance
+
+
+def make_event_attendances(persona, n):
+    event = _event(persona, VOLUNTEERING, category=Event.Category.VOLUNTEER)
+    for _ in range(n):
+        _attend(event, register(event, make_verified(persona.community)), persona.user)
+    return {"id": event.pk}
+
+
+def make_my_volunteer_hours(persona, n):
+    first = Event.objects.count()
+    for i in range(first, first + n):
+        event = make_event(
+            persona.community,
+            title=f"志愿活动{i}",
+            category=Event.Category.VOLUNTEER,
+            starts_in=timedelta(days=2, minutes=i),
+        )
+        _attend(event, register(event, persona.user), make_staff(persona.community))
+
+
+def an_attendance(persona):
+    event = _event(persona, VOLUNTEERING, category=Event.Category.VOLUNTEER)
+    return {"id": _attend(event, register(event, make_verified(persona.community)), persona.user).pk}
+
+
+def a_volunteer(persona):
+    make_my_volunteer_hours(persona, 2)
+    return {}
 
 
 def make_venues(persona, n):
@@ -116,6 +168,8 @@ LIST_DATA = {
     "/api/v1/staff/events/": ("staff", make_staff_events),
     "/api/v1/staff/events/{id}/registrations/": ("staff", make_roster),
     "/api/v1/staff/events/{id}/feedback/": ("staff", make_feedback),
+    "/api/v1/staff/events/{id}/attendances/": ("staff", make_event_attendances),
+    "/api/v1/volunteering/me/hours/": ("resident", make_my_volunteer_hours),
     "/api/v1/venues/": ("resident", make_venues),
     "/api/v1/venues/bookings/": ("resident", make_bookings),
 }
@@ -131,6 +185,11 @@ DETAIL_BUDGETS = {
     # 1 token user, 1 my roles (the has_role check and my communities), 1 the event with its counters,
     # 1 its communities, 1 its sessions
     "/api/v1/staff/events/{id}/": ("staff", a_staff_event, 5),
+    # 1 token user, 1 my roles (has_role), 1 the attendance with its user, session, event and checkers,
+    # 1 its adjustments with who adjusted
+    "/api/v1/staff/events/attendances/{id}/": ("staff", an_attendance, 4),
+    # 1 token user, 1 hours by year, 1 the latest activities, 1 how many activities
+    "/api/v1/volunteering/me/": ("resident", a_volunteer, 4),
     # 1 token user, 1 the venue with its community, 1 its opening hours
     "/api/v1/venues/{id}/": ("resident", a_venue, 3),
     # … and 1 the day's bookings with their events
@@ -161,4 +220,6 @@ def give_event_data(user):
 
 
 PRIVACY_DATA = {"events": give_event_data}
-EXPORT_QUERIES = {"events": 2}  # registrations with their event and feedback, venue bookings with their venue
+# registrations with their event and feedback, venue bookings with their venue, session attendance with
+# its event and session, course completions with their course
+EXPORT_QUERIES = {"events": 4}

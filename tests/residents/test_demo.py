@@ -43,7 +43,8 @@ def test_zhang_daye_lives_in_chunjiangyue_with_points_orders_and_news(as_user):
     assert [(r["role"], r["community"]["name"], r["scope"]["name"], r["position"]) for r in roles] == [
         ("resident", "白云社区", "春江月小区 3幢2单元 502室", "owner")
     ]
-    assert client.get("/api/v1/points/").json()["balance"] == 175  # 170 + 5 for rating a work order
+    # 170 + 5 for rating a work order + 20 for 2 hours of 春江月小区环境清洁志愿服务 (events demo)
+    assert client.get("/api/v1/points/").json()["balance"] == 195
 
     orders = client.get("/api/v1/residents/work-orders/").json()["results"]
     assert {o["status"] for o in orders} == {"closed", "resolved", "in_progress", "submitted"}

@@ -147,6 +147,22 @@ class Event(TimestampedModel):
     age_min = models.PositiveSmallIntegerField("最小年龄", null=True, blank=True)
     age_max = models.PositiveSmallIntegerField("最大年龄", null=True, blank=True)
     points_reward = models.PositiveIntegerField("参加奖励积分", default=0)
+    # 志愿服务: the hours a volunteer may be credited per session (empty: the session's length).
+    planned_hours = models.DecimalField(
+        "每次服务时长（小时）",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="志愿活动每次最多计入的时长；空表示按每次活动时长",
+    )
+    # 幸福学堂 courses: completion and per-session points.
+    completion_threshold = models.PositiveSmallIntegerField(
+        "结业出勤率（%）", default=80, db_default=80, help_text="课程结束时出勤率达到此比例即结业"
+    )
+    award_per_session = models.BooleanField(
+        "每次课签到得积分", default=False, db_default=False, help_text="按积分规则「上课签到」每次课发放"
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
@@ -172,6 +188,13 @@ class Event(TimestampedModel):
             models.CheckConstraint(condition=Q(sessions_count__gte=1), name="event_has_sessions"),
             models.CheckConstraint(condition=Q(max_attendees_per_registration__gte=1), name="event_attendees_min_1"),
             models.CheckConstraint(
+                condition=Q(completion_threshold__gte=1, completion_threshold__lte=100),
+                name="event_completion_threshold_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_hours__isnull=True) | Q(planned_hours__gt=0), name="event_planned_hours_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_min__lte=F("age_max")),
                 name="event_age_range_ordered",
             ),
@@ -179,6 +202,20 @@ class Event(TimestampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_volunteering(self) -> bool:
+        return self.category == self.Category.VOLUNTEER
+
+    @property
+    def is_course(self) -> bool:
+        return self.category == self.Category.CLASS and self.sessions_count > 1
+
+    @property
+    def tracks_sessions(self) -> bool:
+        """Attendance is kept per session (SessionAttendance): volunteering (hours) and courses (rate).
+        Other events check in once per registration."""
+        return self.is_volunteering or self.is_course
 
     @property
     def is_age_restricted(self) -> bool:
@@ -396,13 +433,31 @@ class CheckInScan(models.Model):
         CANCELLED = "registration_cancelled", "报名已取消"
         WAITLISTED = "registration_waitlisted", "候补中，未获名额"
         NO_SHOW = "registration_no_show", "已记为未到场"
+        NO_SESSION_NOW = "no_session_now", "当前不在活动场次签到时间内"
+        CHECKED_OUT = "checked_out", "签退成功"
+        ALREADY_CHECKED_OUT = "already_checked_out", "已签退过"
+        NOT_CHECKED_IN = "not_checked_in", "未签到，不能签退"
 
-    SUCCESS = (Outcome.CHECKED_IN, Outcome.ALREADY_CHECKED_IN)
+    class Direction(models.TextChoices):
+        IN = "in", "签到"
+        OUT = "out", "签退"
+
+    SUCCESS = (Outcome.CHECKED_IN, Outcome.ALREADY_CHECKED_IN, Outcome.CHECKED_OUT, Outcome.ALREADY_CHECKED_OUT)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans", verbose_name="活动")
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="scans", verbose_name="报名"
     )
+    session = models.ForeignKey(
+        EventSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name="场次",
+        help_text="按场次签到的活动（志愿服务、课程）",
+    )
+    direction = models.CharField("方向", max_length=3, choices=Direction.choices, default="in", db_default="in")
     ticket = models.CharField("签到码", max_length=200)
     nonce = models.CharField("请求标识", max_length=64, blank=True)
     outcome = models.CharField("结果", max_length=30, choices=Outcome.choices)
@@ -510,3 +565,25 @@ class VenueBookingHistory(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = "场地预约记录"
         verbose_name_plural = "场地预约记录"
+
+
+from .attendance import CourseCompletion, HoursAdjustment, SessionAttendance  # noqa: E402
+
+__all__ = [
+    "CheckInScan",
+    "CourseCompletion",
+    "Event",
+    "EventHistory",
+    "EventSession",
+    "Feedback",
+    "HoursAdjustment",
+    "Registration",
+    "RegistrationHistory",
+    "SeatRelease",
+    "SessionAttendance",
+    "Venue",
+    "VenueBooking",
+    "VenueBookingHistory",
+    "VenueOpeningHours",
+    "WaitlistDecision",
+]
