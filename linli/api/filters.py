@@ -67,6 +67,24 @@ class ListFilterBackend(DjangoFilterBackend):
             return None
         return super().get_filterset_class(view, queryset)
 
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            bound_numbers(filterset)
+        return filterset
+
+
+# Every number a filter hands the database fits a 64-bit integer column: beyond it SQLite raises
+# OverflowError and PostgreSQL an out-of-range error, both a 500. A filter that sets its own bounds keeps them.
+NUMBER_BOUNDS = {"min_value": -(2**63), "max_value": 2**63 - 1}
+
+
+def bound_numbers(filterset) -> None:
+    for number_filter in filterset.filters.values():
+        if isinstance(number_filter, django_filters.NumberFilter):
+            for key, limit in NUMBER_BOUNDS.items():
+                number_filter.extra.setdefault(key, limit)
+
 
 def filters_list(view) -> bool:
     """Whether `view` (as it runs, or as the schema generator builds it) answers a filterable list."""
