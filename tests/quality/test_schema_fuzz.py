@@ -47,7 +47,7 @@ from tests.quality.registry import registry
 from tests.support.personas import make_persona
 from tests.support.throttles import lift_throttles
 
-# Generated examples per operation and persona: 10 for the README's quick run, 25 in CI's PostgreSQL pass
+# Generated examples per operation and persona: 10 for the README's quick run, 15 in CI's PostgreSQL pass
 # (.ci/run), LINLI_FUZZ_EXAMPLES=500 for a deeper run by hand.
 FUZZ_EXAMPLES = int(os.environ.get("LINLI_FUZZ_EXAMPLES", "10"))
 # Schemathesis' coverage phase (boundary and negative values of every parameter and body field, as
