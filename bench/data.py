@@ -2,8 +2,10 @@
 write the fixtures (the access tokens and ids the load generator needs).
 
 Run by bench/run.py with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL of the bench
-database. Ends with `ANALYZE` of the whole database: bulk-loaded tables have no statistics until
-autovacuum gets to them, and the planner would pick its indexes blind.
+database. Ends with `VACUUM (ANALYZE)` of the whole database, the state autovacuum keeps a live
+database in: bulk-loaded tables have no statistics until it gets to them (the planner would pick
+its indexes blind), and no visibility map, so every count of a list page would read the table's
+rows instead of its index (the staff work-order count: 3.8 ms before, 1.2 ms after).
 """
 
 import argparse
@@ -28,8 +30,8 @@ def main(out: str, smoke: bool) -> None:
         print(f"  data: {generator.NAME:<20} {time.monotonic() - started:5.1f}s  {generator.generate.__module__}")
     started = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"  ANALYZE (every table)       {time.monotonic() - started:5.1f}s")
+        cursor.execute("VACUUM (ANALYZE)")
+    print(f"  VACUUM (ANALYZE) every table {time.monotonic() - started:5.1f}s")
     report = {
         name: {"target": target, "made": made.get(name), "status": "ok" if made.get(name) else "no generator yet"}
         for name, target in ctx.targets.items()

@@ -7,7 +7,7 @@ is the cache when it answers (the bench empties that database first). See bench/
 
 1. the app's .venv (like dev.py) and wrk on PATH;
 2. recreates the database `linli_bench`, migrates it, generates the data set (bench/datasets) and
-   ANALYZEs it;
+   VACUUMs and ANALYZEs it;
 3. starts gunicorn with production settings (DEBUG=0, plain HTTP on loopback) plus the bare view
    and the X-Query-Count header (bench/settings.py), with ./gunicorn.conf.py when the repo has one;
 4. runs each scenario of bench/scenarios.py with wrk (bench/wrk/*.lua) after a short warm-up,
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+LAST_RUN = RESULTS / "last-run.json"  # --keep: the environment and fixtures for bench/profile.py
 # The app's virtualenv: .venv as dev.py makes it, or an existing one (BENCH_APP_VENV / --app-venv).
 APP_VENV = Path(os.environ.get("BENCH_APP_VENV") or ROOT / ".venv")
 
@@ -536,6 +537,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--smoke", action="store_true", help="CI: small data, 2 s per scenario, 2 connections; fails only on errors"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"write {LAST_RUN.relative_to(ROOT)} for bench/profile.py (the database stays until the next run)",
+    )
     args = parser.parse_args()
     name = "linli_bench_smoke" if args.smoke else "linli_bench"
     args.database_url = (
@@ -580,6 +586,12 @@ def main() -> int:
     data = [app_py(), "-m", "bench.data", fixtures_path] + (["--smoke"] if args.smoke else [])
     subprocess.run(data, cwd=ROOT, env=env, check=True)
     fixtures = json.loads(fixtures_path.read_text())
+    if args.keep:
+        # What bench/profile.py needs to run a scenario in-process against this database: the app's
+        # environment (the tokens are signed with this run's SECRET_KEY) and the fixtures.
+        ours = {name: value for name, value in env.items() if os.environ.get(name) != value}
+        LAST_RUN.write_text(json.dumps({"env": ours, "fixtures": fixtures}, ensure_ascii=False))
+        print(f"  kept for bench/profile.py: {LAST_RUN.relative_to(ROOT)}")
     for name, entry in fixtures["dataset"].items():
         print(f"  {name:<20} target {entry['target']:>7}  made {fmt(entry['made'], '>7')}  {entry['status']}")
 

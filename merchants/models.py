@@ -398,6 +398,21 @@ class Order(TimestampedModel):
     def cash_fen(self) -> int:
         return self.total_fen - self.points_fen
 
+    # The items and the history in order, as the API shows them. The order selectors prefetch them
+    # into these lists (`Prefetch(..., to_attr=...)`): a prefetched manager would cost a filtered
+    # queryset per order of a page. An order loaded another way reads them when asked.
+    @property
+    def item_list(self) -> list["OrderItem"]:
+        if "prefetched_items" not in self.__dict__:
+            self.prefetched_items = list(self.items.order_by("id"))
+        return self.prefetched_items
+
+    @property
+    def history_list(self) -> list["OrderHistory"]:
+        if "prefetched_history" not in self.__dict__:
+            self.prefetched_history = list(self.history.order_by("created_at", "id"))
+        return self.prefetched_history
+
 
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items", verbose_name="订单")

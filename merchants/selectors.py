@@ -128,8 +128,8 @@ def _order_details(queryset: QuerySet[Order], *, customer: bool = False) -> Quer
     # The buyer is joined only for the shop's view: the resident is the buyer of every order they list.
     related = ("merchant", "payment_intent", "device", "acted_by", *(("user",) if customer else ()))
     return queryset.select_related(*related).prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.order_by("id")),
-        Prefetch("history", queryset=OrderHistory.objects.order_by("created_at", "id")),
+        Prefetch("items", queryset=OrderItem.objects.order_by("id"), to_attr="prefetched_items"),
+        Prefetch("history", queryset=OrderHistory.objects.order_by("created_at", "id"), to_attr="prefetched_history"),
         "review",
     )
 

@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ClockTimeField, ModelSerializer, UserRefSerializer
 from linli.family.acting import context_user
 from linli.regions.models import Community
@@ -40,14 +39,14 @@ WAITLIST_OUTCOMES = [
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-class EventCommunitySerializer(PrebuiltFieldsMixin, ModelSerializer):
+class EventCommunitySerializer(ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class EventVenueSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class EventVenueSerializer(ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name", "location"]
@@ -109,7 +108,7 @@ EVENT_FIELDS = [
 ]
 
 
-class EventCardSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class EventCardSerializer(ModelSerializer):
     """The public part of an event in the resident list: the same for everyone who sees it (cached,
     see `EventViewSet.list`). Nothing of the viewer's own belongs here."""
 

@@ -23,8 +23,11 @@ The value is shown in full when
 from collections.abc import Callable
 from datetime import date, datetime
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from linli.lib.masking import mask_id_number, mask_phone
 
@@ -45,6 +48,24 @@ class DateTimeField(serializers.DateTimeField):
 
     default_error_messages = {"out_of_range": OUT_OF_RANGE, "overflow": OUT_OF_RANGE}
 
+    def to_representation(self, value):
+        # The common case without DRF's per-value lookups: an aware moment, ISO 8601, in the default
+        # time zone. DRF asks for the *current* zone each time (a context-local read); the API never
+        # activates another one, so it is always settings.TIME_ZONE (Asia/Shanghai).
+        if (
+            type(value) is datetime
+            and value.tzinfo is not None
+            and not hasattr(self, "format")
+            and not hasattr(self, "timezone")
+            and _iso_output()
+        ):
+            try:
+                text = value.astimezone(timezone.get_default_timezone()).isoformat()
+            except OverflowError:
+                return super().to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().to_representation(value)
+
     def to_internal_value(self, value):
         try:
             moment = super().to_internal_value(value)  # in the current time zone
@@ -53,6 +74,11 @@ class DateTimeField(serializers.DateTimeField):
         if not in_date_range(moment):
             self.fail("out_of_range")
         return moment
+
+
+def _iso_output() -> bool:
+    output_format = api_settings.DATETIME_FORMAT
+    return output_format is not None and output_format.lower() == ISO_8601 and settings.USE_TZ
 
 
 class DateField(serializers.DateField):

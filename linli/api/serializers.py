@@ -9,12 +9,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField
+from linli.api.prebuilt import FastRepresentationMixin, PrebuiltFieldsMixin
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """The base of every model serializer: model dates and date-times become the bounded fields of linli.api.fields."""
+class ModelSerializer(PrebuiltFieldsMixin, FastRepresentationMixin, serializers.ModelSerializer):
+    """The base of every model serializer: model dates and date-times become the bounded fields of linli.api.fields;
+    the model is introspected once per class, and objects become dicts with less of DRF's work per value
+    (linli.api.prebuilt)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -30,14 +33,14 @@ def validate_phone(value: str) -> str:
     return value
 
 
-class RefSerializer(serializers.Serializer):
+class RefSerializer(FastRepresentationMixin, serializers.Serializer):
     """{id, name} of a related object."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(FastRepresentationMixin, serializers.Serializer):
     # {id, display_name} of a user
 
     id = serializers.IntegerField()

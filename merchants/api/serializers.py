@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer, UserRefSerializer
 from linli.regions.models import Community
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
@@ -29,14 +28,14 @@ MAX_ID = 2**63 - 1  # the database's bigint: larger ids are a validation error, 
 LICENCE_RE = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
-class CommunityBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class CommunityBriefSerializer(ModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "name", "code"]
         read_only_fields = fields
 
 
-class MerchantBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class MerchantBriefSerializer(ModelSerializer):
     class Meta:
         model = Merchant
         fields = ["id", "name"]
@@ -85,7 +84,7 @@ class MyMerchantSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProductSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class ProductSerializer(ModelSerializer):
     merchant = MerchantBriefSerializer(read_only=True)
     images = AttachedPhotosSerializer(source="image_links", help_text="In display order; the first is the cover")
 
@@ -166,14 +165,14 @@ class ProductCreateSerializer(ProductUpdateSerializer):
         return attrs
 
 
-class OrderItemSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class OrderItemSerializer(ModelSerializer):
     class Meta:
         model = OrderItem
         fields = ["product", "name", "unit", "unit_price_fen", "quantity", "subtotal_fen", "weight_g"]
         read_only_fields = fields
 
 
-class OrderHistorySerializer(PrebuiltFieldsMixin, ModelSerializer):
+class OrderHistorySerializer(ModelSerializer):
     from_status = serializers.ChoiceField(
         choices=Order.Status.choices, allow_blank=True, read_only=True, help_text="Empty for the order's creation"
     )
@@ -184,7 +183,7 @@ class OrderHistorySerializer(PrebuiltFieldsMixin, ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class ReviewBriefSerializer(ModelSerializer):
     class Meta:
         model = Review
         fields = ["rating", "content", "created_at"]
@@ -194,7 +193,7 @@ class ReviewBriefSerializer(PrebuiltFieldsMixin, ModelSerializer):
 _MOMENT = DateTimeField()  # formats only: never bound to a serializer, so shared safely
 
 
-class OrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class OrderSerializer(ModelSerializer):
     """A resident's order: with the pickup code, which only they see."""
 
     merchant = MerchantBriefSerializer(read_only=True)
@@ -202,8 +201,8 @@ class OrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
     device = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     payment = serializers.SerializerMethodField()
     expires_at = serializers.SerializerMethodField()
-    items = OrderItemSerializer(many=True, read_only=True)
-    history = OrderHistorySerializer(many=True, read_only=True)
+    items = OrderItemSerializer(source="item_list", many=True, read_only=True)
+    history = OrderHistorySerializer(source="history_list", many=True, read_only=True)
     review = ReviewBriefSerializer(read_only=True, allow_null=True)
     acted_by = UserRefSerializer(
         read_only=True, allow_null=True, help_text="The family member who ordered for the buyer (亲情账号)"

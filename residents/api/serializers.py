@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from linli.accounts.models import User
 from linli.api.fields import DateField, DateTimeField, MaskedPhoneField
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer, RefSerializer, UserRefSerializer, validate_phone
 from linli.regions.models import Building, Community, Estate, Room
 from linli.uploads.api.serializers import AttachedPhotosSerializer, UploadIdsField
@@ -184,7 +183,7 @@ class WorkOrderEventSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class WorkOrderSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class WorkOrderSerializer(ModelSerializer):
     """A work order as its resident sees it in a list."""
 
     category = RefSerializer(read_only=True)
@@ -375,7 +374,7 @@ class WorkOrderStatsSerializer(serializers.Serializer):
 # --- announcements -------------------------------------------------------------------------------
 
 
-class AnnouncementSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class AnnouncementSerializer(ModelSerializer):
     community = RefSerializer(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 

@@ -1,6 +1,7 @@
 import re
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -12,7 +13,6 @@ from linli.accounts.models import Membership, User
 from linli.accounts.tokens import RefreshToken
 from linli.api.errors import DomainError
 from linli.api.fields import BlankableURLField, DateField
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.uploads import selectors as upload_selectors
 from linli.uploads.api.serializers import MAX_ID, UploadSerializer
@@ -39,7 +39,7 @@ class ScopeRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MembershipSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     role_display = serializers.CharField(source="get_role_display")
     community = CommunityRefSerializer(allow_null=True)
     street = CommunityRefSerializer(allow_null=True)
@@ -52,12 +52,12 @@ class MembershipSerializer(PrebuiltFieldsMixin, ModelSerializer):
     def get_scope(self, membership) -> ScopeRefSerializer(allow_null=True):
         if membership.scope_type_id is None or membership.scope is None:
             return None
-        ct = membership.scope_type
+        ct = ContentType.objects.get_for_id(membership.scope_type_id)  # cached in-process, no query
         kind = f"{ct.app_label}.{ct.model}"
         return {"type": PUBLIC_SCOPE_TYPES.get(kind, kind), "id": membership.scope_id, "name": str(membership.scope)}
 
 
-class UserSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class UserSerializer(ModelSerializer):
     """The user as /me and the login endpoints show it."""
 
     avatar = serializers.IntegerField(

@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.notifications import conf
 from linli.notifications.models import Notification
 
 
-class NotificationSerializer(PrebuiltFieldsMixin, ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     is_read = serializers.SerializerMethodField(help_text="Whether I have read it")
 
     class Meta:

@@ -2,7 +2,6 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from linli.api.fields import DateTimeField
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer, UserRefSerializer
 from linli.points.models import (
     EarningRuleKey,
@@ -14,7 +13,7 @@ from linli.points.models import (
 )
 
 
-class PointsEntrySerializer(PrebuiltFieldsMixin, ModelSerializer):
+class PointsEntrySerializer(ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "amount", "balance_after", "reason", "created_at"]

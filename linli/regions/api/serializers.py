@@ -1,4 +1,3 @@
-from linli.api.prebuilt import PrebuiltFieldsMixin
 from linli.api.serializers import ModelSerializer
 from linli.regions.models import Community, Street
 
@@ -9,7 +8,7 @@ class StreetSerializer(ModelSerializer):
         fields = ["id", "name", "kind", "city", "district", "code"]
 
 
-class CommunitySerializer(PrebuiltFieldsMixin, ModelSerializer):
+class CommunitySerializer(ModelSerializer):
     street = StreetSerializer(read_only=True)
 
     class Meta:
