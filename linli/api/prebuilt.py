@@ -11,6 +11,10 @@ model fields instantiated again from the arguments DRF worked out (a new Field e
 nothing bound to one request — parent, context, field name — is shared with another thread). A
 field holding another field (a ListField's child) is deep-copied. Subclasses that adjust
 `get_fields()` per request keep doing so on the copies they get from super().
+
+`FastRepresentationMixin` gives the same dicts as DRF's `to_representation` for less work per value
+(see the class). The base `linli.api.serializers.ModelSerializer` has both; tests/api/test_prebuilt.py
+holds them to DRF's answers.
 """
 
 import copy
