@@ -14,7 +14,9 @@ class MerchantsConfig(AppConfig):
         from merchants import dashboard, devices, receivers  # noqa: F401  (device events / command acks; payment outcomes)
         from merchants import demo as demo_data
         from merchants import privacy as personal_data
+        from merchants.cache import invalidate_cards_on_write
 
+        invalidate_cards_on_write()
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
         console.register(self.label, widgets=[dashboard.market], components=[dashboard.local_sales])

@@ -14,7 +14,9 @@ class ResidentsConfig(AppConfig):
         from residents import dashboard
         from residents import demo as demo_data
         from residents import privacy as personal_data
+        from residents.cache import invalidate_cards_on_write
 
+        invalidate_cards_on_write()
         demo.register(self.label, demo_data.seed)
         privacy.register(self.label, export=personal_data.export, anonymise=personal_data.anonymise)
         console.register(

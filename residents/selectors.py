@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -191,6 +192,32 @@ def announcements_for(user: User) -> QuerySet[Announcement]:
         Announcement.objects.filter(published(), community_id__in=community_ids_for(user, Role.RESIDENT))
         .select_related("community")
         .annotate(is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)))
+    )
+
+
+def announcement_cards(community_ids, now: datetime | None = None) -> QuerySet[Announcement]:
+    """Published announcements of these communities, without anyone's read state (the shared cards)."""
+    return Announcement.objects.filter(published(now), community_id__in=community_ids).select_related("community")
+
+
+def announcements_change_at(community_ids, now: datetime | None = None) -> datetime | None:
+    """When the published announcements of these communities next change with the clock alone: the
+    next one is published, or one expires."""
+    now = now or timezone.now()
+    mine = Announcement.objects.filter(community_id__in=community_ids)
+    moments = mine.aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    return min((m for m in moments.values() if m is not None), default=None)
+
+
+def read_announcement_ids(user: User, announcement_ids) -> set[int]:
+    """Which of these announcements the user has read."""
+    return set(
+        AnnouncementRead.objects.filter(user=user, announcement_id__in=announcement_ids)
+        .order_by()
+        .values_list("announcement_id", flat=True)
     )
 
 

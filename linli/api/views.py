@@ -26,6 +26,8 @@ from rest_framework import status as http
 from rest_framework import views, viewsets
 from rest_framework.response import Response
 
+from linli.lib import cache
+
 logger = logging.getLogger(__name__)
 
 
@@ -55,6 +57,34 @@ class InputOutputMixin:
 class ApiViewSet(InputOutputMixin, viewsets.GenericViewSet):
     # The base of every viewset: add the mixins of the reads it serves (`ListModelMixin`, …).
     pass
+
+
+class SharedListMixin:
+    # For a list that is the same for everyone who asks with the same filters and page (public cards):
+    # the page is built once and kept in the shared cache (linli/lib/cache.py) under `shared_list_kind`,
+    # whose writes bump its version (the app's cache module says which). Nothing of the viewer goes in
+    # an entry; the key holds the query string and the host the links are built for.
+
+    shared_list_kind: str
+    shared_list_scopes = (cache.ALL,)
+
+    def list(self, request, *args, **kwargs):
+        entry_key = cache.key(
+            self.shared_list_kind,
+            self.shared_list_scopes,
+            sorted(request.query_params.lists()),
+            request.build_absolute_uri("/"),
+        )
+
+        def build():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            results = self.get_serializer(page, many=True).data
+            return {"count": self.paginator.page.paginator.count, "results": results}, None
+
+        page, hit = cache.get_or_build(entry_key, build)
+        if hit:  # the same page of as many rows: the paginator's next and previous links
+            self.paginate_queryset(range(page["count"]))
+        return self.get_paginated_response(page["results"])
 
 
 class ApiView(InputOutputMixin, views.APIView):

@@ -9,5 +9,8 @@ class RegionsConfig(AppConfig):
     def ready(self):
         from linli.api import demo
         from linli.regions import demo as demo_data
+        from linli.regions.cache import invalidate_list_on_write
+
+        invalidate_list_on_write()
 
         demo.register(self.label, demo_data.seed)

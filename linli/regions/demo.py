@@ -1,3 +1,4 @@
+from linli.regions.cache import bump_list
 from linli.regions.models import Community, Street
 
 STREETS = [
@@ -40,7 +41,8 @@ def seed(log):
             code=code, defaults={"name": name, "kind": kind, "city": city, "district": district}
         )
     # Demos seeded before the fix called 游海 a 乡; it is 游海街道.
-    Street.objects.filter(code="youhai", name="游海乡").update(name="游海街道", kind=Street.Kind.STREET)
+    if Street.objects.filter(code="youhai", name="游海乡").update(name="游海街道", kind=Street.Kind.STREET):
+        bump_list()  # a queryset update sends no signal
     for code, street_code, name, address, description in COMMUNITIES:
         Community.objects.get_or_create(
             code=code,

@@ -30,6 +30,7 @@ from linli.payments import selectors as payment_selectors
 from linli.payments import services as payments
 from linli.payments.models import PaymentIntent
 from linli.workflow import check, lock, record_step, refuse, transition
+from merchants import cache as product_cache
 from merchants import selectors
 from merchants.models import Merchant, Order, OrderItem, Product
 from merchants.services._common import lock_order
@@ -126,6 +127,7 @@ def _release_stock(order: Order) -> None:
         return
     for item in order.items.filter(product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+    product_cache.bump_cards()
     order.stock_released = True
     order.save(update_fields=["stock_released", "updated_at"])
 
@@ -134,6 +136,7 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
     taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
     if not taken:
         raise SoldOut(f"「{name}」库存不足")
+    product_cache.bump_cards()
 
 
 def _attach_payment(order: Order, *, points_fen: int, description: str, payer: User | None = None) -> Order:
@@ -475,3 +478,4 @@ def order_settle_review(*, order: Order, by: User, lines: list[OrderItem], note:
 def decrement_stock_taken(product_id: int, quantity: int) -> None:
     """Goods already gone (cabinet): lower the stock, never below zero."""
     Product.objects.filter(pk=product_id).update(stock=Greatest(F("stock") - quantity, 0))
+    product_cache.bump_cards()

@@ -374,13 +374,22 @@ class WorkOrderStatsSerializer(serializers.Serializer):
 # --- announcements -------------------------------------------------------------------------------
 
 
-class AnnouncementSerializer(ModelSerializer):
+class AnnouncementCardSerializer(ModelSerializer):
+    """An announcement as every resident of its community sees it (cached and shared: residents/cache.py)."""
+
     community = RefSerializer(read_only=True)
-    is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Announcement
-        fields = ["id", "community", "title", "body", "pinned", "publish_at", "expires_at", "is_read"]
+        fields = ["id", "community", "title", "body", "pinned", "publish_at", "expires_at"]
+        read_only_fields = fields
+
+
+class AnnouncementSerializer(AnnouncementCardSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta(AnnouncementCardSerializer.Meta):
+        fields = [*AnnouncementCardSerializer.Meta.fields, "is_read"]
         read_only_fields = fields
 
 

@@ -9,12 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linli.accounts.models import Role
+from linli.accounts.selectors import community_ids_for
 from linli.api.errors import NotFoundError, field_error
 from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
+from linli.lib import cache
 from linli.regions import households
+from residents import cache as announcement_cache
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import (
@@ -370,6 +373,30 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
 
     def get_queryset(self):
         return selectors.announcements_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The cards of the page from the shared cache (built once for everyone living in the same
+        communities, with the same filters and page), and my read state added from my own rows."""
+        communities = sorted(community_ids_for(request.user, Role.RESIDENT))
+        entry_key = cache.key(
+            announcement_cache.ANNOUNCEMENT_CARDS,
+            announcement_cache.SCOPES,
+            communities,
+            sorted(request.query_params.lists()),
+        )
+
+        def build():
+            page = self.paginate_queryset(self.filter_queryset(selectors.announcement_cards(communities)))
+            cards = s.AnnouncementCardSerializer(page, many=True, context=self.get_serializer_context()).data
+            count = self.paginator.page.paginator.count
+            return {"count": count, "results": cards}, selectors.announcements_change_at(communities)
+
+        page, hit = cache.get_or_build(entry_key, build)
+        if hit:  # the same page of as many rows: the paginator's next and previous links
+            self.paginate_queryset(range(page["count"]))
+        cards = page["results"]
+        read = selectors.read_announcement_ids(request.user, [card["id"] for card in cards]) if cards else set()
+        return self.get_paginated_response([{**card, "is_read": card["id"] in read} for card in cards])
 
     @extend_schema(summary="Mark as read", request=None, responses={204: None})
     @action(detail=True, methods=["post"])

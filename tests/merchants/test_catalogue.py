@@ -89,3 +89,52 @@ def test_images_must_be_upload_ids_and_at_most_nine(as_user, market):
     assert client.post("/api/v1/merchant/products/", body, format="json").status_code == 400
     body["images"] = body["images"][:9]
     assert client.post("/api/v1/merchant/products/", body, format="json").status_code == 201
+
+
+# --- the shared product cards (merchants/cache.py) -------------------------------------------------
+
+
+def stock_of(client, product, **params):
+    return next(p["stock"] for p in client.get(PRODUCTS, params).json()["results"] if p["id"] == product.pk)
+
+
+def test_the_cards_are_built_once_for_everyone(as_user, resident, market, django_assert_num_queries):
+    as_user(resident).get(PRODUCTS)
+    neighbour = as_user(factories.make_resident())
+    with django_assert_num_queries(1):  # the token's user; the page comes from the shared cache
+        assert names(neighbour.get(PRODUCTS)) == ["春江月新米", "衢州椪柑", "龙游发糕"]
+
+
+def test_an_order_and_its_cancel_show_in_the_stock_at_once(as_user, resident, market):
+    from merchants.services import order_cancel
+    from tests.merchants.factories import make_order
+
+    client, ponkan = as_user(resident), market["ponkan"]
+    before = stock_of(client, ponkan)
+
+    order = make_order(factories.make_resident(), ponkan, quantity=2)
+    assert stock_of(client, ponkan) == before - 2
+
+    order_cancel(order=order, by=order.user)
+    assert stock_of(client, ponkan) == before
+
+
+def test_a_product_or_shop_write_shows_at_once(as_user, resident, market):
+    client, cake, here = as_user(resident), market["cake"], market["here"]
+    client.get(PRODUCTS)
+
+    cake.price_fen = 1500
+    cake.save()
+    assert next(p for p in client.get(PRODUCTS).json()["results"] if p["id"] == cake.pk)["price_fen"] == 1500
+
+    here.status = type(here).Status.SUSPENDED
+    here.save()
+    assert names(client.get(PRODUCTS)) == ["春江月新米"]
+
+
+def test_filters_and_pages_are_cached_apart(as_user, resident, market):
+    client = as_user(resident)
+    pastry, everything = client.get(PRODUCTS, {"category": "pastry"}).json(), client.get(PRODUCTS).json()
+
+    assert [p["name"] for p in pastry["results"]] == ["龙游发糕"] and everything["count"] == 3
+    assert client.get(PRODUCTS, {"category": "pastry"}).json() == pastry

@@ -99,3 +99,52 @@ def test_a_community_filter_out_of_any_id_range_is_a_validation_error(as_user, s
     response = as_user(staff).get(STAFF, {"community": "-4.887658143861445e+173"})
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
+
+
+# --- the shared cards (residents/cache.py) ---------------------------------------------------------
+
+
+def test_each_community_gets_its_own_cards_and_each_resident_their_own_read_state(
+    as_user, owner, community, other_community
+):
+    here = rf.make_announcement(community, title="斗潭停水")
+    there = rf.make_announcement(other_community, title="白云停电")
+    neighbour, _ = rf.make_verified_resident(community)
+    elsewhere, _ = rf.make_verified_resident(other_community)
+    as_user(owner).post(f"{MINE}{here.pk}/read/")
+
+    for _ in range(2):  # the second round is served from the cache
+        assert [(r["id"], r["is_read"]) for r in as_user(owner).get(MINE).json()["results"]] == [(here.pk, True)]
+        assert [(r["id"], r["is_read"]) for r in as_user(neighbour).get(MINE).json()["results"]] == [(here.pk, False)]
+        assert [r["id"] for r in as_user(elsewhere).get(MINE).json()["results"]] == [there.pk]
+        assert as_user(factories.make_user()).get(MINE).json()["results"] == []
+
+
+def test_an_edit_or_a_delete_shows_at_once(as_user, owner, community):
+    announcement = rf.make_announcement(community, title="停水通知")
+    client = as_user(owner)
+    client.get(MINE)
+
+    announcement.title = "停水通知（改期）"
+    announcement.save()
+    assert client.get(MINE).json()["results"][0]["title"] == "停水通知（改期）"
+
+    announcement.delete()
+    assert client.get(MINE).json()["results"] == []
+
+
+def test_a_scheduled_announcement_appears_when_its_time_comes_and_leaves_when_it_expires(owner, community):
+    import time_machine
+
+    from tests.conftest import client_for
+
+    now = timezone.now()
+    rf.make_announcement(
+        community, title="周末活动", publish_at=now + timedelta(hours=1), expires_at=now + timedelta(hours=3)
+    )
+    assert client_for(owner).get(MINE).json()["results"] == []  # cached until the hour comes
+
+    with time_machine.travel(now + timedelta(hours=2), tick=False):
+        assert [r["title"] for r in client_for(owner).get(MINE).json()["results"]] == ["周末活动"]
+    with time_machine.travel(now + timedelta(hours=4), tick=False):
+        assert client_for(owner).get(MINE).json()["results"] == []

@@ -10,12 +10,13 @@ from rest_framework.response import Response
 from linli.api.errors import ConflictError, NotFoundError, field_error
 from linli.api.idempotency import idempotent
 from linli.api.schema import ErrorSerializer
-from linli.api.views import ApiView, ApiViewSet
+from linli.api.views import ApiView, ApiViewSet, SharedListMixin
 from linli.devices.models import Device
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
 from linli.payments.api.serializers import ClientParamsSerializer
 from linli.uploads.selectors import attachments
+from merchants import cache as product_cache
 from merchants import devices, selectors, services
 from merchants.api import serializers as s
 from merchants.filters import (
@@ -57,10 +58,11 @@ class MarketMerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     list=extend_schema(summary="Products on the shelf (?merchant=&category=&search=&min_price_fen=&max_price_fen=)"),
     retrieve=extend_schema(summary="One product"),
 )
-class MarketProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class MarketProductViewSet(SharedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     schema_topic = "市集"
     serializer_class = s.ProductSerializer
     filterset_class = MarketProductFilterSet
+    shared_list_kind = product_cache.PRODUCT_CARDS  # merchants/cache.py: the writes that replace a page
 
     def get_queryset(self):
         return selectors.market_products()
