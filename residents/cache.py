@@ -1,4 +1,7 @@
-"""The residents' announcements in the shared cache (linli/lib/cache.py): the public cards, not who read them.
+"""What residents read in the shared cache (linli/lib/cache.py): the work-order categories, and the
+announcements' public cards (not who read them).
+
+The categories are the same for everyone: any save or delete of one replaces the list.
 
 Residents of the same communities see the same announcements: a page of cards is built once per
 their set of communities, filters and page; whether *I* read each one is added per request from my
@@ -11,9 +14,10 @@ An entry also ends when the published set changes with the clock: the next annou
 from linli.lib import cache
 from linli.regions.models import Community
 
-from .models import Announcement
+from .models import Announcement, WorkOrderCategory
 
 ANNOUNCEMENT_CARDS = "announcement_cards"
+CATEGORY_LIST = "work_order_categories"
 SCOPES = (cache.ALL,)
 
 
@@ -25,3 +29,4 @@ def invalidate_cards_on_write() -> None:
     """From ResidentsConfig.ready()."""
     for model in (Announcement, Community):
         cache.invalidate_on_write(model, ANNOUNCEMENT_CARDS, _everywhere)
+    cache.invalidate_on_write(WorkOrderCategory, CATEGORY_LIST, _everywhere)

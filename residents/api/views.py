@@ -12,12 +12,12 @@ from linli.accounts.models import Role
 from linli.accounts.selectors import community_ids_for
 from linli.api.errors import NotFoundError, field_error
 from linli.api.permissions import has_role
-from linli.api.views import ApiViewSet
+from linli.api.views import ApiViewSet, SharedListMixin
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
 from linli.lib import cache
 from linli.regions import households
-from residents import cache as announcement_cache
+from residents import cache as residents_cache
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import (
@@ -49,10 +49,11 @@ class EstateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
 
 
 @extend_schema_view(list=extend_schema(summary="Work-order categories with their SLA"))
-class WorkOrderCategoryViewSet(mixins.ListModelMixin, Viewset):
+class WorkOrderCategoryViewSet(SharedListMixin, mixins.ListModelMixin, Viewset):
     schema_topic = "报修"
     queryset = WorkOrderCategory.objects.filter(is_active=True)
     serializer_class = s.WorkOrderCategorySerializer
+    shared_list_kind = residents_cache.CATEGORY_LIST  # residents/cache.py: the writes that replace it
 
 
 # --- households ----------------------------------------------------------------------------------
@@ -379,8 +380,8 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
         communities, with the same filters and page), and my read state added from my own rows."""
         communities = sorted(community_ids_for(request.user, Role.RESIDENT))
         entry_key = cache.key(
-            announcement_cache.ANNOUNCEMENT_CARDS,
-            announcement_cache.SCOPES,
+            residents_cache.ANNOUNCEMENT_CARDS,
+            residents_cache.SCOPES,
             communities,
             sorted(request.query_params.lists()),
         )
