@@ -300,9 +300,17 @@ def _past_events() -> None:
             joined = [services.registration_create(event=event, user=u) for u in people[: came + absent]]
             for registration in joined[:came]:
                 services.registration_check_in(event=event, ticket=registration.ticket, staff=event.created_by)
-            _shift(event, timedelta(days=days_ago, hours=3))
+            volunteering = category == Event.Category.VOLUNTEER
+            _shift(event, timedelta(days=_in_this_year(days_ago) if volunteering else days_ago, hours=3))
             _close_volunteer_sessions(event)
             services.event_finish(event_id=event.pk)
+
+
+def _in_this_year(days_ago: int) -> int:
+    """`days_ago`, or fewer so that the day falls in this year: the console's 志愿服务时长 counts this
+    month's and this year's hours, and a demo seeded in early January would otherwise show none."""
+    today = timezone.localdate()
+    return min(days_ago, (today - today.replace(month=1, day=1)).days)
 
 
 def _close_volunteer_sessions(event: Event) -> None:
@@ -311,8 +319,8 @@ def _close_volunteer_sessions(event: Event) -> None:
         services.attendance_close(attendance=attendance, actor=event.created_by)
 
 
-# 白云's volunteer activity (2 h planned per session), three weeks ago: who came, among the neighbours and
-# 张大爷 (dev-demo); one left early, and staff adjusted his hours with a reason.
+# 白云's volunteer activity (2 h planned per session), three weeks ago (early in January: on the 1st): who came,
+# among the neighbours and 张大爷 (dev-demo); one left early, and staff adjusted his hours with a reason.
 VOLUNTEER_ACTIVITY = "春江月小区环境清洁志愿服务"
 # 幸福学堂 courses (6 weekly sessions), with who came to each session held so far (indexes of the first three
 # neighbours, then 王阿姨 dev-wang):
@@ -349,7 +357,7 @@ def _volunteer_activity() -> None:
     for user in volunteers:
         registration = services.registration_create(event=event, user=user)
         services.registration_check_in(event=event, ticket=registration.ticket, staff=event.created_by)
-    _shift(event, timedelta(days=21, hours=3))
+    _shift(event, timedelta(days=_in_this_year(21), hours=3))
     _close_volunteer_sessions(event)
     early = SessionAttendance.objects.filter(event=event).order_by("-id").first()
     services.attendance_adjust_hours(

@@ -1,6 +1,7 @@
 """seed_demo: real-looking events at 斗潭 and 白云 that a newcomer sees at once; running it twice changes nothing."""
 
 import pytest
+import time_machine
 
 from events import demo
 from events.models import Event, Registration, Venue, VenueBooking
@@ -55,3 +56,9 @@ def test_it_seeds_the_events_of_the_brief(as_user):
 
     staff = User.objects.get(username="staff_doutan")
     assert as_user(staff).get("/api/v1/staff/events/").json()["count"] == 4
+
+
+@pytest.mark.parametrize(("today", "days"), [("2027-01-05 10:00 +08:00", 4), ("2026-12-06 10:00 +08:00", 21)])
+def test_the_demo_keeps_its_volunteering_in_this_year(today, days):
+    with time_machine.travel(today, tick=False):
+        assert demo._in_this_year(21) == days
