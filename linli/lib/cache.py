@@ -93,14 +93,18 @@ def get_or_build(entry_key: str, build: Callable[[], tuple[object, datetime | No
     `build` returns `(value, expires_at)`: `expires_at` (or None) ends the entry earlier, when the
     answer changes with time rather than with a write. Returns `(value, hit)`.
     """
-    value = cache.get(entry_key)
-    if value is not None:
-        return value, True
+    stored = cache.get(entry_key)
+    # Stored with the moment it ends, checked here as well as by the cache's own expiry: Redis
+    # counts whole seconds on its own clock, and an answer must not outlive its moment by one.
+    if isinstance(stored, tuple) and len(stored) == 2:
+        value, ends_at = stored
+        if ends_at is None or timezone.now() < ends_at:
+            return value, True
     value, expires_at = build()
     if expires_at is not None:
         timeout = min(timeout, (expires_at - timezone.now()).total_seconds())
     if timeout >= 1:
-        cache.set(entry_key, value, timeout=int(timeout))
+        cache.set(entry_key, (value, expires_at), timeout=int(timeout))
     return value, False
 
 

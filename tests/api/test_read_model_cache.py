@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache as django_cache
 from django.utils import timezone
 
@@ -60,3 +61,11 @@ def test_an_answer_that_has_already_expired_is_not_stored():
     cache.get_or_build("rm:test", lambda: ("ended", timezone.now() - timedelta(seconds=1)))
 
     assert django_cache.get("rm:test") is None
+
+
+def test_an_entry_ends_at_its_moment_whatever_the_cache_still_holds():
+    ends = timezone.now() + timedelta(minutes=30)
+    cache.get_or_build("rm:test", lambda: ("before", ends))
+    # The cache's own expiry runs on its clock (Redis: whole seconds, its own time); the moment decides.
+    with time_machine.travel(ends + timedelta(seconds=1)):
+        assert cache.get_or_build("rm:test", lambda: ("after", None)) == ("after", False)
