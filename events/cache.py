@@ -12,11 +12,6 @@ from linli.regions.models import Community
 from .models import Event, Registration, Venue
 
 EVENT_CARDS = "event_cards"
-SCOPES = (cache.ALL,)
-
-
-def _everywhere(instance):
-    return SCOPES
 
 
 def invalidate_cards_on_write() -> None:
@@ -24,11 +19,11 @@ def invalidate_cards_on_write() -> None:
     cancel, finish) or communities; a registration made, cancelled, promoted or checked in (seats
     taken, waitlist); a venue's or a community's name — bumps the cards' version after its commit,
     whether a service, the admin or a task made it."""
-    cache.invalidate_on_write(Event, EVENT_CARDS, _everywhere, m2m=[Event.communities.through])
+    cache.invalidate_on_write(Event, EVENT_CARDS, m2m=[Event.communities.through])
     for model in (Registration, Venue, Community):
-        cache.invalidate_on_write(model, EVENT_CARDS, _everywhere)
+        cache.invalidate_on_write(model, EVENT_CARDS)
 
 
 def bump_cards() -> None:
     """For the rare write that bypasses the model's signals (a queryset `update()`)."""
-    cache.bump(EVENT_CARDS, SCOPES)
+    cache.bump(EVENT_CARDS)

@@ -12,19 +12,14 @@ from linli.lib import cache
 from .models import Merchant, Product, ProductImage
 
 PRODUCT_CARDS = "product_cards"
-SCOPES = (cache.ALL,)
-
-
-def _everywhere(instance):
-    return SCOPES
 
 
 def invalidate_cards_on_write() -> None:
     """From MerchantsConfig.ready()."""
     for model in (Product, ProductImage, Merchant):
-        cache.invalidate_on_write(model, PRODUCT_CARDS, _everywhere)
+        cache.invalidate_on_write(model, PRODUCT_CARDS)
 
 
 def bump_cards() -> None:
     """After a write that bypasses the models' signals (the stock's conditional updates)."""
-    cache.bump(PRODUCT_CARDS, SCOPES)
+    cache.bump(PRODUCT_CARDS)

@@ -243,8 +243,7 @@ def _lines(device: Device, counts: dict[int, int]) -> list[OrderItem]:
 
 def _charge(session: CabinetSession, order: Order, lines: list[OrderItem]) -> None:
     """Charge the settled lines through Pay Score step 2; the payment receiver marks the order paid + completed."""
-    for line in lines:
-        services.decrement_stock_taken(line.product_id, line.quantity)
+    services.decrement_stock_taken(lines)
     intent = payments.service_order_complete(
         service_order=session.service_order, amount_fen=order.total_fen, reference=str(order.pk)
     )

@@ -18,15 +18,10 @@ from .models import Announcement, WorkOrderCategory
 
 ANNOUNCEMENT_CARDS = "announcement_cards"
 CATEGORY_LIST = "work_order_categories"
-SCOPES = (cache.ALL,)
-
-
-def _everywhere(instance):
-    return SCOPES
 
 
 def invalidate_cards_on_write() -> None:
     """From ResidentsConfig.ready()."""
     for model in (Announcement, Community):
-        cache.invalidate_on_write(model, ANNOUNCEMENT_CARDS, _everywhere)
-    cache.invalidate_on_write(WorkOrderCategory, CATEGORY_LIST, _everywhere)
+        cache.invalidate_on_write(model, ANNOUNCEMENT_CARDS)
+    cache.invalidate_on_write(WorkOrderCategory, CATEGORY_LIST)

@@ -15,10 +15,9 @@ from linli.accounts.models import Role
 from linli.accounts.selectors import community_ids_for
 from linli.api.errors import field_error
 from linli.api.permissions import has_role
-from linli.api.views import ApiViewSet
+from linli.api.views import ApiViewSet, SharedListMixin
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
-from linli.lib import cache
 
 from .. import cache as event_cache
 from .. import selectors, services
@@ -78,7 +77,7 @@ def _audience(card: dict) -> Event:
     list=extend_schema(summary="Upcoming events I may see, soonest first"),
     retrieve=extend_schema(summary="One event, with its sessions"),
 )
-class EventViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class EventViewSet(ActingViewMixin, SharedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Published events I may join, with remaining seats and my own registration. With `?on_behalf_of=`
     (亲情账号, permission act_for): the events, eligibility and registration of the elder I act for."""
 
@@ -97,33 +96,31 @@ class EventViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def get_serializer_class(self):
         return EventSerializer if self.action == "list" else EventDetailSerializer
 
-    def list(self, request, *args, **kwargs):
-        """The public cards of the page from the shared cache (built once for everyone with the same
-        communities, filters and page), and the viewer's own registration and eligibility added (the
-        elder's with `?on_behalf_of=`)."""
+    # The list's public cards come from the shared cache (SharedListMixin), built once for everyone
+    # with the same communities, filters and page; the viewer's own registration and eligibility are
+    # added per request (the elder's with `?on_behalf_of=`).
+    shared_list_kind = event_cache.EVENT_CARDS  # events/cache.py: the writes that replace a page
+
+    def shared_list_key(self):
+        return tuple(sorted(community_ids_for(self.beneficiary)))  # which residents-only events it holds
+
+    def shared_list_queryset(self):
+        return selectors.upcoming_event_cards(self.beneficiary)
+
+    def shared_list_serializer(self, page, **kwargs):
+        return EventCardSerializer(page, context=self.get_serializer_context(), **kwargs)
+
+    def shared_list_ends_at(self, queryset):
+        # "Upcoming" changes when one of these events ends, not with a write: the entry ends with the first.
+        return queryset.order_by("final_ends_at").values_list("final_ends_at", flat=True).first()
+
+    def shared_list_overlay(self, cards):
+        if not cards:
+            return cards
         user = self.beneficiary
-        entry_key = cache.key(
-            event_cache.EVENT_CARDS,
-            event_cache.SCOPES,
-            sorted(community_ids_for(user)),  # which residents-only events the list holds
-            sorted(request.query_params.lists()),  # filters, search, page, page size
-        )
-
-        def build():
-            queryset = self.filter_queryset(selectors.upcoming_event_cards(user))
-            page = self.paginate_queryset(queryset)
-            cards = EventCardSerializer(page, many=True, context=self.get_serializer_context())
-            # "Upcoming" changes when one of these events ends, not with a write: the entry ends with the first.
-            first_end = queryset.order_by("final_ends_at").values_list("final_ends_at", flat=True).first()
-            return {"count": self.paginator.page.paginator.count, "results": cards.data}, first_end
-
-        page, hit = cache.get_or_build(entry_key, build)
-        if hit:  # the same page of as many rows: the paginator's next and previous links
-            self.paginate_queryset(range(page["count"]))
-        cards = page["results"]
-        mine = selectors.my_active_registrations(user, [card["id"] for card in cards]) if cards else {}
+        mine = selectors.my_active_registrations(user, [card["id"] for card in cards])
         resident_of = community_ids_for(user, Role.RESIDENT)
-        results = [
+        return [
             {
                 **card,
                 "my_registration": my_registration_brief(mine.get(card["id"])),
@@ -135,7 +132,6 @@ class EventViewSet(ActingViewMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             }
             for card in cards
         ]
-        return self.get_paginated_response(results)
 
     def _registration_detail(self, registration):
         return EventRegistrationDetailSerializer(

@@ -60,31 +60,55 @@ class ApiViewSet(InputOutputMixin, viewsets.GenericViewSet):
 
 
 class SharedListMixin:
-    # For a list that is the same for everyone who asks with the same filters and page (public cards):
-    # the page is built once and kept in the shared cache (linli/lib/cache.py) under `shared_list_kind`,
-    # whose writes bump its version (the app's cache module says which). Nothing of the viewer goes in
-    # an entry; the key holds the query string and the host the links are built for.
+    # For a list whose rows are the same for everyone who asks with the same filters and page (public
+    # cards): the page is built once and kept in the shared cache (linli/lib/cache.py) under
+    # `shared_list_kind`, whose writes bump its version (the app's cache module says which). Nothing of
+    # the viewer goes in an entry: the key holds the query string, the host the links are built for and
+    # `shared_list_key()` (e.g. the viewer's communities, which decide the rows); what is the viewer's
+    # own (my registration, my read state) is added per request by `shared_list_overlay()`.
 
     shared_list_kind: str
     shared_list_scopes = (cache.ALL,)
+
+    def shared_list_key(self) -> tuple:
+        """What, besides the query string, decides the rows of the page."""
+        return ()
+
+    def shared_list_queryset(self):
+        """The rows everyone with this key sees, unfiltered."""
+        return self.get_queryset()
+
+    def shared_list_serializer(self, page, **kwargs):
+        return self.get_serializer(page, **kwargs)
+
+    def shared_list_ends_at(self, queryset):
+        """When the rows change with the clock rather than with a write (None: they don't)."""
+        return None
+
+    def shared_list_overlay(self, rows: list) -> list:
+        """The cached rows with the viewer's own state added."""
+        return rows
 
     def list(self, request, *args, **kwargs):
         entry_key = cache.key(
             self.shared_list_kind,
             self.shared_list_scopes,
-            sorted(request.query_params.lists()),
+            self.shared_list_key(),
+            sorted(request.query_params.lists()),  # filters, search, page, page size
             request.build_absolute_uri("/"),
         )
 
         def build():
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            results = self.get_serializer(page, many=True).data
-            return {"count": self.paginator.page.paginator.count, "results": results}, None
+            queryset = self.filter_queryset(self.shared_list_queryset())
+            page = self.paginate_queryset(queryset)
+            results = self.shared_list_serializer(page, many=True).data
+            count = self.paginator.page.paginator.count
+            return {"count": count, "results": results}, self.shared_list_ends_at(queryset)
 
         page, hit = cache.get_or_build(entry_key, build)
         if hit:  # the same page of as many rows: the paginator's next and previous links
             self.paginate_queryset(range(page["count"]))
-        return self.get_paginated_response(page["results"])
+        return self.get_paginated_response(self.shared_list_overlay(page["results"]))
 
 
 class ApiView(InputOutputMixin, views.APIView):

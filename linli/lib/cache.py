@@ -55,7 +55,7 @@ def versions(kind: str, scopes: Iterable) -> tuple:
     return tuple(found[key] for key in keys)
 
 
-def bump(kind: str, scopes: Iterable) -> None:
+def bump(kind: str, scopes: Iterable = (ALL,)) -> None:
     """Invalidate every entry of `kind` in these scopes. Called (by `invalidate_on_write`'s signals, or
     a service) from the write that changes the data.
 
@@ -108,9 +108,14 @@ def get_or_build(entry_key: str, build: Callable[[], tuple[object, datetime | No
     return value, False
 
 
-def invalidate_on_write(model, kind: str, scopes: Callable[[object], Iterable], *, m2m=()) -> None:
-    """Bump `kind` in `scopes(instance)` on every save and delete of `model` (services, admin edits
-    and status changes alike) and on changes of its many-to-many fields `m2m` (through models)."""
+def _everywhere(instance) -> tuple:
+    return (ALL,)
+
+
+def invalidate_on_write(model, kind: str, scopes: Callable[[object], Iterable] = _everywhere, *, m2m=()) -> None:
+    """Bump `kind` in `scopes(instance)` (by default `ALL`) on every save and delete of `model`
+    (services, admin edits and status changes alike) and on changes of its many-to-many fields `m2m`
+    (through models)."""
 
     def on_write(sender, instance, **kwargs):
         bump(kind, scopes(instance))

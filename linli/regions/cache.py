@@ -11,19 +11,14 @@ from linli.lib import cache
 from .models import Community, Street
 
 COMMUNITY_LIST = "community_list"
-SCOPES = (cache.ALL,)
-
-
-def _everywhere(instance):
-    return SCOPES
 
 
 def invalidate_list_on_write() -> None:
     """From RegionsConfig.ready()."""
     for model in (Community, Street):
-        cache.invalidate_on_write(model, COMMUNITY_LIST, _everywhere)
+        cache.invalidate_on_write(model, COMMUNITY_LIST)
 
 
 def bump_list() -> None:
     """For the rare write that bypasses the models' signals (a queryset `update()`)."""
-    cache.bump(COMMUNITY_LIST, SCOPES)
+    cache.bump(COMMUNITY_LIST)

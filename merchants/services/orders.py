@@ -127,7 +127,7 @@ def _release_stock(order: Order) -> None:
         return
     for item in order.items.filter(product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
-    product_cache.bump_cards()
+    product_cache.bump_cards()  # conditional updates send no signal
     order.stock_released = True
     order.save(update_fields=["stock_released", "updated_at"])
 
@@ -136,7 +136,6 @@ def _reserve(product_id: int, quantity: int, name: str) -> None:
     taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
     if not taken:
         raise SoldOut(f"「{name}」库存不足")
-    product_cache.bump_cards()
 
 
 def _attach_payment(order: Order, *, points_fen: int, description: str, payer: User | None = None) -> Order:
@@ -195,6 +194,7 @@ def order_create(
     quantities = {item["product"]: item["quantity"] for item in items}
     for product_id in sorted(quantities):  # one lock order for every buyer: no deadlocks
         _reserve(product_id, quantities[product_id], products[product_id].name)
+    product_cache.bump_cards()  # conditional updates send no signal
 
     total = sum(products[pid].price_fen * quantities[pid] for pid in ids)
     points_cap = min(total, sum((products[pid].points_price or 0) * quantities[pid] for pid in ids))
@@ -475,7 +475,8 @@ def order_settle_review(*, order: Order, by: User, lines: list[OrderItem], note:
     return _advance(order, action, actor=by, note=note)
 
 
-def decrement_stock_taken(product_id: int, quantity: int) -> None:
-    """Goods already gone (cabinet): lower the stock, never below zero."""
-    Product.objects.filter(pk=product_id).update(stock=Greatest(F("stock") - quantity, 0))
-    product_cache.bump_cards()
+def decrement_stock_taken(lines: list[OrderItem]) -> None:
+    """Goods already gone (cabinet): lower each line's stock, never below zero."""
+    for line in sorted(lines, key=lambda line: line.product_id):  # one lock order: no deadlocks
+        Product.objects.filter(pk=line.product_id).update(stock=Greatest(F("stock") - line.quantity, 0))
+    product_cache.bump_cards()  # conditional updates send no signal

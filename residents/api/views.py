@@ -15,7 +15,6 @@ from linli.api.permissions import has_role
 from linli.api.views import ApiViewSet, SharedListMixin
 from linli.family.acting import ActingViewMixin
 from linli.family.models import Permission
-from linli.lib import cache
 from linli.regions import households
 from residents import cache as residents_cache
 from residents import selectors, services
@@ -367,7 +366,7 @@ class StaffWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vi
     list=extend_schema(summary="Announcements of my communities, pinned first, with read state"),
     retrieve=extend_schema(summary="One announcement"),
 )
-class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
+class AnnouncementViewSet(SharedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, Viewset):
     schema_topic = "公告"
     serializer_class = s.AnnouncementSerializer
     filterset_class = AnnouncementFilterSet
@@ -375,29 +374,25 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, View
     def get_queryset(self):
         return selectors.announcements_for(self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        """The cards of the page from the shared cache (built once for everyone living in the same
-        communities, with the same filters and page), and my read state added from my own rows."""
-        communities = sorted(community_ids_for(request.user, Role.RESIDENT))
-        entry_key = cache.key(
-            residents_cache.ANNOUNCEMENT_CARDS,
-            residents_cache.SCOPES,
-            communities,
-            sorted(request.query_params.lists()),
-        )
+    # The list's cards come from the shared cache (SharedListMixin), built once for everyone living in
+    # the same communities, with the same filters and page; my read state is added from my own rows.
+    shared_list_kind = residents_cache.ANNOUNCEMENT_CARDS  # residents/cache.py: what replaces a page
 
-        def build():
-            page = self.paginate_queryset(self.filter_queryset(selectors.announcement_cards(communities)))
-            cards = s.AnnouncementCardSerializer(page, many=True, context=self.get_serializer_context()).data
-            count = self.paginator.page.paginator.count
-            return {"count": count, "results": cards}, selectors.announcements_change_at(communities)
+    def shared_list_key(self):
+        return tuple(sorted(community_ids_for(self.request.user, Role.RESIDENT)))
 
-        page, hit = cache.get_or_build(entry_key, build)
-        if hit:  # the same page of as many rows: the paginator's next and previous links
-            self.paginate_queryset(range(page["count"]))
-        cards = page["results"]
-        read = selectors.read_announcement_ids(request.user, [card["id"] for card in cards]) if cards else set()
-        return self.get_paginated_response([{**card, "is_read": card["id"] in read} for card in cards])
+    def shared_list_queryset(self):
+        return selectors.announcement_cards(self.shared_list_key())
+
+    def shared_list_serializer(self, page, **kwargs):
+        return s.AnnouncementCardSerializer(page, context=self.get_serializer_context(), **kwargs)
+
+    def shared_list_ends_at(self, queryset):
+        return selectors.announcements_change_at(self.shared_list_key())
+
+    def shared_list_overlay(self, cards):
+        read = selectors.read_announcement_ids(self.request.user, [card["id"] for card in cards]) if cards else set()
+        return [{**card, "is_read": card["id"] in read} for card in cards]
 
     @extend_schema(summary="Mark as read", request=None, responses={204: None})
     @action(detail=True, methods=["post"])
