@@ -7,10 +7,11 @@ from rest_framework.test import APIClient
 
 from linli.accounts.tokens import RefreshToken
 from tests import factories
-from tests.support import personas
+from tests.support import flush, personas
 from tests.support.migrations import (
     built_from_models,
     record_every_migration_applied,
+    schema_outside_the_models,
     to_latest,  # noqa: F401 (a fixture for data-migration tests)
 )
 
@@ -22,6 +23,8 @@ def pytest_configure(config):
     # that passwords work, not how slowly they are hashed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _redis_per_xdist_worker(settings)
+    if connection.vendor == "postgresql":
+        flush.delete_instead_of_truncate()  # after each transactional test (tests/support/flush.py)
 
 
 def _redis_per_xdist_worker(settings) -> None:
@@ -57,6 +60,7 @@ def _redis_per_xdist_worker(settings) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     if built_from_models():
         with django_db_blocker.unblock():
+            schema_outside_the_models()
             record_every_migration_applied()
 
 
@@ -129,3 +133,6 @@ def pytest_collection_modifyitems(config, items):
             if os.environ.get("LINLI_REQUIRE_CELERY_WORKER") == "1":  # .ci/run: must not pass by skipping
                 raise pytest.UsageError(f"{item.nodeid} cannot run: needs a Redis broker and PostgreSQL")
             item.add_marker(skip_worker)
+    # The data-migration tests take up to two minutes each on PostgreSQL; pytest-xdist hands tests out
+    # in this order, so started first they run beside the rest instead of after it.
+    items.sort(key=lambda item: "to_latest" not in getattr(item, "fixturenames", ()))
