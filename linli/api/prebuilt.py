@@ -18,11 +18,12 @@ holds them to DRF's answers.
 """
 
 import copy
+import inspect
 import threading
 from collections.abc import Mapping
 
 from django.db.models.manager import BaseManager
-from rest_framework.fields import Field, SkipField
+from rest_framework.fields import Field, SkipField, is_simple_callable
 from rest_framework.relations import PKOnlyObject
 
 _prototypes: dict[type, dict[str, Field]] = {}
@@ -51,6 +52,21 @@ class PrebuiltFieldsMixin:
 
 _SLOW = object()
 
+# Per method (its function): whether DRF would call it for a value (`is_simple_callable`: no required
+# argument). DRF asks `inspect.signature` again for every value of every row.
+_simple_methods: dict[object, bool] = {}
+
+
+def _call_if_simple(value):
+    """What DRF's `get_attribute` makes of a method it reads: its result when it takes no argument;
+    _SLOW (DRF's own path) for anything else."""
+    if not inspect.ismethod(value):
+        return _SLOW
+    simple = _simple_methods.get(value.__func__)
+    if simple is None:
+        simple = _simple_methods[value.__func__] = is_simple_callable(value)
+    return value() if simple else _SLOW
+
 
 def _plain_source(field: Field) -> tuple[str, ...] | None:
     """The attribute chain a field reads, when DRF's generic `Field.get_attribute` would read it."""
@@ -65,8 +81,10 @@ class FastRepresentationMixin:
     DRF's version walks the `_readable_fields` generator and calls `Field.get_attribute` (a generic
     walk with exception handling for dicts, callables and missing values) for every field of every
     row. Here the fields and their attribute chains are listed once per serializer instance (a list's
-    child serializes every row of the page), plain attributes are read with getattr, and anything
-    else — a dict, a callable, a missing value, a field with its own `get_attribute` — goes DRF's way.
+    child serializes every row of the page), plain attributes are read with getattr, methods that take
+    no argument (`get_status_display`) are called after one signature check per method, and anything
+    else — a dict, another callable, a missing value, an error, a field with its own `get_attribute` —
+    goes DRF's way.
     """
 
     def to_representation(self, instance):
@@ -86,8 +104,9 @@ class FastRepresentationMixin:
                     for attr in attrs:
                         value = getattr(value, attr)
                         if callable(value) and not isinstance(value, BaseManager):
-                            value = _SLOW
-                            break
+                            value = _call_if_simple(value)  # e.g. get_status_display
+                            if value is _SLOW:
+                                break
                 except Exception:  # DRF decides: None, the default, skip, or the error
                     value = _SLOW
             if value is _SLOW:

@@ -82,11 +82,19 @@ class Person(SimpleNamespace):
     def profile(self):
         raise ObjectDoesNotExist  # a reverse one-to-one that is not there
 
+    def get_street(self, polite=True):  # arguments with defaults: called, as DRF does
+        return self.street
+
+    def needs(self, argument):  # a required argument: DRF hands over the method itself
+        return argument
+
 
 class PersonCard(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     label = serializers.CharField(source="__str__")  # a method: called, as DRF does
+    street_city = serializers.CharField(source="get_street.city", allow_null=True)  # a chain through one
+    method = serializers.CharField(source="needs")
     city = serializers.CharField(source="street.city", allow_null=True)  # a chain, through a None
     profile = serializers.CharField(source="profile.bio", allow_null=True)  # ObjectDoesNotExist → None
     optional = serializers.CharField(source="absent", required=False)  # missing → left out
@@ -140,6 +148,24 @@ def test_it_serializes_a_dict_like_drf():
         pass
 
     assert FastCard(row).data == Card(row).data == {"id": 3, "name": "王师傅", "tags": ["x"], "double": 6}
+
+
+def test_it_raises_like_drf_when_a_method_fails():
+    class Broken(Person):
+        def __str__(self):
+            raise AttributeError("gone")
+
+    class Card(serializers.Serializer):
+        label = serializers.CharField(source="__str__")
+
+    class FastCard(FastRepresentationMixin, Card):
+        pass
+
+    with pytest.raises(ValueError) as drf:
+        Card(Broken(id=1)).data  # noqa: B018 (the property raises: what the test checks)
+    with pytest.raises(ValueError) as fast:
+        FastCard(Broken(id=1)).data  # noqa: B018
+    assert str(fast.value) == str(drf.value)
 
 
 def test_it_raises_like_drf_for_a_required_value_that_is_missing():
