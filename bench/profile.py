@@ -82,6 +82,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200, help="measured requests (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first (default 20)")
     parser.add_argument("--cprofile", action="store_true", help="print the 30 costliest functions")
+    parser.add_argument(
+        "--path", help="another GET path (a floor: /bench/bare/, /api/v1/notifications/unread-count/), as -k's persona"
+    )
     parser.add_argument("--sql", action="store_true", help="print the statements of one request")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the statements of one request")
     parser.add_argument("--filter", default="", help="with --cprofile: only functions whose file matches this regex")
@@ -105,7 +108,7 @@ def main() -> None:
     if len(matches) != 1:
         raise SystemExit(f"-k {args.only!r} names {len(matches)} read scenarios: {[s.name for s in matches]}")
     scenario = matches[0]
-    path = scenario_paths(scenario.as_dict(), fixtures)[0]
+    path = args.path or scenario_paths(scenario.as_dict(), fixtures)[0]
     tokens = fixtures["tokens"].get(scenario.persona) or [None]
     application = get_wsgi_application()
     route, _, query = path.partition("?")
