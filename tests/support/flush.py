@@ -8,20 +8,20 @@ DEFERRED, so the order of the deletes does not matter: they are checked when the
 every table empty. A flush that asks to reset the sequences still truncates.
 """
 
-from django.db.backends.postgresql.operations import DatabaseOperations
-
-_truncate = DatabaseOperations.sql_flush
-
-
-def sql_flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-    if reset_sequences or not tables:
-        return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-    names = ", ".join(f"'{self.quote_name(table)}'" for table in sorted(tables))
-    return [
-        "DO $$DECLARE t regclass; BEGIN SET CONSTRAINTS ALL DEFERRED; "
-        f"FOREACH t IN ARRAY ARRAY[{names}]::regclass[] LOOP EXECUTE 'DELETE FROM ' || t; END LOOP; END$$"
-    ]
-
 
 def delete_instead_of_truncate() -> None:
+    # Imported here: the PostgreSQL backend needs its driver, which a SQLite-only run does not load.
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        names = ", ".join(f"'{self.quote_name(table)}'" for table in sorted(tables))
+        return [
+            "DO $$DECLARE t regclass; BEGIN SET CONSTRAINTS ALL DEFERRED; "
+            f"FOREACH t IN ARRAY ARRAY[{names}]::regclass[] LOOP EXECUTE 'DELETE FROM ' || t; END LOOP; END$$"
+        ]
+
     DatabaseOperations.sql_flush = sql_flush_by_delete
