@@ -1,4 +1,6 @@
+import contextlib
 import os
+import sqlite3
 
 import pytest
 from django.core.cache import cache
@@ -62,6 +64,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             schema_outside_the_models()
             record_every_migration_applied()
+    with _in_memory_database_kept_open():
+        yield
+
+
+@contextlib.contextmanager
+def _in_memory_database_kept_open():
+    """SQLite drops an in-memory database when its last connection closes. Django never closes the
+    test thread's connection to it, but a connection that did close for real (its settings changed
+    under it, say) would leave every later test of this worker on an empty database ("no such
+    table"). A connection of our own, open for the session, keeps the tables for a reconnect."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    keeper = sqlite3.connect(connection.settings_dict["NAME"], uri=True, check_same_thread=False)
+    try:
+        yield
+    finally:
+        keeper.close()
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,7 @@ def sqlite_file(tmp_path):
     """Run the test's threads against a file copy of the test database (taken when called)."""
     if connection.vendor != "sqlite":
         pytest.skip("the embedded SQLite default only")
-    settings_dict = connections.settings["default"]
-    memory_name = settings_dict["NAME"]
+    in_memory = connections.settings["default"]
     path = tmp_path / "db.sqlite3"
 
     def copy_to_file():
@@ -35,11 +34,14 @@ def sqlite_file(tmp_path):
         connection.ensure_connection()
         connection.connection.backup(target)
         target.close()
-        # Connections opened from now on (the racing threads') use the file; this thread's stays in memory.
-        settings_dict["NAME"] = str(path)
+        # Connections opened from now on (the racing threads') use the file. This thread's connection
+        # keeps its own settings, which still name the in-memory database: were they changed too, a
+        # close of it would be real (Django ignores one only on an in-memory database) and drop the
+        # test database for every later test of this process.
+        connections.settings["default"] = {**in_memory, "NAME": str(path)}
 
     yield copy_to_file
-    settings_dict["NAME"] = memory_name
+    connections.settings["default"] = in_memory
 
 
 def test_the_embedded_default_takes_the_write_lock_when_a_transaction_begins():
