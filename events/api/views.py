@@ -104,13 +104,13 @@ class EventViewSet(ActingViewMixin, SharedListMixin, mixins.ListModelMixin, mixi
     def shared_list_key(self):
         return tuple(sorted(community_ids_for(self.beneficiary)))  # which residents-only events it holds
 
-    def shared_list_queryset(self):
+    def shared_list_queryset(self, key):
         return selectors.upcoming_event_cards(self.beneficiary)
 
     def shared_list_serializer(self, page, **kwargs):
         return EventCardSerializer(page, context=self.get_serializer_context(), **kwargs)
 
-    def shared_list_ends_at(self, queryset):
+    def shared_list_ends_at(self, queryset, key):
         # "Upcoming" changes when one of these events ends, not with a write: the entry ends with the first.
         return queryset.order_by("final_ends_at").values_list("final_ends_at", flat=True).first()
 

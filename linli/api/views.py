@@ -68,20 +68,19 @@ class SharedListMixin:
     # own (my registration, my read state) is added per request by `shared_list_overlay()`.
 
     shared_list_kind: str
-    shared_list_scopes = (cache.ALL,)
 
     def shared_list_key(self) -> tuple:
         """What, besides the query string, decides the rows of the page."""
         return ()
 
-    def shared_list_queryset(self):
+    def shared_list_queryset(self, key: tuple):
         """The rows everyone with this key sees, unfiltered."""
         return self.get_queryset()
 
     def shared_list_serializer(self, page, **kwargs):
         return self.get_serializer(page, **kwargs)
 
-    def shared_list_ends_at(self, queryset):
+    def shared_list_ends_at(self, queryset, key: tuple):
         """When the rows change with the clock rather than with a write (None: they don't)."""
         return None
 
@@ -90,20 +89,21 @@ class SharedListMixin:
         return rows
 
     def list(self, request, *args, **kwargs):
+        key = self.shared_list_key()
         entry_key = cache.key(
             self.shared_list_kind,
-            self.shared_list_scopes,
-            self.shared_list_key(),
+            (cache.ALL,),
+            key,
             sorted(request.query_params.lists()),  # filters, search, page, page size
             request.build_absolute_uri("/"),
         )
 
         def build():
-            queryset = self.filter_queryset(self.shared_list_queryset())
+            queryset = self.filter_queryset(self.shared_list_queryset(key))
             page = self.paginate_queryset(queryset)
             results = self.shared_list_serializer(page, many=True).data
             count = self.paginator.page.paginator.count
-            return {"count": count, "results": results}, self.shared_list_ends_at(queryset)
+            return {"count": count, "results": results}, self.shared_list_ends_at(queryset, key)
 
         page, hit = cache.get_or_build(entry_key, build)
         if hit:  # the same page of as many rows: the paginator's next and previous links

@@ -381,14 +381,14 @@ class AnnouncementViewSet(SharedListMixin, mixins.ListModelMixin, mixins.Retriev
     def shared_list_key(self):
         return tuple(sorted(community_ids_for(self.request.user, Role.RESIDENT)))
 
-    def shared_list_queryset(self):
-        return selectors.announcement_cards(self.shared_list_key())
+    def shared_list_queryset(self, key):
+        return selectors.announcement_cards(key)
 
     def shared_list_serializer(self, page, **kwargs):
         return s.AnnouncementCardSerializer(page, context=self.get_serializer_context(), **kwargs)
 
-    def shared_list_ends_at(self, queryset):
-        return selectors.announcements_change_at(self.shared_list_key())
+    def shared_list_ends_at(self, queryset, key):
+        return selectors.announcements_change_at(key)
 
     def shared_list_overlay(self, cards):
         read = selectors.read_announcement_ids(self.request.user, [card["id"] for card in cards]) if cards else set()
