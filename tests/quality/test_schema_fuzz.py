@@ -255,11 +255,25 @@ if FUZZ_COVERAGE:  # built while collecting: only when asked for
     boundaries.config.phases.fuzzing.enabled = False
     boundaries.config.phases.coverage.enabled = True
 
+    @pytest.fixture
+    def as_the_operations_persona(demo_world, db, unthrottled):
+        """`as_the_operations_persona(case)`: its persona's Fuzzing, made once per test as the fixtures
+        above are (with the objects its path needs), not once per boundary case."""
+        made: dict[str, Fuzzing] = {}
+
+        def fuzzing(case) -> Fuzzing:
+            # (case.method may be an undocumented one the phase tries: the operation says whose it is)
+            name = persona_of(case.operation.path, case.operation.method)
+            if name not in made:
+                made[name] = Fuzzing(name)
+            return made[name]
+
+        return fuzzing
+
     @boundaries.parametrize()
     @_HYPOTHESIS
-    def test_it_survives_the_boundary_cases(case, demo_world, db, unthrottled):
-        # (case.method may be an undocumented one the phase tries: the operation says whose it is)
-        Fuzzing(persona_of(case.operation.path, case.operation.method)).run(case)
+    def test_it_survives_the_boundary_cases(case, as_the_operations_persona):
+        as_the_operations_persona(case).run(case)
 
 
 # --- hostile bodies -------------------------------------------------------------------------------
