@@ -6,7 +6,8 @@ import json
 import pytest
 
 from bench.load import parse_wrk_output
-from bench.run import ratio_verdict, scenario_paths
+from bench.report import ratio_verdict
+from bench.run import scenario_paths
 
 SUMMARY = {
     "requests": 3000,
