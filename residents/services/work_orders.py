@@ -1,22 +1,16 @@
-"""Writes with business rules: household verification, the work-order loop, announcements.
-
-Work orders and verifications move through `linli.workflow` (the tables are on the models): each
-step writes a history row (who, when, from, to, note; for work orders also the time since the
-previous step) and the other side hears of it through `notify()`.
-"""
+"""The work-order loop: submit, assign, start, resolve, confirm or reopen, cancel, follow up; the
+SLA sweeps (auto-close, escalation). Each step writes a history row and tells the other side."""
 
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from linli.accounts.models import Membership, Role, User
+from linli.accounts.models import User
 from linli.api.errors import ConflictError, ForbiddenError, InvalidTransition, NotFoundError
 from linli.api.errors import field_error as _field_error
 from linli.family.acting import record_act
-from linli.limits import services as limits
 from linli.notifications.services import notify
 from linli.points.earning import points_earn
 from linli.points.models import EarningRuleKey
@@ -27,168 +21,14 @@ from linli.uploads.selectors import own_uploads
 from linli.uploads.services import attachments_set
 from linli.workflow import check, record_step, transition
 from residents import metrics, selectors
-from residents.models import (
-    Announcement,
-    AnnouncementRead,
-    Relation,
-    Verification,
-    WorkOrder,
-    WorkOrderCategory,
-    WorkOrderHistory,
-)
+from residents.models import WorkOrder, WorkOrderCategory, WorkOrderHistory
+from residents.services._common import resident_link
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 MAX_PHOTOS = 9
 
 Status = WorkOrder.Status
 Action = WorkOrder.Action
-
-
-# --- household verification ----------------------------------------------------------------------
-
-
-class AlreadyVerified(ConflictError):
-    code = "already_verified"
-    default_message = "您已是该房屋的认证住户"
-
-
-class VerificationPending(ConflictError):
-    code = "verification_pending"
-    default_message = "该房屋已有待审核的认证申请"
-
-
-def _resident_link(kind: str, pk: int) -> str:
-    return f"/pages/{kind}/detail?id={pk}"
-
-
-@transaction.atomic
-def verification_submit(*, user: User, room: Room, relation: str, real_name: str, phone: str) -> Verification:
-    if households.residency(user, room) is not None:
-        raise AlreadyVerified()
-    # Fair use: the user's row is locked so their concurrent applications are counted one at a time.
-    limits.lock_person(user)
-    pending_rooms = list(
-        Verification.objects.filter(user=user, status=Verification.Status.PENDING).values_list("room_id", flat=True)
-    )
-    if room.pk in pending_rooms:
-        raise VerificationPending()
-    limits.check(limits.Key.PENDING_VERIFICATIONS, count=len(pending_rooms))
-    community_id = households.room_community_id(room)
-    try:
-        with transaction.atomic():
-            verification = Verification.objects.create(
-                user=user,
-                room=room,
-                community_id=community_id,
-                relation=relation,
-                real_name=real_name,
-                phone=phone,
-            )
-    except IntegrityError:
-        raise VerificationPending() from None
-    record_step(verification, Verification.Action.SUBMIT, actor=user, from_status="")
-    notify(
-        selectors.community_staff_of(community_id),
-        "verification.submitted",
-        "新的住户认证申请",
-        f"{real_name} 申请认证 {room}（{verification.get_relation_display()}）",
-        link=f"/staff/verifications/{verification.pk}",
-        data={"verification": verification.pk},
-    )
-    return verification
-
-
-def _locked_for_review(verification: Verification, reviewer: User, action: str) -> Verification:
-    verification = Verification.objects.select_for_update().get(pk=verification.pk)
-    if not (reviewer.is_superuser or _is_community_staff(reviewer, verification.community_id)):
-        raise ForbiddenError("只有本社区工作人员可以审核")
-    check(verification, action)
-    return verification
-
-
-def _is_community_staff(user: User, community_id: int) -> bool:
-    return Membership.objects.filter(user=user, role=Role.COMMUNITY_STAFF, community_id=community_id).exists()
-
-
-@transaction.atomic
-def verification_approve(*, verification: Verification, reviewer: User) -> Verification:
-    """Approve: the applicant becomes a verified resident of the room (a scoped RESIDENT membership)."""
-    verification = _locked_for_review(verification, reviewer, Verification.Action.APPROVE)
-    room = verification.room
-    Membership.objects.get_or_create(
-        user=verification.user,
-        role=Role.RESIDENT,
-        scope_type=ContentType.objects.get_for_model(Room),
-        scope_id=room.pk,
-        defaults={"community_id": verification.community_id, "position": verification.relation},
-    )
-    transition(
-        verification,
-        Verification.Action.APPROVE,
-        actor=reviewer,
-        locked=True,
-        reviewed_by=reviewer,
-        reviewed_at=timezone.now(),
-    )
-    notify(
-        verification.user_id,
-        "verification.approved",
-        "住户认证已通过",
-        f"您已认证为 {room} 的{verification.get_relation_display()}。",
-        link=_resident_link("verifications", verification.pk),
-        data={"verification": verification.pk, "room": room.pk},
-        dedupe_key=f"verification:{verification.pk}:decided",
-    )
-    return verification
-
-
-@transaction.atomic
-def verification_reject(*, verification: Verification, reviewer: User, reason: str) -> Verification:
-    verification = _locked_for_review(verification, reviewer, Verification.Action.REJECT)
-    transition(
-        verification,
-        Verification.Action.REJECT,
-        actor=reviewer,
-        note=reason,
-        locked=True,
-        reject_reason=reason,
-        reviewed_by=reviewer,
-        reviewed_at=timezone.now(),
-    )
-    notify(
-        verification.user_id,
-        "verification.rejected",
-        "住户认证未通过",
-        f"{verification.room}：{reason}",
-        link=_resident_link("verifications", verification.pk),
-        data={"verification": verification.pk},
-        dedupe_key=f"verification:{verification.pk}:decided",
-    )
-    return verification
-
-
-@transaction.atomic
-def household_leave(*, user: User, room: Room) -> None:
-    """Remove oneself from a household: the residency membership goes, the application is marked left."""
-    membership = households.residency(user, room)
-    if membership is None:
-        raise NotFoundError()
-    membership.delete()
-    approved = Verification.objects.select_for_update().filter(
-        user=user, room=room, status=Verification.Status.APPROVED
-    )
-    for verification in approved.order_by("pk"):
-        transition(verification, Verification.Action.LEAVE, actor=user, locked=True)
-
-
-def household_members(*, user: User, room: Room):
-    """The members of a household, for its owner only."""
-    membership = households.residency(user, room)
-    if membership is None:
-        raise NotFoundError()
-    if membership.position != Relation.OWNER:
-        raise ForbiddenError("只有业主可以查看家庭成员", code="not_household_owner")
-    return households.household_members(room)
 
 
 # --- work orders: the timeline --------------------------------------------------------------------
@@ -218,7 +58,7 @@ def work_order_transition(
 
 
 def _tell(recipients, work_order: WorkOrder, event: WorkOrderHistory, title: str, body: str, *, staff: bool) -> None:
-    link = f"/staff/work-orders/{work_order.pk}" if staff else _resident_link("work-orders", work_order.pk)
+    link = f"/staff/work-orders/{work_order.pk}" if staff else resident_link("work-orders", work_order.pk)
     notify(
         recipients,
         f"work_order.{event.action}",
@@ -592,50 +432,3 @@ def work_orders_escalate_overdue(*, now=None) -> int:
         "pk", flat=True
     )
     return sum(work_order_escalate(work_order_id=pk, now=now) for pk in list(due))
-
-
-# --- announcements -------------------------------------------------------------------------------
-
-
-def _check_window(publish_at, expires_at) -> None:
-    if expires_at is not None and publish_at is not None and expires_at <= publish_at:
-        raise _field_error("expires_at", "过期时间须晚于发布时间")
-
-
-@transaction.atomic
-def announcement_create(
-    *, author: User, community: Community, title: str, body: str, pinned=False, publish_at=None, expires_at=None
-) -> Announcement:
-    if not (author.is_superuser or _is_community_staff(author, community.pk)):
-        raise _field_error("community", "只能在本社区发布公告")
-    publish_at = publish_at or timezone.now()
-    _check_window(publish_at, expires_at)
-    return Announcement.objects.create(
-        community=community,
-        title=title,
-        body=body,
-        pinned=pinned,
-        publish_at=publish_at,
-        expires_at=expires_at,
-        created_by=author,
-    )
-
-
-@transaction.atomic
-def announcement_update(*, announcement: Announcement, **changes) -> Announcement:
-    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
-    for field, value in changes.items():
-        setattr(announcement, field, value)
-    _check_window(announcement.publish_at, announcement.expires_at)
-    announcement.save()
-    return announcement
-
-
-@transaction.atomic
-def announcement_delete(*, announcement: Announcement) -> None:
-    announcement.delete()
-
-
-@transaction.atomic
-def announcement_mark_read(*, announcement: Announcement, user: User) -> None:
-    AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
